@@ -1,0 +1,43 @@
+import type { MessageError, MessageResult } from './result';
+
+/** A protocol map: message name → (parameter) => answer. */
+export type ProtocolMap<M> = { [K in keyof M]: (params: never) => unknown };
+export type ParamsOf<F> = F extends (params: infer P) => unknown ? P : never;
+export type AnswerOf<F> = F extends (params: never) => infer R ? R : never;
+
+/** One handler per message; the compiler fails when a message has none. */
+export type Handlers<M extends ProtocolMap<M>> = {
+  [K in keyof M]: (params: ParamsOf<M[K]>) => AnswerOf<M[K]> | Promise<AnswerOf<M[K]>>;
+};
+
+export interface Envelope {
+  readonly channel: string;
+  readonly name: string;
+  readonly params: unknown;
+}
+
+export function isEnvelope(message: unknown, channel: string): message is Envelope {
+  if (typeof message !== 'object' || message === null) return false;
+  const candidate = message as Record<string, unknown>;
+  return candidate.channel === channel && typeof candidate.name === 'string';
+}
+
+/** Runs the handler for an envelope and wraps its outcome for the wire. */
+export async function dispatch<M extends ProtocolMap<M>>(
+  handlers: Handlers<M>,
+  envelope: Envelope,
+): Promise<MessageResult<unknown>> {
+  if (!Object.hasOwn(handlers, envelope.name)) {
+    return failure({ code: 'unknown_message', message: `no handler for ${envelope.name}` });
+  }
+  const handler = handlers[envelope.name as keyof M] as (params: unknown) => unknown;
+  try {
+    return { ok: true, value: await handler(envelope.params) };
+  } catch (error) {
+    return failure({ code: 'internal_error', message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+export function failure(error: MessageError): MessageResult<never> {
+  return { ok: false, error };
+}

@@ -1,0 +1,36 @@
+import browser, { type Runtime } from 'webextension-polyfill';
+import { type AnswerOf, dispatch, failure, type Handlers, isEnvelope, type ParamsOf } from './channel';
+import type { PopupToBackground } from './popup-protocol';
+import type { MessageResult } from './result';
+
+const CHANNEL = 'popup→background';
+
+/** Sends a popup message to the background and returns its typed answer. */
+export async function sendToBackground<K extends keyof PopupToBackground>(
+  name: K,
+  params: ParamsOf<PopupToBackground[K]>,
+): Promise<MessageResult<AnswerOf<PopupToBackground[K]>>> {
+  return (await browser.runtime.sendMessage({ channel: CHANNEL, name, params })) as MessageResult<
+    AnswerOf<PopupToBackground[K]>
+  >;
+}
+
+/**
+ * The background's listener for popup messages. It answers only our own
+ * extension pages (same extension id, an extension-page URL, no tab behind
+ * it); anything else gets `sender_refused`. Other channels are left alone.
+ */
+export function popupMessageListener(handlers: Handlers<PopupToBackground>) {
+  return (message: unknown, sender: Runtime.MessageSender): Promise<unknown> | undefined => {
+    if (!isEnvelope(message, CHANNEL)) return undefined;
+    if (!isOwnExtensionPage(sender)) {
+      return Promise.resolve(failure({ code: 'sender_refused', message: 'only this extension’s pages may send this' }));
+    }
+    return dispatch(handlers, message);
+  };
+}
+
+export function isOwnExtensionPage(sender: Runtime.MessageSender): boolean {
+  if (sender.id !== browser.runtime.id || sender.tab !== undefined || !sender.url) return false;
+  return sender.url.startsWith(browser.runtime.getURL('/'));
+}

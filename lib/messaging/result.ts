@@ -1,0 +1,14 @@
+/**
+ * What crosses a message channel: a value, or a stable error code with a
+ * message for people. Never a raw Error (it does not survive structured cloning).
+ */
+export type MessageErrorCode = 'sender_refused' | 'unknown_message' | 'invalid_message' | 'internal_error';
+
+export interface MessageError {
+  readonly code: MessageErrorCode;
+  readonly message: string;
+}
+
+export type MessageResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: MessageError };
