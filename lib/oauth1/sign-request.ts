@@ -9,7 +9,7 @@ import { bodyHash } from './body-hash';
 import type { AsyncOAuthCrypto, OAuthCrypto, Result } from './crypto';
 import { OAuthError } from './errors';
 import type { Parameter } from './form-encoding';
-import { then } from './maybe-promise';
+import { chain } from './maybe-promise';
 import { cryptoRandomBytes, generateNonce, type RandomBytes } from './nonce';
 import { type SignatureMethodName, signatureMethod } from './signature-methods';
 import { webCrypto } from './webcrypto';
@@ -108,12 +108,12 @@ export function signRequest<Sync extends boolean = false>(
           normalizeParameters(collectParameters({ method: request.method, url, form: request.form }, parameters)),
         )
       : '';
-    return then(method.sign(baseString, credentials, crypto), (signature): SignedRequest => {
+    return chain(method.sign(baseString, credentials, crypto), (signature): SignedRequest => {
       parameters.splice(signatureIndex, 0, ['oauth_signature', signature]);
       return { protocolParameters: parameters, realm: options.realm };
     });
   };
 
-  const result = request.body === undefined ? sign(undefined) : then(bodyHash(request.body, crypto), sign);
+  const result = request.body === undefined ? sign(undefined) : chain(bodyHash(request.body, crypto), sign);
   return result as Result<Sync, SignedRequest>;
 }

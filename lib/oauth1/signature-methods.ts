@@ -1,6 +1,6 @@
 import type { AnyResult, HashName, OAuthCrypto } from './crypto';
 import { OAuthError } from './errors';
-import { then } from './maybe-promise';
+import { chain } from './maybe-promise';
 import { percentEncode } from './percent-encoding';
 import { timingSafeEqual } from './timing-safe-equal';
 
@@ -36,7 +36,7 @@ function hmacMethod(hash: HashName): SignatureMethod {
     sign: (baseString, secrets, crypto) => crypto.hmac(hash, signingKey(secrets), baseString),
     verify: (baseString, signature, secrets, crypto) => {
       if (secrets.consumerSecret === undefined) return false;
-      return then(crypto.hmac(hash, signingKey(secrets as SigningSecrets), baseString), (expected) =>
+      return chain(crypto.hmac(hash, signingKey(secrets as SigningSecrets), baseString), (expected) =>
         timingSafeEqual(expected, signature),
       );
     },

@@ -1,7 +1,7 @@
 import { buildAuthorizationHeader } from './authorization-header';
 import type { Result } from './crypto';
 import { type Parameter, serializeFormEncoded } from './form-encoding';
-import { then } from './maybe-promise';
+import { chain } from './maybe-promise';
 import {
   type Credentials,
   type RequestToSign,
@@ -22,7 +22,7 @@ export function authorizationHeader<Sync extends boolean = false>(
   options?: SignOptions<Sync>,
 ): Result<Sync, string> {
   const signed = signRequest<Sync>(request, credentials, options) as SignedRequest | Promise<SignedRequest>;
-  return then(signed, (s) => buildAuthorizationHeader(s.protocolParameters, s.realm)) as Result<Sync, string>;
+  return chain(signed, (s) => buildAuthorizationHeader(s.protocolParameters, s.realm)) as Result<Sync, string>;
 }
 
 /**
@@ -35,7 +35,7 @@ export function signedFormBody<Sync extends boolean = false>(
   options?: SignOptions<Sync>,
 ): Result<Sync, string> {
   const signed = signRequest<Sync>(request, credentials, options) as SignedRequest | Promise<SignedRequest>;
-  return then(signed, (s) => serializeFormEncoded([...request.form, ...s.protocolParameters])) as Result<Sync, string>;
+  return chain(signed, (s) => serializeFormEncoded([...request.form, ...s.protocolParameters])) as Result<Sync, string>;
 }
 
 /** Section 3.5.3: the protocol parameters appended to the query. Returns the URL to request. */
@@ -45,7 +45,7 @@ export function signedQueryUrl<Sync extends boolean = false>(
   options?: SignOptions<Sync>,
 ): Result<Sync, string> {
   const signed = signRequest<Sync>(request, credentials, options) as SignedRequest | Promise<SignedRequest>;
-  return then(signed, (s) => {
+  return chain(signed, (s) => {
     const url = new URL(request.url);
     const added = serializeFormEncoded(s.protocolParameters);
     url.search = url.search.length > 1 ? `${url.search.slice(1)}&${added}` : added;
