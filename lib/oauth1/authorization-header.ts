@@ -8,11 +8,18 @@ import { percentDecode, percentEncode } from './percent-encoding';
  * part of the signature.
  */
 export function buildAuthorizationHeader(protocolParameters: readonly Parameter[], realm?: string): string {
+  return authorizationHeaderFromEncoded(
+    protocolParameters.map(([name, value]) => [percentEncode(name), percentEncode(value)] as const),
+    realm,
+  );
+}
+
+/** The same, from pairs that are already percent-encoded. */
+export function authorizationHeaderFromEncoded(encoded: readonly Parameter[], realm?: string): string {
   let header = realm === undefined ? 'OAuth ' : `OAuth realm=${quotedString(realm)}, `;
-  for (let i = 0; i < protocolParameters.length; i++) {
-    const [name, value] = protocolParameters[i] as Parameter;
-    if (i > 0) header += ', ';
-    header += `${percentEncode(name)}="${percentEncode(value)}"`;
+  for (let i = 0; i < encoded.length; i++) {
+    const [name, value] = encoded[i] as Parameter;
+    header += i === 0 ? `${name}="${value}"` : `, ${name}="${value}"`;
   }
   return header;
 }

@@ -67,17 +67,13 @@ export function collectParameters(
  * `name=value` pairs with `&`.
  */
 export function normalizeParameters(parameters: readonly Parameter[]): string {
-  // Sort "name\0value" strings: NUL is below every character an encoded name
-  // can hold, so one plain string sort orders by name, then by value, without
-  // a comparator call per comparison. Encoded text is ASCII, so UTF-16 order
-  // is byte order.
-  const keyed = new Array<string>(parameters.length);
-  for (let i = 0; i < parameters.length; i++) {
-    const [name, value] = parameters[i] as Parameter;
-    keyed[i] = `${percentEncode(name)}\0${percentEncode(value)}`;
+  const encoded = sortEncodedPairs(encodePairs(parameters));
+  let normalized = '';
+  for (let i = 0; i < encoded.length; i++) {
+    const [name, value] = encoded[i] as EncodedPair;
+    normalized += i === 0 ? `${name}=${value}` : `&${name}=${value}`;
   }
-  keyed.sort();
-  return keyed.join('&').replaceAll('\0', '=');
+  return normalized;
 }
 
 /**
@@ -86,7 +82,7 @@ export function normalizeParameters(parameters: readonly Parameter[]): string {
  */
 export function signatureBaseString(request: SignableRequest, protocolParameters: readonly Parameter[] = []): string {
   const url = parseRequestUrl(request.url);
-  const parameters = collectParameters({ ...request, url }, protocolParameters);
+  const parameters = collectParameters({ method: request.method, url, form: request.form }, protocolParameters);
   return joinBaseString(request.method, baseStringUri(url), normalizeParameters(parameters));
 }
 
@@ -95,4 +91,64 @@ export function joinBaseString(method: string, uri: string, normalizedParameters
   // The normalised string holds only unreserved characters, `%`, `=` and `&`,
   // all of which encodeURIComponent encodes exactly as section 3.6 wants.
   return `${percentEncode(method.toUpperCase())}&${percentEncode(uri)}&${encodeURIComponent(normalizedParameters)}`;
+}
+
+/** A name/value pair already percent-encoded per section 3.6. */
+export type EncodedPair = [name: string, value: string];
+
+export function encodePairs(parameters: readonly Parameter[]): EncodedPair[] {
+  const encoded = new Array<EncodedPair>(parameters.length);
+  for (let i = 0; i < parameters.length; i++) {
+    const [name, value] = parameters[i] as Parameter;
+    encoded[i] = [percentEncode(name), percentEncode(value)];
+  }
+  return encoded;
+}
+
+/**
+ * Sorts encoded pairs in place by name, then value. Encoded text is ASCII, so
+ * comparing UTF-16 code units is comparing bytes, as section 3.4.1.3.2 asks.
+ * The order is the same for pairs encoded twice: the second encoding only
+ * turns `%` into `%25`, and `%` sorts below every other character an encoded
+ * string can hold, so no comparison changes.
+ *
+ * Requests carry a handful of parameters, mostly in order already (the
+ * protocol ones are built sorted), where insertion sort beats a general sort.
+ */
+export function sortEncodedPairs(pairs: EncodedPair[]): EncodedPair[] {
+  if (pairs.length > 24) return pairs.sort(compareEncodedPairs);
+  for (let i = 1; i < pairs.length; i++) {
+    const current = pairs[i] as EncodedPair;
+    let j = i - 1;
+    while (j >= 0 && compareEncodedPairs(pairs[j] as EncodedPair, current) > 0) {
+      pairs[j + 1] = pairs[j] as EncodedPair;
+      j--;
+    }
+    pairs[j + 1] = current;
+  }
+  return pairs;
+}
+
+function compareEncodedPairs(a: EncodedPair, b: EncodedPair): number {
+  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
+  if (a[1] !== b[1]) return a[1] < b[1] ? -1 : 1;
+  return 0;
+}
+
+/**
+ * Section 3.4.1.1 from an already encoded base string URI and sorted pairs
+ * that are already encoded twice: the normalised string's own `=` and `&` are
+ * written in their encoded forms.
+ */
+export function baseStringFromSortedPairs(
+  method: string,
+  encodedUri: string,
+  sortedTwiceEncoded: readonly EncodedPair[],
+): string {
+  let parameters = '';
+  for (let i = 0; i < sortedTwiceEncoded.length; i++) {
+    const [name, value] = sortedTwiceEncoded[i] as EncodedPair;
+    parameters += i === 0 ? `${name}%3D${value}` : `%26${name}%3D${value}`;
+  }
+  return `${percentEncode(method.toUpperCase())}&${encodedUri}&${parameters}`;
 }

@@ -12,7 +12,11 @@ export type HashName = 'SHA-1' | 'SHA-256' | 'SHA-512';
  */
 export interface OAuthCrypto<Sync extends boolean = boolean> {
   readonly synchronous: Sync;
-  /** HMAC of `message` (UTF-8) under `key` (UTF-8), base64. */
+  /**
+   * HMAC of `message` under `key`, base64. Both are ASCII: RFC 5849 builds
+   * them from percent-encoded text (sections 3.4.1.1 and 3.4.2), and the core
+   * never passes anything else, so an implementation may read them as bytes.
+   */
   hmac(hash: HashName, key: string, message: string): Result<Sync, string>;
   /** RSASSA-PKCS1-v1_5 signature of `message` (UTF-8) with a PKCS#8 PEM private key, base64. */
   rsaSign(hash: HashName, privateKeyPem: string, message: string): Result<Sync, string>;

@@ -1,4 +1,4 @@
-import { percentDecode, percentEncode } from './percent-encoding';
+import { isUnreservedText, percentDecode, percentEncode, percentEncodeTwice } from './percent-encoding';
 
 /** A decoded name/value pair. Order and duplicates matter, so never an object. */
 export type Parameter = readonly [name: string, value: string];
@@ -36,4 +36,27 @@ export function serializeFormEncoded(parameters: readonly Parameter[]): string {
     text += `${percentEncode(name)}=${percentEncode(value)}`;
   }
   return text;
+}
+
+/**
+ * Parses form-encoded text straight into pairs encoded twice, as the
+ * signature base string holds them (section 3.4.1.1 encodes the normalised,
+ * already encoded, parameters once more). Segments that are plain unreserved
+ * text, the common case, skip the decode-and-encode round trip.
+ */
+export function parseFormEncodedTwice(text: string): [name: string, value: string][] {
+  const pairs: [string, string][] = [];
+  if (text === '') return pairs;
+  for (const segment of text.split('&')) {
+    if (segment === '') continue;
+    const equals = segment.indexOf('=');
+    const rawName = equals === -1 ? segment : segment.slice(0, equals);
+    const rawValue = equals === -1 ? '' : segment.slice(equals + 1);
+    pairs.push([reencodeTwice(rawName), reencodeTwice(rawValue)]);
+  }
+  return pairs;
+}
+
+function reencodeTwice(raw: string): string {
+  return isUnreservedText(raw) ? raw : percentEncodeTwice(decodeFormComponent(raw));
 }

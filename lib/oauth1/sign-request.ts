@@ -1,17 +1,13 @@
-import {
-  collectParameters,
-  joinBaseString,
-  normalizeParameters,
-  parseRequestUrl,
-  type SignableRequest,
-} from './base-string';
+import { baseStringFromSortedPairs, type EncodedPair, type SignableRequest, sortEncodedPairs } from './base-string';
 import { bodyHash } from './body-hash';
 import type { AsyncOAuthCrypto, OAuthCrypto, Result } from './crypto';
 import { OAuthError } from './errors';
 import type { Parameter } from './form-encoding';
-import { chain } from './maybe-promise';
+import { chain, type MaybePromise } from './maybe-promise';
 import { cryptoRandomBytes, generateNonce, type RandomBytes } from './nonce';
-import { type SignatureMethodName, signatureMethod } from './signature-methods';
+import { percentEncode, percentEncodeTwice } from './percent-encoding';
+import { type AnalyzedUrl, analyzeRequestUrl } from './request-url';
+import { type SignatureMethod, type SignatureMethodName, signatureMethod } from './signature-methods';
 import { webCrypto } from './webcrypto';
 
 export interface RequestToSign extends SignableRequest {
@@ -57,6 +53,8 @@ export interface SignOptions<Sync extends boolean = false> {
 export interface SignedRequest {
   /** Every protocol parameter including `oauth_signature`, sorted by name. */
   readonly protocolParameters: Parameter[];
+  /** The same pairs percent-encoded (section 3.6), ready for a header, query or body. */
+  readonly encodedProtocolParameters: EncodedPair[];
   readonly realm: string | undefined;
 }
 
@@ -66,6 +64,14 @@ let sharedWebCrypto: AsyncOAuthCrypto | undefined;
 function defaultCrypto(): AsyncOAuthCrypto {
   if (!sharedWebCrypto) sharedWebCrypto = webCrypto();
   return sharedWebCrypto;
+}
+
+/** Protocol parameter names are unreserved text, so their encoded form is themselves. */
+interface Prepared {
+  readonly decoded: Parameter[];
+  readonly encoded: EncodedPair[];
+  /** Where `oauth_signature` goes to keep both lists sorted by name. */
+  readonly signatureIndex: number;
 }
 
 /**
@@ -85,35 +91,82 @@ export function signRequest<Sync extends boolean = false>(
   if (request.body !== undefined && request.form !== undefined) {
     throw new OAuthError('invalid_request', 'a request has a form body or a raw body, not both');
   }
-  const url = parseRequestUrl(request.url);
-  const timestamp = String(options.timestamp ?? Math.floor((options.now ?? Date.now)() / 1000));
-  const nonce = options.nonce ?? generateNonce(options.randomBytes ?? cryptoRandomBytes);
-
-  const sign = (bodyHashValue: string | undefined) => {
-    // Built in name order so the header reads sorted; the signature slots in after the nonce.
-    const parameters: Parameter[] = [];
-    if (bodyHashValue !== undefined) parameters.push(['oauth_body_hash', bodyHashValue]);
-    if (options.callback !== undefined) parameters.push(['oauth_callback', options.callback]);
-    parameters.push(['oauth_consumer_key', credentials.consumerKey], ['oauth_nonce', nonce]);
-    const signatureIndex = parameters.length;
-    parameters.push(['oauth_signature_method', methodName], ['oauth_timestamp', timestamp]);
-    if (credentials.token !== undefined) parameters.push(['oauth_token', credentials.token]);
-    if (options.verifier !== undefined) parameters.push(['oauth_verifier', options.verifier]);
-    if (options.includeVersion !== false) parameters.push(['oauth_version', '1.0']);
-
-    const baseString = method.usesBaseString
-      ? joinBaseString(
-          request.method,
-          `${url.protocol}//${url.host}${url.pathname}`,
-          normalizeParameters(collectParameters({ method: request.method, url, form: request.form }, parameters)),
-        )
-      : '';
-    return chain(method.sign(baseString, credentials, crypto), (signature): SignedRequest => {
-      parameters.splice(signatureIndex, 0, ['oauth_signature', signature]);
-      return { protocolParameters: parameters, realm: options.realm };
-    });
-  };
-
-  const result = request.body === undefined ? sign(undefined) : chain(bodyHash(request.body, crypto), sign);
+  const url = analyzeRequestUrl(request.url);
+  const result =
+    request.body === undefined
+      ? signWith(undefined, request, url, credentials, methodName, method, crypto, options)
+      : chain(bodyHash(request.body, crypto), (hash) =>
+          signWith(hash, request, url, credentials, methodName, method, crypto, options),
+        );
   return result as Result<Sync, SignedRequest>;
+}
+
+function signWith(
+  bodyHashValue: string | undefined,
+  request: RequestToSign,
+  url: AnalyzedUrl,
+  credentials: Credentials,
+  methodName: SignatureMethodName,
+  method: SignatureMethod,
+  crypto: OAuthCrypto,
+  options: SignOptions<boolean>,
+): MaybePromise<SignedRequest> {
+  const protocol = protocolParameters(bodyHashValue, credentials, methodName, options);
+  let baseString = '';
+  if (method.usesBaseString) {
+    const pairs = url.queryPairs.slice();
+    const form = request.form ?? [];
+    for (let i = 0; i < form.length; i++) {
+      const [name, value] = form[i] as Parameter;
+      pairs.push([percentEncodeTwice(name), percentEncodeTwice(value)]);
+    }
+    for (let i = 0; i < protocol.encoded.length; i++) {
+      const pair = protocol.encoded[i] as EncodedPair;
+      pairs.push(pair[1].includes('%') ? [pair[0], pair[1].replaceAll('%', '%25')] : pair);
+    }
+    baseString = baseStringFromSortedPairs(request.method, url.encodedBaseStringUri, sortEncodedPairs(pairs));
+  }
+  const signature = method.sign(baseString, credentials, crypto);
+  // No closure on the synchronous path: this runs once per proxied request.
+  return signature instanceof Promise
+    ? signature.then((value) => withSignature(protocol, value, options.realm))
+    : withSignature(protocol, signature, options.realm);
+}
+
+function withSignature(protocol: Prepared, signature: string, realm: string | undefined): SignedRequest {
+  protocol.decoded.splice(protocol.signatureIndex, 0, ['oauth_signature', signature]);
+  protocol.encoded.splice(protocol.signatureIndex, 0, ['oauth_signature', percentEncode(signature)]);
+  return { protocolParameters: protocol.decoded, encodedProtocolParameters: protocol.encoded, realm };
+}
+
+/** The protocol parameters of section 3.1, built in name order so that they never need sorting. */
+function protocolParameters(
+  bodyHashValue: string | undefined,
+  credentials: Credentials,
+  methodName: SignatureMethodName,
+  options: SignOptions<boolean>,
+): Prepared {
+  const timestamp =
+    options.timestamp !== undefined
+      ? String(options.timestamp)
+      : String(Math.floor((options.now ?? Date.now)() / 1000));
+  const nonce = options.nonce ?? generateNonce(options.randomBytes ?? cryptoRandomBytes);
+  const decoded: EncodedPair[] = [];
+  if (bodyHashValue !== undefined) decoded.push(['oauth_body_hash', bodyHashValue]);
+  if (options.callback !== undefined) decoded.push(['oauth_callback', options.callback]);
+  decoded.push(['oauth_consumer_key', credentials.consumerKey], ['oauth_nonce', nonce]);
+  const signatureIndex = decoded.length;
+  decoded.push(['oauth_signature_method', methodName], ['oauth_timestamp', timestamp]);
+  if (credentials.token !== undefined) decoded.push(['oauth_token', credentials.token]);
+  if (options.verifier !== undefined) decoded.push(['oauth_verifier', options.verifier]);
+  if (options.includeVersion !== false) decoded.push(['oauth_version', '1.0']);
+
+  // Most values are unreserved text that encodes to itself: share the pair then.
+  const encoded = new Array<EncodedPair>(decoded.length);
+  for (let i = 0; i < decoded.length; i++) {
+    const pair = decoded[i] as EncodedPair;
+    const value = percentEncode(pair[1]);
+    encoded[i] = value === pair[1] ? pair : [pair[0], value];
+  }
+  return { decoded, encoded, signatureIndex };
 }

@@ -1,4 +1,4 @@
-import { buildAuthorizationHeader } from './authorization-header';
+import { authorizationHeaderFromEncoded } from './authorization-header';
 import type { Result } from './crypto';
 import { type Parameter, serializeFormEncoded } from './form-encoding';
 import { chain } from './maybe-promise';
@@ -22,8 +22,12 @@ export function authorizationHeader<Sync extends boolean = false>(
   options?: SignOptions<Sync>,
 ): Result<Sync, string> {
   const signed = signRequest<Sync>(request, credentials, options) as SignedRequest | Promise<SignedRequest>;
-  return chain(signed, (s) => buildAuthorizationHeader(s.protocolParameters, s.realm)) as Result<Sync, string>;
+  return chain(signed, headerOf) as Result<Sync, string>;
 }
+
+// Module-level, so that the synchronous path allocates no closure per call.
+const headerOf = (signed: SignedRequest) =>
+  authorizationHeaderFromEncoded(signed.encodedProtocolParameters, signed.realm);
 
 /**
  * Section 3.5.2: the protocol parameters added to the form body. Returns the

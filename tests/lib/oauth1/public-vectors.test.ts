@@ -67,27 +67,33 @@ describe('public signature vectors', () => {
   });
 
   for (const [cryptoName, crypto] of Object.entries(cryptos)) {
-    it.each(publicVectors.vectors.map((v) => [v.name, v] as const))(`%s: signature with ${cryptoName}`, async (_n, v) => {
-      const method = SIGNATURE_METHODS[v.signatureMethod];
-      const secrets = { consumerSecret: v.consumerSecret, tokenSecret: v.tokenSecret };
-      expect(await method.sign(v.baseString, secrets, crypto)).toBe(v.signature);
-      expect(await method.verify(v.baseString, v.signature, secrets, crypto)).toBe(true);
-    });
+    it.each(publicVectors.vectors.map((v) => [v.name, v] as const))(
+      `%s: signature with ${cryptoName}`,
+      async (_n, v) => {
+        const method = SIGNATURE_METHODS[v.signatureMethod];
+        const secrets = { consumerSecret: v.consumerSecret, tokenSecret: v.tokenSecret };
+        expect(await method.sign(v.baseString, secrets, crypto)).toBe(v.signature);
+        expect(await method.verify(v.baseString, v.signature, secrets, crypto)).toBe(true);
+      },
+    );
   }
 
-  it.each(publicVectors.vectors.map((v) => [v.name, v] as const))('%s: authorizationHeader end to end', (_n, vector) => {
-    const { form, protocol } = sourcesOf(vector);
-    const { credentials, options } = signingInputsOf(protocol, vector);
-    const header = authorizationHeader({ method: vector.method, url: vector.url, form }, credentials, {
-      ...options,
-      realm: 'Photos',
-    });
-    const parsed = parseAuthorizationHeader(header);
-    expect(parsed.realm).toBe('Photos');
-    expect(parsed.parameters).toContainEqual(['oauth_signature', vector.signature]);
-    // Exactly the vector's protocol parameters plus the signature: nothing added, nothing lost.
-    expect(parsed.parameters.filter(([n]) => n !== 'oauth_signature').sort()).toEqual([...protocol].sort());
-  });
+  it.each(publicVectors.vectors.map((v) => [v.name, v] as const))(
+    '%s: authorizationHeader end to end',
+    (_n, vector) => {
+      const { form, protocol } = sourcesOf(vector);
+      const { credentials, options } = signingInputsOf(protocol, vector);
+      const header = authorizationHeader({ method: vector.method, url: vector.url, form }, credentials, {
+        ...options,
+        realm: 'Photos',
+      });
+      const parsed = parseAuthorizationHeader(header);
+      expect(parsed.realm).toBe('Photos');
+      expect(parsed.parameters).toContainEqual(['oauth_signature', vector.signature]);
+      // Exactly the vector's protocol parameters plus the signature: nothing added, nothing lost.
+      expect(parsed.parameters.filter(([n]) => n !== 'oauth_signature').sort()).toEqual([...protocol].sort());
+    },
+  );
 });
 
 describe('public encoding, URI, normalisation, PLAINTEXT and body-hash vectors', () => {
@@ -105,7 +111,9 @@ describe('public encoding, URI, normalisation, PLAINTEXT and body-hash vectors',
 
   it.each(publicVectors.plaintext)('PLAINTEXT of %j and %j is %j', async (consumerSecret, tokenSecret, expected) => {
     expect(signingKey({ consumerSecret, tokenSecret })).toBe(expected);
-    expect(await SIGNATURE_METHODS.PLAINTEXT.sign('', { consumerSecret, tokenSecret }, cryptos.WebCrypto)).toBe(expected);
+    expect(await SIGNATURE_METHODS.PLAINTEXT.sign('', { consumerSecret, tokenSecret }, cryptos.WebCrypto)).toBe(
+      expected,
+    );
   });
 
   for (const [cryptoName, crypto] of Object.entries(cryptos)) {
