@@ -1,0 +1,44 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** An RSA key pair made by the openssl command line, independent of node:crypto's key generation. */
+export function opensslRsaKeyPair(bits = 2048): { privateKeyPem: string; publicKeyPem: string; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'oauth1-rsa-'));
+  const privatePath = join(dir, 'private.pem');
+  const publicPath = join(dir, 'public.pem');
+  execFileSync('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${bits}`, '-out', privatePath]);
+  execFileSync('openssl', ['pkey', '-in', privatePath, '-pubout', '-out', publicPath]);
+  return { privateKeyPem: readFileSync(privatePath, 'utf8'), publicKeyPem: readFileSync(publicPath, 'utf8'), dir };
+}
+
+/** Asks openssl whether `signatureBase64` is a valid PKCS#1 v1.5 signature of `message`. */
+export function opensslVerifies(
+  dir: string,
+  digest: 'sha1' | 'sha256',
+  publicKeyPem: string,
+  message: string,
+  signatureBase64: string,
+): boolean {
+  const publicPath = join(dir, 'verify-public.pem');
+  const messagePath = join(dir, 'message.txt');
+  const signaturePath = join(dir, 'signature.bin');
+  writeFileSync(publicPath, publicKeyPem);
+  writeFileSync(messagePath, message);
+  writeFileSync(signaturePath, Buffer.from(signatureBase64, 'base64'));
+  try {
+    const out = execFileSync('openssl', [
+      'dgst',
+      `-${digest}`,
+      '-verify',
+      publicPath,
+      '-signature',
+      signaturePath,
+      messagePath,
+    ]);
+    return out.toString().includes('Verified OK');
+  } catch {
+    return false;
+  }
+}
