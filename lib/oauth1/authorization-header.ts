@@ -16,10 +16,10 @@ export function buildAuthorizationHeader(protocolParameters: readonly Parameter[
 
 /** The same, from pairs that are already percent-encoded. */
 export function authorizationHeaderFromEncoded(encoded: readonly Parameter[], realm?: string): string {
-  let header = realm === undefined ? 'OAuth ' : `OAuth realm=${quotedString(realm)}, `;
+  let header = realm === undefined ? 'OAuth' : `OAuth realm=${quotedString(realm)}`;
   for (let i = 0; i < encoded.length; i++) {
     const [name, value] = encoded[i] as Parameter;
-    header += i === 0 ? `${name}="${value}"` : `, ${name}="${value}"`;
+    header += i === 0 && realm === undefined ? ` ${name}="${value}"` : `, ${name}="${value}"`;
   }
   return header;
 }

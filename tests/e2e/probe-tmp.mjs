@@ -48,6 +48,20 @@ console.log(
 );
 const cdp = await ctx.newCDPSession(ctx.pages()[0]);
 console.log(JSON.stringify((await cdp.send('Target.getTargets')).targetInfos.map((t) => [t.type, t.url, t.attached])));
+const targets = (await cdp.send('Target.getTargets')).targetInfos;
+const pt = targets.find((t) => t.url.endsWith('popup.html'));
+try {
+  const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: pt.targetId, flatten: false });
+  console.log('attached', sessionId);
+  cdp.on('Target.receivedMessageFromTarget', (e) => console.log('msg', e.message.slice(0, 500)));
+  await cdp.send('Target.sendMessageToTarget', {
+    sessionId,
+    message: JSON.stringify({ id: 1, method: 'Runtime.evaluate', params: { expression: 'document.body.innerText' } }),
+  });
+  await new Promise((r) => setTimeout(r, 500));
+} catch (e) {
+  console.log('attach failed', e.message);
+}
 const popup = ctx.pages().find((p) => p.url().endsWith('popup.html'));
 if (popup) console.log(await popup.locator('main').innerText());
 console.log('total', Date.now() - t0);

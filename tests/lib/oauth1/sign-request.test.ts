@@ -1,0 +1,168 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import {
+  authorizationHeader,
+  memoryNonceStore,
+  parseAuthorizationHeader,
+  parseFormEncoded,
+  signedFormBody,
+  signedQueryUrl,
+  signRequest,
+  verifyRequest,
+  webCrypto,
+} from '../../../lib/oauth1';
+import { nodeOAuthCrypto } from '../../../server/crypto/node-oauth-crypto';
+import { expectOAuthError } from '../../support/expect-oauth-error';
+
+const crypto = nodeOAuthCrypto();
+const credentials = { consumerKey: 'key', consumerSecret: 'secret', token: 'token', tokenSecret: 'token secret' };
+const request = {
+  method: 'POST',
+  url: 'https://api.example.com/1.1/statuses/update.json',
+  form: [['status', 'hi!']] as const,
+};
+const now = () => 1_700_000_000_123;
+
+function protocolOf(header: string): Map<string, string> {
+  return new Map(parseAuthorizationHeader(header).parameters);
+}
+
+function verifierOptions(secrets = { consumerSecret: 'secret', tokenSecret: 'token secret' }) {
+  return { crypto, now, nonceStore: memoryNonceStore(now), lookupSecrets: () => secrets };
+}
+
+describe('authorizationHeader defaults', () => {
+  it('takes the timestamp from the injected clock and a 32-character nonce from the injected CSPRNG', () => {
+    const header = authorizationHeader(request, credentials, {
+      crypto,
+      now,
+      randomBytes: (n) => new Uint8Array(n).fill(1),
+    });
+    const protocol = protocolOf(header);
+    expect(protocol.get('oauth_timestamp')).toBe('1700000000');
+    expect(protocol.get('oauth_nonce')).toBe('B'.repeat(32));
+    expect(protocol.get('oauth_signature_method')).toBe('HMAC-SHA1');
+    expect(protocol.get('oauth_version')).toBe('1.0');
+  });
+
+  it('uses a fresh CSPRNG nonce and the real clock when nothing is injected', () => {
+    const first = protocolOf(authorizationHeader(request, credentials, { crypto }));
+    const second = protocolOf(authorizationHeader(request, credentials, { crypto }));
+    expect(first.get('oauth_nonce')).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(first.get('oauth_nonce')).not.toBe(second.get('oauth_nonce'));
+    expect(Math.abs(Number(first.get('oauth_timestamp')) - Date.now() / 1000)).toBeLessThan(5);
+  });
+
+  it('returns a string with synchronous crypto and a promise with WebCrypto (the default), both the same header', async () => {
+    const options = { nonce: 'n', timestamp: 1 };
+    const sync = authorizationHeader(request, credentials, { ...options, crypto });
+    const asyncDefault = authorizationHeader(request, credentials, options);
+    expect(typeof sync).toBe('string');
+    expect(asyncDefault).toBeInstanceOf(Promise);
+    expect(await asyncDefault).toBe(sync);
+    expect(await authorizationHeader(request, credentials, { ...options, crypto: webCrypto() })).toBe(sync);
+  });
+
+  it('sends oauth_callback and oauth_verifier when given, and can leave out oauth_version', () => {
+    const protocol = protocolOf(
+      authorizationHeader(request, credentials, { crypto, callback: 'oob', verifier: '1234', includeVersion: false }),
+    );
+    expect(protocol.get('oauth_callback')).toBe('oob');
+    expect(protocol.get('oauth_verifier')).toBe('1234');
+    expect(protocol.has('oauth_version')).toBe(false);
+  });
+
+  it('omits oauth_token without a token, and sends it (empty) when one is given', () => {
+    expect(
+      protocolOf(authorizationHeader(request, { consumerKey: 'k', consumerSecret: 's' }, { crypto })).has(
+        'oauth_token',
+      ),
+    ).toBe(false);
+    expect(protocolOf(authorizationHeader(request, { ...credentials, token: '' }, { crypto })).get('oauth_token')).toBe(
+      '',
+    );
+  });
+
+  it('puts the realm in the header but not in the signature', () => {
+    const fixed = { crypto, nonce: 'n', timestamp: 1 };
+    const withRealm = protocolOf(authorizationHeader(request, credentials, { ...fixed, realm: 'Photos' }));
+    const without = protocolOf(authorizationHeader(request, credentials, fixed));
+    expect(withRealm.get('oauth_signature')).toBe(without.get('oauth_signature'));
+  });
+});
+
+describe('signing errors', () => {
+  it('refuses an unknown signature method', async () => {
+    const bad = { ...credentials, signatureMethod: 'HMAC-MD5' as never };
+    await expectOAuthError(() => signRequest(request, bad, { crypto }), 'unsupported_signature_method');
+  });
+
+  it('refuses a URL that is not absolute http(s)', async () => {
+    await expectOAuthError(
+      () => signRequest({ method: 'GET', url: 'api.x.com/1.1' }, credentials, { crypto }),
+      'invalid_url',
+    );
+    await expectOAuthError(
+      () => signRequest({ method: 'GET', url: 'file:///etc/passwd' }, credentials, { crypto }),
+      'invalid_url',
+    );
+  });
+
+  it('refuses a form body together with a raw body', async () => {
+    await expectOAuthError(() => signRequest({ ...request, body: '{}' }, credentials, { crypto }), 'invalid_request');
+  });
+});
+
+describe('oauth_body_hash', () => {
+  it('is sent and signed for a raw body, and a provider sees a changed body', async () => {
+    const json = { method: 'POST', url: 'https://api.example.com/2/tweets', body: '{"text":"Hello World!"}' };
+    const expectedHash = createHash('sha1').update(json.body).digest('base64');
+    const header = authorizationHeader(json, credentials, { crypto, now });
+    expect(protocolOf(header).get('oauth_body_hash')).toBe(expectedHash);
+    const verified = await verifyRequest({ ...json, authorization: header }, verifierOptions());
+    expect(verified.protocolParameters.get('oauth_body_hash')).toBe(expectedHash);
+    // The hash is covered by the signature: replacing it breaks the signature.
+    const forged = header.replace(encodeURIComponent(expectedHash), 'Lve95gjOVATpfV8EL5X4nxwjKHE%3D');
+    expect(forged).not.toBe(header);
+    await expectOAuthError(
+      () => verifyRequest({ ...json, authorization: forged }, verifierOptions()),
+      'signature_invalid',
+    );
+  });
+
+  it('hashes bytes as given, with WebCrypto too', async () => {
+    const bytes = new TextEncoder().encode('Hello World!');
+    const header = await authorizationHeader(
+      { method: 'PUT', url: 'https://a.example/', body: bytes },
+      credentials,
+      {},
+    );
+    expect(protocolOf(header).get('oauth_body_hash')).toBe('Lve95gjOVATpfV8EL5X4nxwjKHE=');
+  });
+
+  it('is never sent for a form body', () => {
+    expect(protocolOf(authorizationHeader(request, credentials, { crypto })).has('oauth_body_hash')).toBe(false);
+  });
+});
+
+describe('transmission methods (section 3.5)', () => {
+  it('form body (3.5.2): the protocol parameters join the body and a provider verifies it', async () => {
+    const body = signedFormBody(request, credentials, { crypto, now });
+    const form = parseFormEncoded(body);
+    expect(form[0]).toEqual(['status', 'hi!']);
+    expect(form.map(([n]) => n)).toContain('oauth_signature');
+    await expect(verifyRequest({ method: 'POST', url: request.url, form }, verifierOptions())).resolves.toMatchObject({
+      consumerKey: 'key',
+      token: 'token',
+    });
+  });
+
+  it('query (3.5.3): the protocol parameters join the query and a provider verifies it', async () => {
+    const get = { method: 'GET', url: 'https://api.example.com/1.1/search.json?q=caf%C3%A9+%26+cr%C3%A8me&count=5' };
+    const url = signedQueryUrl(get, credentials, { crypto, now });
+    expect(url.startsWith(`${get.url}&oauth_`)).toBe(true);
+    await expect(verifyRequest({ method: 'GET', url }, verifierOptions())).resolves.toMatchObject({
+      consumerKey: 'key',
+    });
+  });
+});
