@@ -40,7 +40,7 @@ for (const character of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
   UNRESERVED[character.charCodeAt(0)] = 1;
 }
 const ASCII_ESCAPES = Array.from({ length: 128 }, (_, code) => `%${code.toString(16).toUpperCase().padStart(2, '0')}`);
-const ASCII_ESCAPES_TWICE = ASCII_ESCAPES.map((escape) => `%25${escape.slice(1)}`);
+const ASCII_ESCAPES_TWICE = ASCII_ESCAPES.map((once) => `%25${once.slice(1)}`);
 
 function isUnreserved(code: number): boolean {
   return code < 128 && UNRESERVED[code] === 1;

@@ -1,14 +1,6 @@
-import {
-  createHash,
-  createHmac,
-  createPrivateKey,
-  createPublicKey,
-  createSecretKey,
-  createSign,
-  createVerify,
-  type KeyObject,
-} from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, createSign, createVerify, type KeyObject } from 'node:crypto';
 import type { HashName, SyncOAuthCrypto } from '../../lib/oauth1';
+import { oneShotHmac } from './one-shot-hmac';
 
 const NODE_HASH: Record<HashName, string> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-512': 'sha512' };
 
@@ -17,17 +9,10 @@ const NODE_HASH: Record<HashName, string> = { 'SHA-1': 'sha1', 'SHA-256': 'sha25
  * little more than the HMAC itself (WebCrypto's promise per call is ~20x slower).
  */
 export function nodeOAuthCrypto(): SyncOAuthCrypto {
-  // A KeyObject skips re-reading the key string on every signature (about a
-  // tenth of an HMAC's cost). Bounded: a proxy signs for many accounts.
-  const hmacKeys = new Map<string, KeyObject>();
-  const hmacKey = (key: string) => {
-    let keyObject = hmacKeys.get(key);
-    if (!keyObject) {
-      keyObject = createSecretKey(Buffer.from(key, 'utf8'));
-      if (hmacKeys.size >= 1024) hmacKeys.delete(hmacKeys.keys().next().value as string);
-      hmacKeys.set(key, keyObject);
-    }
-    return keyObject;
+  const hmacs: Record<HashName, (key: string, message: string) => string> = {
+    'SHA-1': oneShotHmac('sha1'),
+    'SHA-256': oneShotHmac('sha256'),
+    'SHA-512': oneShotHmac('sha512'),
   };
 
   // PEM parsing is costly; a companion signs with a handful of keys.
@@ -44,9 +29,7 @@ export function nodeOAuthCrypto(): SyncOAuthCrypto {
 
   return {
     synchronous: true,
-    // The message is ASCII (see OAuthCrypto.hmac), so latin1 gives the same
-    // bytes as UTF-8 and takes Node's one-byte fast path.
-    hmac: (hash, key, message) => createHmac(NODE_HASH[hash], hmacKey(key)).update(message, 'latin1').digest('base64'),
+    hmac: (hash, key, message) => hmacs[hash](key, message),
     rsaSign: (hash, privateKeyPem, message) =>
       createSign(`RSA-${NODE_HASH[hash].toUpperCase()}`)
         .update(message)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateNonce, timingSafeEqual } from '../../../lib/oauth1';
+import { cryptoRandomBytes, generateNonce, timingSafeEqual } from '../../../lib/oauth1';
 
 describe('generateNonce', () => {
   it('gives 32 alphanumeric characters from the CSPRNG by default, never the same twice', () => {
@@ -35,5 +35,25 @@ describe('timingSafeEqual', () => {
     expect(timingSafeEqual('abc', 'ab')).toBe(false);
     expect(timingSafeEqual('', 'a')).toBe(false);
     expect(timingSafeEqual('', '')).toBe(true);
+  });
+});
+
+describe('cryptoRandomBytes', () => {
+  it('never hands out the same bytes twice across pool refills', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 2_000; i++) {
+      const bytes = cryptoRandomBytes(40);
+      expect(bytes).toHaveLength(40);
+      seen.add(Buffer.from(bytes).toString('hex'));
+    }
+    expect(seen.size).toBe(2_000);
+    expect(cryptoRandomBytes(10_000)).toHaveLength(10_000);
+  });
+
+  it('returns copies, so a caller that keeps them is not overwritten by later draws', () => {
+    const kept = cryptoRandomBytes(16);
+    const snapshot = Buffer.from(kept).toString('hex');
+    for (let i = 0; i < 300; i++) cryptoRandomBytes(40);
+    expect(Buffer.from(kept).toString('hex')).toBe(snapshot);
   });
 });

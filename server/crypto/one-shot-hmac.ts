@@ -1,0 +1,61 @@
+import { hash } from 'node:crypto';
+
+/**
+ * HMAC (RFC 2104, section 2) built on node:crypto's one-shot `hash()`:
+ * `H((K ^ opad) || H((K ^ ipad) || message))`.
+ *
+ * Why not `createHmac`: under OpenSSL 3 it fetches and initialises an
+ * EVP_MAC object on every call, which costs more than hashing the base string
+ * itself. The one-shot digest path skips that; with the padded keys prepared
+ * once per key (RFC 2104 section 4 suggests exactly this precomputation),
+ * an HMAC-SHA1 of a base string takes about three quarters of the time
+ * (see docs/benchmarks.md). tests/server/crypto checks it against createHmac.
+ */
+export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
+
+const BLOCK_BYTES: Record<HmacAlgorithm, number> = { sha1: 64, sha256: 64, sha512: 128 };
+const DIGEST_BYTES: Record<HmacAlgorithm, number> = { sha1: 20, sha256: 32, sha512: 64 };
+const MAX_CACHED_KEYS = 1024;
+
+interface PaddedKey {
+  readonly inner: Buffer;
+  readonly outer: Buffer;
+}
+
+export function oneShotHmac(algorithm: HmacAlgorithm): (key: string, message: string) => string {
+  const block = BLOCK_BYTES[algorithm];
+  const digest = DIGEST_BYTES[algorithm];
+  const paddedKeys = new Map<string, PaddedKey>();
+  // Reused between calls (they are synchronous): one allocation, not two per signature.
+  let innerInput = Buffer.allocUnsafe(4096);
+  const outerInput = Buffer.allocUnsafe(block + digest);
+
+  function padded(key: string): PaddedKey {
+    let pads = paddedKeys.get(key);
+    if (pads) return pads;
+    let keyBytes = Buffer.from(key, 'utf8');
+    if (keyBytes.length > block) keyBytes = hash(algorithm, keyBytes, 'buffer');
+    const inner = Buffer.alloc(block, 0x36);
+    const outer = Buffer.alloc(block, 0x5c);
+    for (let i = 0; i < keyBytes.length; i++) {
+      inner[i] = (inner[i] as number) ^ (keyBytes[i] as number);
+      outer[i] = (outer[i] as number) ^ (keyBytes[i] as number);
+    }
+    pads = { inner, outer };
+    if (paddedKeys.size >= MAX_CACHED_KEYS) paddedKeys.delete(paddedKeys.keys().next().value as string);
+    paddedKeys.set(key, pads);
+    return pads;
+  }
+
+  return (key, message) => {
+    const pads = padded(key);
+    const length = block + Buffer.byteLength(message, 'utf8');
+    if (length > innerInput.length) innerInput = Buffer.allocUnsafe(2 * length);
+    pads.inner.copy(innerInput, 0);
+    innerInput.write(message, block, 'utf8');
+    const innerDigest = hash(algorithm, innerInput.subarray(0, length), 'buffer');
+    pads.outer.copy(outerInput, 0);
+    innerDigest.copy(outerInput, block);
+    return hash(algorithm, outerInput, 'base64');
+  };
+}
