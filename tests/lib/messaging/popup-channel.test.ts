@@ -1,0 +1,70 @@
+import { describe, expect, it, vi } from 'vitest';
+
+// The browser API is the boundary here: the test is about the sender checks.
+vi.mock('webextension-polyfill', () => ({
+  default: {
+    runtime: {
+      id: 'our-extension-id',
+      getURL: (path: string) => `chrome-extension://our-extension-id${path}`,
+    },
+  },
+}));
+
+const { popupMessageListener } = await import('../../../lib/messaging/popup-channel');
+
+const status = { version: '0.1.0', companionUrl: 'http://127.0.0.1:8787' };
+const listener = popupMessageListener({ getStatus: () => status });
+const envelope = { channel: 'popup→background', name: 'getStatus', params: {} };
+const popupSender = { id: 'our-extension-id', url: 'chrome-extension://our-extension-id/popup.html' };
+
+describe('popup → background channel', () => {
+  it('answers our own popup', async () => {
+    await expect(listener(envelope, popupSender)).resolves.toEqual({ ok: true, value: status });
+  });
+
+  it.each([
+    ['another extension', { id: 'evil-extension', url: 'chrome-extension://evil-extension/popup.html' }],
+    [
+      'a content script (it has a tab)',
+      { ...popupSender, tab: { id: 1, index: 0, highlighted: false, active: true, pinned: false, incognito: false } },
+    ],
+    ['a web page claiming our id', { id: 'our-extension-id', url: 'https://evil.example/' }],
+    [
+      'a page of another extension origin',
+      { id: 'our-extension-id', url: 'chrome-extension://our-extension-id.evil.example/' },
+    ],
+    ['a sender without a URL', { id: 'our-extension-id' }],
+  ])('refuses %s with sender_refused', async (_case, sender) => {
+    await expect(listener(envelope, sender)).resolves.toEqual({
+      ok: false,
+      error: { code: 'sender_refused', message: expect.any(String) },
+    });
+  });
+
+  it('leaves messages of other channels to other listeners', () => {
+    expect(listener({ channel: 'content→background', name: 'getStatus', params: {} }, popupSender)).toBeUndefined();
+    expect(listener('getStatus', popupSender)).toBeUndefined();
+    expect(listener(null, popupSender)).toBeUndefined();
+  });
+
+  it('answers unknown_message for a name without a handler, including prototype names', async () => {
+    for (const name of ['deleteEverything', 'toString', '__proto__']) {
+      await expect(listener({ ...envelope, name }, popupSender)).resolves.toMatchObject({
+        ok: false,
+        error: { code: 'unknown_message' },
+      });
+    }
+  });
+
+  it('turns a throwing handler into internal_error, never a raw Error', async () => {
+    const failing = popupMessageListener({
+      getStatus: () => {
+        throw new Error('storage is gone');
+      },
+    });
+    await expect(failing(envelope, popupSender)).resolves.toEqual({
+      ok: false,
+      error: { code: 'internal_error', message: 'storage is gone' },
+    });
+  });
+});
