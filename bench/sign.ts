@@ -10,9 +10,9 @@ import { createHmac } from 'node:crypto';
 import { OAuth as NodeOAuth } from 'oauth';
 import OAuth1a from 'oauth-1.0a';
 import oauthSign from 'oauth-sign';
-import { authorizationHeader, parseAuthorizationHeader } from '../lib/oauth1';
+import { authorizationHeader, parseAuthorizationHeader, webCrypto } from '../lib/oauth1';
 import { nodeOAuthCrypto } from '../server/crypto/node-oauth-crypto';
-import { measure } from './support/measure';
+import { measure, measureAsync } from './support/measure';
 
 // X developer docs, "Creating a signature".
 const X = {
@@ -48,6 +48,9 @@ const floor = () => createHmac('sha1', hmacKey).update(X.baseString).digest('bas
 const adapterFloor = () => crypto.hmac('SHA-1', hmacKey, X.baseString);
 
 const ours = () => authorizationHeader(request, credentials, fixed);
+// The browser path: WebCrypto is asynchronous, so it is timed apart (here, Node's WebCrypto).
+const browserCrypto = webCrypto();
+const oursWebCrypto = () => authorizationHeader(request, credentials, { ...fixed, crypto: browserCrypto });
 const oursFresh = () => authorizationHeader(request, credentials, { crypto });
 
 const oauthSignParams = {
@@ -101,6 +104,7 @@ const checks: [string, string | undefined][] = [
   ['floor', floor()],
   ['adapter floor', adapterFloor()],
   ['ours', signatureIn(ours())],
+  ['ours (WebCrypto)', signatureIn(await oursWebCrypto())],
   ['oauth-sign', viaOauthSign()],
   ['oauth-1.0a', signatureIn(viaOauth1a())],
   ['oauth (node-oauth)', signatureIn(viaNodeOAuth())],
@@ -118,6 +122,8 @@ const results = measure([
   { name: 'oauth-1.0a 2.2 (authorize + toHeader)', run: viaOauth1a },
   { name: 'oauth 0.10 (node-oauth, header)', run: viaNodeOAuth },
 ]);
+
+results.push(await measureAsync('this library with WebCrypto (awaited: the extension’s path)', oursWebCrypto));
 
 const byName = (prefix: string) => results.find((r) => r.name.startsWith(prefix)) as (typeof results)[number];
 const floorResult = byName('floor');

@@ -55,3 +55,20 @@ function median(values: number[]): number {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
+
+/** The same for awaited operations (WebCrypto): the median of `rounds` batches of `batch` sequential awaits. */
+export async function measureAsync(
+  name: string,
+  run: () => Promise<unknown>,
+  { rounds = 9, batch = 2000 } = {},
+): Promise<Measurement> {
+  for (let k = 0; k < batch; k++) sink(await run()); // warm-up
+  const samples: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const started = process.hrtime.bigint();
+    for (let k = 0; k < batch; k++) sink(await run());
+    samples.push(Number(process.hrtime.bigint() - started) / batch);
+  }
+  const nanosecondsPerOp = median(samples);
+  return { name, nanosecondsPerOp, opsPerSecond: 1e9 / nanosecondsPerOp };
+}

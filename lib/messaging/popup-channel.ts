@@ -17,8 +17,9 @@ export async function sendToBackground<K extends keyof PopupToBackground>(
 
 /**
  * The background's listener for popup messages. It answers only our own
- * extension pages (same extension id, an extension-page URL, no tab behind
- * it); anything else gets `sender_refused`. Other channels are left alone.
+ * extension pages (same extension id, a URL under our extension origin);
+ * anything else, content scripts included, gets `sender_refused`. Other
+ * channels are left alone.
  */
 export function popupMessageListener(handlers: Handlers<PopupToBackground>) {
   return (message: unknown, sender: Runtime.MessageSender): Promise<unknown> | undefined => {
@@ -30,7 +31,13 @@ export function popupMessageListener(handlers: Handlers<PopupToBackground>) {
   };
 }
 
+/**
+ * A content script shares our extension id but runs at the web page's URL, so
+ * the URL is what tells them apart. Our pages may sit in a tab (the popup or
+ * options opened as a tab): that is still us, since a web page cannot load
+ * an extension page that is not web-accessible, and none of ours is.
+ */
 export function isOwnExtensionPage(sender: Runtime.MessageSender): boolean {
-  if (sender.id !== browser.runtime.id || sender.tab !== undefined || !sender.url) return false;
+  if (sender.id !== browser.runtime.id || !sender.url) return false;
   return sender.url.startsWith(browser.runtime.getURL('/'));
 }

@@ -16,18 +16,17 @@ const status = { version: '0.1.0', companionUrl: 'http://127.0.0.1:8787' };
 const listener = popupMessageListener({ getStatus: () => status });
 const envelope = { channel: 'popup→background', name: 'getStatus', params: {} };
 const popupSender = { id: 'our-extension-id', url: 'chrome-extension://our-extension-id/popup.html' };
+const aTab = { id: 1, index: 0, highlighted: false, active: true, pinned: false, incognito: false };
 
 describe('popup → background channel', () => {
-  it('answers our own popup', async () => {
+  it('answers our own popup, also when it is opened in a tab', async () => {
     await expect(listener(envelope, popupSender)).resolves.toEqual({ ok: true, value: status });
+    await expect(listener(envelope, { ...popupSender, tab: aTab })).resolves.toEqual({ ok: true, value: status });
   });
 
   it.each([
     ['another extension', { id: 'evil-extension', url: 'chrome-extension://evil-extension/popup.html' }],
-    [
-      'a content script (it has a tab)',
-      { ...popupSender, tab: { id: 1, index: 0, highlighted: false, active: true, pinned: false, incognito: false } },
-    ],
+    ['a content script (our id, a web page URL)', { id: 'our-extension-id', url: 'https://x.com/home', tab: aTab }],
     ['a web page claiming our id', { id: 'our-extension-id', url: 'https://evil.example/' }],
     [
       'a page of another extension origin',

@@ -1,0 +1,24 @@
+import type { Browser } from 'wxt/browser';
+import { expect, test } from './support/chromium-extension';
+
+/** Typing for callbacks run in the service worker (see support/chromium-extension.ts). */
+declare const chrome: typeof Browser;
+
+test('the service worker starts and the popup shows the status from the background', async ({
+  page,
+  serviceWorker,
+  extensionId,
+}) => {
+  expect(serviceWorker.url()).toBe(`chrome-extension://${extensionId}/background.js`);
+  const manifest = await serviceWorker.evaluate(() => chrome.runtime.getManifest());
+  expect(manifest.manifest_version).toBe(3);
+  expect(manifest.version).toBe('0.1.0');
+
+  await page.goto(`chrome-extension://${extensionId}/popup.html`);
+
+  await expect(page.getByRole('heading', { name: 'OAuth 1.0a Connect' })).toBeVisible();
+  const status = page.getByTestId('status');
+  await expect(status).toContainText('Version0.1.0');
+  await expect(status).toContainText('Companionhttp://127.0.0.1:8787');
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});
