@@ -162,10 +162,12 @@ function protocolParameters(
   if (options.includeVersion !== false) decoded.push(['oauth_version', '1.0']);
 
   // Most values are unreserved text that encodes to itself: share the pair then.
+  // The method name and version are constants of that kind.
   const encoded = new Array<EncodedPair>(decoded.length);
   for (let i = 0; i < decoded.length; i++) {
     const pair = decoded[i] as EncodedPair;
-    const value = percentEncode(pair[1]);
+    const constant = pair[0] === 'oauth_signature_method' || pair[0] === 'oauth_version';
+    const value = constant ? pair[1] : percentEncode(pair[1]);
     encoded[i] = value === pair[1] ? pair : [pair[0], value];
   }
   return { decoded, encoded, signatureIndex };

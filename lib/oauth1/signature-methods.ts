@@ -92,19 +92,5 @@ export function signatureMethod(name: string): SignatureMethod {
 
 /** Section 3.4.2 key, also the PLAINTEXT signature (3.4.4): both secrets encoded, joined by `&`. */
 export function signingKey(secrets: SigningSecrets): string {
-  // Remembered per credentials object: the same key string each time lets a
-  // crypto adapter find its prepared key by identity instead of rehashing
-  // the text. Checked against the secrets, so a mutated object is still right.
-  const cached = signingKeys.get(secrets);
-  if (cached && cached.consumerSecret === secrets.consumerSecret && cached.tokenSecret === secrets.tokenSecret) {
-    return cached.key;
-  }
-  const key = `${percentEncode(secrets.consumerSecret)}&${percentEncode(secrets.tokenSecret ?? '')}`;
-  signingKeys.set(secrets, { consumerSecret: secrets.consumerSecret, tokenSecret: secrets.tokenSecret, key });
-  return key;
+  return `${percentEncode(secrets.consumerSecret)}&${percentEncode(secrets.tokenSecret ?? '')}`;
 }
-
-const signingKeys = new WeakMap<
-  SigningSecrets,
-  { consumerSecret: string; tokenSecret: string | undefined; key: string }
->();

@@ -30,9 +30,19 @@ export function oneShotHmac(algorithm: HmacAlgorithm): (key: string, message: st
   let innerInput = Buffer.allocUnsafe(4096);
   const outerInput = Buffer.allocUnsafe(block + digest);
 
+  // The last key, compared by value: a key string is built afresh for each
+  // signature, and comparing it is cheaper than hashing it for the map.
+  let lastKey: string | undefined;
+  let lastPads: PaddedKey | undefined;
+
   function padded(key: string): PaddedKey {
+    if (key === lastKey && lastPads) return lastPads;
     let pads = paddedKeys.get(key);
-    if (pads) return pads;
+    if (pads) {
+      lastKey = key;
+      lastPads = pads;
+      return pads;
+    }
     let keyBytes = Buffer.from(key, 'utf8');
     if (keyBytes.length > block) keyBytes = hash(algorithm, keyBytes, 'buffer');
     const inner = Buffer.alloc(block, 0x36);
@@ -44,15 +54,18 @@ export function oneShotHmac(algorithm: HmacAlgorithm): (key: string, message: st
     pads = { inner, outer };
     if (paddedKeys.size >= MAX_CACHED_KEYS) paddedKeys.delete(paddedKeys.keys().next().value as string);
     paddedKeys.set(key, pads);
+    lastKey = key;
+    lastPads = pads;
     return pads;
   }
 
   return (key, message) => {
     const pads = padded(key);
-    const length = block + Buffer.byteLength(message, 'utf8');
-    if (length > innerInput.length) innerInput = Buffer.allocUnsafe(2 * length);
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: room enough without measuring first.
+    const room = block + 3 * message.length;
+    if (room > innerInput.length) innerInput = Buffer.allocUnsafe(room);
     pads.inner.copy(innerInput, 0);
-    innerInput.write(message, block, 'utf8');
+    const length = block + innerInput.write(message, block, 'utf8');
     const innerDigest = hash(algorithm, innerInput.subarray(0, length), 'buffer');
     pads.outer.copy(outerInput, 0);
     innerDigest.copy(outerInput, block);

@@ -33,6 +33,12 @@ describe('oneShotHmac (RFC 2104 over one-shot hashes)', () => {
     }
   });
 
+  it('keeps keys apart when they alternate, and when one is rebuilt as an equal string', () => {
+    const hmac = oneShotHmac('sha256');
+    const expected = (key: string) => createHmac('sha256', key).update('m').digest('base64');
+    for (const key of ['a&b', 'c&d', 'a&b', ['a', 'b'].join('&'), 'c&d']) expect(hmac(key, 'm')).toBe(expected(key));
+  });
+
   it('matches the RFC 2202 HMAC-SHA1 test case 2', () => {
     expect(Buffer.from(oneShotHmac('sha1')('Jefe', 'what do ya want for nothing?'), 'base64').toString('hex')).toBe(
       'effcdf6ae5eb2fa2d27416d5f184df9c259a7c79',
