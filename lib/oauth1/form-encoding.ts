@@ -9,20 +9,17 @@ export type Parameter = readonly [name: string, value: string];
  * space, empty segments are skipped, a segment without `=` has an empty value.
  */
 export function parseFormEncoded(text: string): Parameter[] {
-  const parameters: Parameter[] = [];
-  if (text === '') return parameters;
-  for (const segment of text.split('&')) {
-    if (segment === '') continue;
-    const equals = segment.indexOf('=');
-    const rawName = equals === -1 ? segment : segment.slice(0, equals);
-    const rawValue = equals === -1 ? '' : segment.slice(equals + 1);
-    parameters.push([decodeFormComponent(rawName), decodeFormComponent(rawValue)]);
-  }
-  return parameters;
+  return splitPairs(text, decodeFormComponent);
 }
 
-function decodeFormComponent(raw: string): string {
-  return percentDecode(raw.includes('+') ? raw.replaceAll('+', ' ') : raw);
+/**
+ * Parses form-encoded text straight into pairs encoded twice, as the
+ * signature base string holds them (section 3.4.1.1 encodes the normalised,
+ * already encoded, parameters once more). Segments that are plain unreserved
+ * text, the common case, skip the decode-and-encode round trip.
+ */
+export function parseFormEncodedTwice(text: string): [name: string, value: string][] {
+  return splitPairs(text, reencodeTwice);
 }
 
 /**
@@ -38,13 +35,8 @@ export function serializeFormEncoded(parameters: readonly Parameter[]): string {
   return text;
 }
 
-/**
- * Parses form-encoded text straight into pairs encoded twice, as the
- * signature base string holds them (section 3.4.1.1 encodes the normalised,
- * already encoded, parameters once more). Segments that are plain unreserved
- * text, the common case, skip the decode-and-encode round trip.
- */
-export function parseFormEncodedTwice(text: string): [name: string, value: string][] {
+/** Splits `a=1&b=2` into pairs, each name and value passed through `component`. */
+function splitPairs(text: string, component: (raw: string) => string): [string, string][] {
   const pairs: [string, string][] = [];
   if (text === '') return pairs;
   for (const segment of text.split('&')) {
@@ -52,9 +44,13 @@ export function parseFormEncodedTwice(text: string): [name: string, value: strin
     const equals = segment.indexOf('=');
     const rawName = equals === -1 ? segment : segment.slice(0, equals);
     const rawValue = equals === -1 ? '' : segment.slice(equals + 1);
-    pairs.push([reencodeTwice(rawName), reencodeTwice(rawValue)]);
+    pairs.push([component(rawName), component(rawValue)]);
   }
   return pairs;
+}
+
+function decodeFormComponent(raw: string): string {
+  return percentDecode(raw.includes('+') ? raw.replaceAll('+', ' ') : raw);
 }
 
 function reencodeTwice(raw: string): string {
