@@ -1,0 +1,55 @@
+/**
+ * Every error the companion answers with, and its HTTP status. The code is
+ * the stable part: clients and tests branch on it, never on the wording.
+ * Answers are RFC 9457 problem documents carrying this code.
+ */
+export const ERROR_STATUS = {
+  // The request itself
+  invalid_request: 400,
+  malformed_json: 400,
+  unsupported_media_type: 415,
+  body_too_large: 413,
+  not_found: 404,
+  method_not_allowed: 405,
+  // Proof of possession (DPoP)
+  dpop_missing: 401,
+  dpop_invalid: 401,
+  dpop_mismatch: 401,
+  dpop_stale: 401,
+  dpop_replayed: 401,
+  // Providers and flows
+  unknown_provider: 404,
+  mode_not_supported: 400,
+  flow_not_found: 404,
+  flow_expired: 410,
+  flow_completed: 409,
+  token_mismatch: 400,
+  flow_denied: 403,
+  // Accounts and the signing proxy
+  account_not_found: 404,
+  account_invalid: 409,
+  url_not_allowed: 403,
+  // The provider behind us
+  provider_error: 502,
+  callback_not_confirmed: 502,
+  upstream_timeout: 504,
+  upstream_too_large: 502,
+  // Operations
+  rate_limited: 429,
+  internal_error: 500,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
+
+/** RFC 9457 problem details, as the companion sends them. */
+export interface Problem {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  readonly code: ErrorCode;
+  /** For `invalid_request`: which fields were wrong and why. */
+  readonly issues?: readonly { path: string; message: string }[];
+}

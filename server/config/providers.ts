@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import { isSignatureMethodName, type SignatureMethodName } from '../../lib/oauth1';
+import { FlowMode, ProviderId } from '../../lib/protocol';
+import { type IdentitySource, jiraPreset, PROVIDER_PRESETS, type ProviderPreset } from './presets';
+
+/** A provider ready to use: URLs, method, identity rules and the secrets, resolved. */
+export interface Provider extends ProviderPreset {
+  readonly id: string;
+  readonly consumerKey: string;
+  readonly consumerSecret: string;
+  /** PKCS#8 PEM, for RSA-SHA1 / RSA-SHA256 providers. */
+  readonly privateKey: string | undefined;
+  /** Send `oauth_body_hash` with JSON bodies (OAuth Body Hash extension). */
+  readonly bodyHash: boolean;
+}
+
+const HttpsUrl = z.url({ protocol: /^https?$/ });
+const EnvName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name such as X_CONSUMER_SECRET');
+
+/** One entry of COMPANION_CONFIG's `providers`. Secrets are named by environment variable, never inlined. */
+export const ProviderEntry = z.strictObject({
+  id: ProviderId,
+  preset: z.string().optional(),
+  name: z.string().min(1).optional(),
+  /** For the jira preset: the site, e.g. https://jira.example.com */
+  siteUrl: HttpsUrl.optional(),
+  requestTokenUrl: HttpsUrl.optional(),
+  authorizeUrl: HttpsUrl.optional(),
+  authenticateUrl: HttpsUrl.optional(),
+  accessTokenUrl: HttpsUrl.optional(),
+  invalidateTokenUrl: HttpsUrl.optional(),
+  verifyCredentialsUrl: HttpsUrl.optional(),
+  apiBaseUrls: z.array(HttpsUrl).min(1).optional(),
+  signatureMethod: z
+    .string()
+    .refine(isSignatureMethodName, 'one of HMAC-SHA1, HMAC-SHA256, HMAC-SHA512, RSA-SHA1, RSA-SHA256, PLAINTEXT')
+    .optional(),
+  modes: z.array(FlowMode).min(1).optional(),
+  identity: z
+    .strictObject({
+      tokenFields: z.strictObject({ userId: z.string(), screenName: z.string() }).optional(),
+      verifyPaths: z.strictObject({ userId: z.string(), screenName: z.string() }).optional(),
+    })
+    .optional(),
+  bodyHash: z.boolean().optional(),
+  consumerKey: z.string().min(1),
+  consumerSecretEnv: EnvName.optional(),
+  privateKeyEnv: EnvName.optional(),
+});
+export type ProviderEntry = z.infer<typeof ProviderEntry>;
+
+export const CompanionConfigFile = z.strictObject({ providers: z.array(ProviderEntry).min(1) });
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Merges an entry over its preset and reads its secrets from the environment. */
+export function resolveProvider(entry: ProviderEntry, env: Readonly<Record<string, string | undefined>>): Provider {
+  const where = `provider "${entry.id}"`;
+  const preset = presetFor(entry, where);
+  const pick = <K extends keyof ProviderPreset>(key: K): ProviderPreset[K] | undefined =>
+    (entry[key as keyof ProviderEntry] as ProviderPreset[K] | undefined) ?? preset?.[key];
+
+  const required = <K extends keyof ProviderPreset>(key: K): NonNullable<ProviderPreset[K]> => {
+    const value = pick(key);
+    if (value === undefined) throw new ConfigError(`${where}: "${String(key)}" is missing (no preset supplies it)`);
+    return value as NonNullable<ProviderPreset[K]>;
+  };
+
+  const signatureMethod = required('signatureMethod') as SignatureMethodName;
+  const rsa = signatureMethod.startsWith('RSA-');
+  const consumerSecret = secretFrom(env, entry.consumerSecretEnv, `${where}: consumerSecretEnv`, !rsa) ?? '';
+  const privateKey = secretFrom(
+    env,
+    entry.privateKeyEnv,
+    `${where}: privateKeyEnv (its ${signatureMethod} key, PKCS#8 PEM)`,
+    rsa,
+  );
+  const identity: IdentitySource = entry.identity ?? preset?.identity ?? {};
+  if (!identity.tokenFields && !identity.verifyPaths) {
+    throw new ConfigError(`${where}: "identity" is missing: say where the user id and screen name come from`);
+  }
+  if (!identity.tokenFields && !pick('verifyCredentialsUrl')) {
+    throw new ConfigError(`${where}: identity.verifyPaths needs a verifyCredentialsUrl`);
+  }
+
+  const resolved: Provider = {
+    id: entry.id,
+    name: required('name'),
+    requestTokenUrl: required('requestTokenUrl'),
+    authorizeUrl: required('authorizeUrl'),
+    accessTokenUrl: required('accessTokenUrl'),
+    apiBaseUrls: required('apiBaseUrls'),
+    signatureMethod,
+    modes: required('modes'),
+    identity,
+    consumerKey: entry.consumerKey,
+    consumerSecret,
+    privateKey,
+    bodyHash: entry.bodyHash ?? false,
+    ...optional('authenticateUrl', pick('authenticateUrl')),
+    ...optional('invalidateTokenUrl', pick('invalidateTokenUrl')),
+    ...optional('verifyCredentialsUrl', pick('verifyCredentialsUrl')),
+  };
+  for (const base of resolved.apiBaseUrls) checkApiBase(base, where);
+  return resolved;
+}
+
+function presetFor(entry: ProviderEntry, where: string): ProviderPreset | undefined {
+  const name = entry.preset ?? (entry.id in PROVIDER_PRESETS || entry.id === 'jira' ? entry.id : undefined);
+  if (name === undefined) return undefined;
+  if (name === 'jira') {
+    if (!entry.siteUrl)
+      throw new ConfigError(`${where}: the jira preset needs "siteUrl", e.g. https://jira.example.com`);
+    return jiraPreset(entry.siteUrl);
+  }
+  if (!Object.hasOwn(PROVIDER_PRESETS, name)) {
+    const known = [...Object.keys(PROVIDER_PRESETS), 'jira'].join(', ');
+    throw new ConfigError(`${where}: unknown preset "${name}" (known: ${known})`);
+  }
+  return PROVIDER_PRESETS[name as keyof typeof PROVIDER_PRESETS];
+}
+
+function secretFrom(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string | undefined,
+  what: string,
+  needed: boolean,
+): string | undefined {
+  if (name === undefined) {
+    if (needed) throw new ConfigError(`${what} is missing: name the environment variable that holds the secret`);
+    return undefined;
+  }
+  const value = env[name];
+  if (!value) throw new ConfigError(`${what}: the environment variable ${name} is not set`);
+  return value;
+}
+
+/** The proxy matches URLs by prefix, so a base must end in `/` or be a full path it may not extend. */
+function checkApiBase(base: string, where: string): void {
+  const url = new URL(base);
+  if (url.search || url.hash || url.username || url.password) {
+    throw new ConfigError(`${where}: apiBaseUrls entry ${base} must have no query, fragment or credentials`);
+  }
+}
+
+function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]: string });
+}

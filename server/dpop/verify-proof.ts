@@ -1,0 +1,94 @@
+import { calculateJwkThumbprint, decodeProtectedHeader, importJWK, type JWK, jwtVerify } from 'jose';
+import { CompanionError } from '../errors';
+
+export interface ProofContext {
+  /** The request's method, e.g. POST. */
+  readonly method: string;
+  /** The URL the proof must name: our public URL and the path, no query or fragment. */
+  readonly url: string;
+  /** Milliseconds since the epoch. */
+  readonly now: number;
+  /**
+   * Records a proof id; false when it was seen before. Backed by the store,
+   * so a proof replayed against another instance is refused too.
+   */
+  readonly remember: (key: string, expiresAtSeconds: number) => Promise<boolean>;
+}
+
+export interface ProvenInstall {
+  /** RFC 7638 thumbprint of the proof key: the install's id. */
+  readonly installId: string;
+}
+
+/** How far `iat` may be from our clock, either way. */
+export const PROOF_WINDOW_SECONDS = 60;
+
+/**
+ * Verifies a DPoP proof (RFC 9449 section 4.3): an ES256 JWT of type
+ * `dpop+jwt` carrying its public key, signed by that key, for this method and
+ * URL, issued within the window, never seen before. The install is the key.
+ */
+export async function verifyProof(proof: string | undefined, context: ProofContext): Promise<ProvenInstall> {
+  if (!proof) throw new CompanionError('dpop_missing', 'send a DPoP proof in the DPoP header');
+  if (proof.length > 4096 || proof.includes(','))
+    throw new CompanionError('dpop_invalid', 'send exactly one DPoP proof');
+
+  let jwk: JWK;
+  try {
+    const header = decodeProtectedHeader(proof);
+    if (header.typ !== 'dpop+jwt' || header.alg !== 'ES256') throw new Error('typ must be dpop+jwt and alg ES256');
+    jwk = header.jwk as JWK;
+    if (!jwk || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || 'd' in jwk)
+      throw new Error('jwk must be a public P-256 key');
+  } catch (error) {
+    throw new CompanionError('dpop_invalid', `the DPoP proof is malformed: ${reason(error)}`);
+  }
+
+  let claims: Record<string, unknown>;
+  try {
+    const key = await importJWK(jwk, 'ES256');
+    ({ payload: claims } = await jwtVerify(proof, key, { typ: 'dpop+jwt', algorithms: ['ES256'] }));
+  } catch (error) {
+    throw new CompanionError('dpop_invalid', `the DPoP proof does not verify: ${reason(error)}`);
+  }
+
+  const { htm, htu, iat, jti } = claims;
+  if (typeof jti !== 'string' || jti.length < 16 || jti.length > 128) {
+    throw new CompanionError('dpop_invalid', 'the DPoP proof needs a jti of 16 to 128 characters');
+  }
+  if (typeof iat !== 'number' || !Number.isFinite(iat))
+    throw new CompanionError('dpop_invalid', 'the DPoP proof needs an iat');
+  if (htm !== context.method)
+    throw new CompanionError('dpop_mismatch', `the DPoP proof is for ${String(htm)}, not ${context.method}`);
+  if (typeof htu !== 'string' || normalizeHtu(htu) !== normalizeHtu(context.url)) {
+    throw new CompanionError('dpop_mismatch', `the DPoP proof is for ${String(htu)}, not ${context.url}`);
+  }
+  const nowSeconds = context.now / 1000;
+  if (Math.abs(nowSeconds - iat) > PROOF_WINDOW_SECONDS) {
+    throw new CompanionError(
+      'dpop_stale',
+      `the DPoP proof was issued ${Math.round(nowSeconds - iat)} s from now; the window is ±${PROOF_WINDOW_SECONDS} s`,
+    );
+  }
+
+  const installId = await calculateJwkThumbprint(jwk, 'sha256');
+  // Kept until the proof could no longer pass the window anyway.
+  if (!(await context.remember(`${installId}:${jti}`, Math.ceil(iat + PROOF_WINDOW_SECONDS + 1)))) {
+    throw new CompanionError('dpop_replayed', 'this DPoP proof was already used');
+  }
+  return { installId };
+}
+
+/** RFC 9449 section 4.3: htu is compared without query and fragment, after URL normalisation. */
+function normalizeHtu(value: string): string {
+  try {
+    const url = new URL(value);
+    return `${url.protocol}//${url.host}${url.pathname}`;
+  } catch {
+    return `invalid:${value}`;
+  }
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
