@@ -38,8 +38,7 @@ export async function verifyProof(proof: string | undefined, context: ProofConte
     const header = decodeProtectedHeader(proof);
     if (header.typ !== 'dpop+jwt' || header.alg !== 'ES256') throw new Error('typ must be dpop+jwt and alg ES256');
     jwk = header.jwk as JWK;
-    if (!jwk || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || 'd' in jwk)
-      throw new Error('jwk must be a public P-256 key');
+    if (jwk?.kty !== 'EC' || jwk.crv !== 'P-256' || 'd' in jwk) throw new Error('jwk must be a public P-256 key');
   } catch (error) {
     throw new CompanionError('dpop_invalid', `the DPoP proof is malformed: ${reason(error)}`);
   }
