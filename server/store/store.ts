@@ -1,0 +1,101 @@
+import type { FlowMode } from '../../lib/protocol';
+
+/** Times are milliseconds since the epoch throughout the store. */
+export interface FlowRow {
+  readonly id: string;
+  readonly installId: string;
+  readonly provider: string;
+  readonly mode: FlowMode;
+  readonly requestToken: string;
+  /** Sealed by the vault. */
+  readonly requestSecret: string;
+  readonly callbackUrl: string | null;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly state: 'pending' | 'completing';
+}
+
+export type AccountStatus = 'active' | 'invalid';
+
+export interface AccountRow {
+  readonly id: string;
+  readonly installId: string;
+  readonly provider: string;
+  readonly userId: string;
+  readonly screenName: string;
+  /** Sealed by the vault, with the row's ids as associated data. */
+  readonly token: string;
+  readonly tokenSecret: string;
+  readonly status: AccountStatus;
+  readonly createdAt: number;
+  readonly lastUsedAt: number | null;
+}
+
+/** Who an account is, across its lifetime: the upsert key. */
+export interface AccountKey {
+  readonly installId: string;
+  readonly provider: string;
+  readonly userId: string;
+}
+
+/** The sealed token pair of an account, made once its id is known (the id is part of the associated data). */
+export type SealForAccount = (accountId: string) => { token: string; tokenSecret: string };
+
+export interface SealedAccountSecrets {
+  readonly id: string;
+  readonly installId: string;
+  readonly token: string;
+  readonly tokenSecret: string;
+}
+
+/**
+ * Everything the companion keeps, behind one interface with a SQLite and a
+ * PostgreSQL implementation. Methods are small and atomic; each does what its
+ * name says in one statement or one transaction, so that several companion
+ * instances can share a PostgreSQL database.
+ */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  migrate(): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Records a DPoP proof id; false when it was already recorded. */
+  rememberProofId(key: string, expiresAtSeconds: number): Promise<boolean>;
+  /** Deletes proof ids and flows that have expired. */
+  sweep(now: number): Promise<void>;
+
+  touchInstall(installId: string, now: number): Promise<void>;
+  /** Removes the install with all its flows and accounts; returns the accounts it had. */
+  deleteInstall(installId: string): Promise<AccountRow[]>;
+
+  insertFlow(flow: FlowRow): Promise<void>;
+  findFlow(flowId: string): Promise<FlowRow | undefined>;
+  /** Moves a pending, unexpired flow of this install to `completing`; false if it is not one. Single use. */
+  claimFlow(flowId: string, installId: string, now: number): Promise<boolean>;
+  deleteFlow(flowId: string): Promise<void>;
+
+  /**
+   * In one transaction: inserts the account or updates the one with the same
+   * key (keeping its id and creation time), and deletes the flow.
+   */
+  completeFlowWithAccount(
+    flowId: string,
+    key: AccountKey,
+    screenName: string,
+    seal: SealForAccount,
+    now: number,
+  ): Promise<AccountRow>;
+  listAccounts(installId: string): Promise<AccountRow[]>;
+  findAccount(accountId: string, installId: string): Promise<AccountRow | undefined>;
+  markAccountUsed(accountId: string, now: number): Promise<void>;
+  setAccountStatus(accountId: string, status: AccountStatus): Promise<void>;
+  deleteAccount(accountId: string, installId: string): Promise<boolean>;
+
+  /** Counts a hit in a fixed window shared by all instances. */
+  hit(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }>;
+
+  /** For key rotation: every sealed account secret, and a way to write one back. */
+  sealedAccountSecrets(): Promise<SealedAccountSecrets[]>;
+  replaceSealedAccountSecrets(secrets: SealedAccountSecrets): Promise<void>;
+}
