@@ -52,7 +52,8 @@ export function parseAuthorizationHeader(header: string): ParsedAuthorizationHea
     }
     const [, name = '', quoted, token] = match;
     const raw = quoted === undefined ? (token ?? '') : quoted.replace(/\\([\s\S])/g, '$1');
-    if (name === 'realm') {
+    // Auth-param names are case-insensitive (RFC 7235), so `Realm` is the realm too.
+    if (name.toLowerCase() === 'realm') {
       if (realm !== undefined)
         throw new OAuthError('parameter_duplicated', 'realm appears twice in the Authorization header');
       realm = raw;

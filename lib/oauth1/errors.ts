@@ -31,7 +31,9 @@ export type OAuthErrorCode =
   /** Verification: the timestamp is outside the accepted window (401). */
   | 'timestamp_refused'
   /** Verification: the nonce was used before with the same timestamp and credentials (401). */
-  | 'nonce_used';
+  | 'nonce_used'
+  /** Verification: the body does not match its `oauth_body_hash` (401). */
+  | 'body_hash_invalid';
 
 export class OAuthError extends Error {
   override readonly name = 'OAuthError';

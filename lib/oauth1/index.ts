@@ -24,10 +24,14 @@ export type { MaybePromise } from './maybe-promise';
 export { cryptoRandomBytes, generateNonce, type RandomBytes } from './nonce';
 export { percentDecode, percentEncode } from './percent-encoding';
 export {
+  type AsyncSignOptions,
   type Credentials,
   type RequestToSign,
   type SignedRequest,
+  type Signer,
   type SignOptions,
+  type SyncSignOptions,
+  signerOf,
   signRequest,
 } from './sign-request';
 export {

@@ -12,6 +12,8 @@ export interface AnalyzedUrl {
 }
 
 const CACHE_LIMIT = 256;
+/** Longer URLs are analysed every time: the cache is for endpoints, not for carrying data. */
+const CACHEABLE_LENGTH = 2048;
 const cache = new Map<string, AnalyzedUrl>();
 
 /**
@@ -21,7 +23,7 @@ const cache = new Map<string, AnalyzedUrl>();
  * (pure values of the string, so the cache cannot go stale).
  */
 export function analyzeRequestUrl(url: string | URL): AnalyzedUrl {
-  if (typeof url !== 'string') return analyze(parseRequestUrl(url));
+  if (typeof url !== 'string' || url.length > CACHEABLE_LENGTH) return analyze(parseRequestUrl(url));
   const cached = cache.get(url);
   if (cached) return cached;
   const analyzed = analyze(parseRequestUrl(url));
@@ -33,6 +35,7 @@ export function analyzeRequestUrl(url: string | URL): AnalyzedUrl {
 function analyze(url: URL): AnalyzedUrl {
   return {
     encodedBaseStringUri: percentEncode(`${url.protocol}//${url.host}${url.pathname}`),
-    queryPairs: parseFormEncodedTwice(url.search.slice(1)),
+    // Section 3.4.1.3.1: oauth_signature is never signed, wherever it is.
+    queryPairs: parseFormEncodedTwice(url.search.slice(1)).filter(([name]) => name !== 'oauth_signature'),
   };
 }

@@ -1,6 +1,6 @@
 import { baseStringFromSortedPairs, type EncodedPair, type SignableRequest, sortEncodedPairs } from './base-string';
 import { bodyHash } from './body-hash';
-import type { AsyncOAuthCrypto, OAuthCrypto, Result } from './crypto';
+import type { AsyncOAuthCrypto, OAuthCrypto, SyncOAuthCrypto } from './crypto';
 import { OAuthError } from './errors';
 import type { Parameter } from './form-encoding';
 import { chain, type MaybePromise } from './maybe-promise';
@@ -29,10 +29,10 @@ export interface Credentials {
   readonly privateKey?: string | undefined;
 }
 
-export interface SignOptions<Sync extends boolean = false> {
+export interface SignOptions {
   /** Fixed nonce; by default 32 alphanumeric characters from `randomBytes`. */
   readonly nonce?: string | undefined;
-  /** Fixed timestamp in seconds; by default taken from `now`. */
+  /** Fixed timestamp in whole seconds; by default taken from `now`. */
   readonly timestamp?: number | string | undefined;
   /** Authorization header realm (never signed). */
   readonly realm?: string | undefined;
@@ -43,11 +43,26 @@ export interface SignOptions<Sync extends boolean = false> {
   /** Send `oauth_version="1.0"` (optional per RFC 5849; some providers want it). Default true. */
   readonly includeVersion?: boolean | undefined;
   /** Crypto to sign with; WebCrypto (asynchronous) by default. */
-  readonly crypto?: OAuthCrypto<Sync> | undefined;
+  readonly crypto?: OAuthCrypto | undefined;
   /** Clock in milliseconds since the epoch; `Date.now` by default. */
   readonly now?: (() => number) | undefined;
   /** CSPRNG for nonces; `crypto.getRandomValues` by default. */
   readonly randomBytes?: RandomBytes | undefined;
+}
+
+/** With a synchronous crypto (node:crypto), signing returns plain values. */
+export type SyncSignOptions = SignOptions & { readonly crypto: SyncOAuthCrypto };
+/** With WebCrypto (the default) or another asynchronous crypto, promises. */
+export type AsyncSignOptions = SignOptions & { readonly crypto?: AsyncOAuthCrypto | undefined };
+
+/**
+ * A signing function: a plain value with a synchronous crypto, a promise
+ * otherwise. With an asynchronous crypto every failure is a rejection.
+ */
+export interface Signer<T, R extends RequestToSign = RequestToSign> {
+  (request: R, credentials: Credentials, options: SyncSignOptions): T;
+  (request: R, credentials: Credentials, options?: AsyncSignOptions): Promise<T>;
+  (request: R, credentials: Credentials, options?: SignOptions): T | Promise<T>;
 }
 
 export interface SignedRequest {
@@ -80,25 +95,39 @@ interface Prepared {
  * the signature. Returns the protocol parameters for any of the three
  * transmission methods of section 3.5.
  */
-export function signRequest<Sync extends boolean = false>(
+export const signRequest = ((request: RequestToSign, credentials: Credentials, options: SignOptions = {}) => {
+  const crypto = options.crypto ?? defaultCrypto();
+  if (crypto.synchronous) return signNow(request, credentials, options, crypto);
+  return Promise.resolve().then(() => signNow(request, credentials, options, crypto));
+}) as Signer<SignedRequest>;
+
+/** Builds a Signer that renders the signed request (a header, a body, a URL). */
+export function signerOf<T, R extends RequestToSign = RequestToSign>(
+  render: (signed: SignedRequest, request: R) => T,
+): Signer<T, R> {
+  return ((request: R, credentials: Credentials, options?: SignOptions) => {
+    const signed = signRequest(request, credentials, options) as SignedRequest | Promise<SignedRequest>;
+    return signed instanceof Promise ? signed.then((s) => render(s, request)) : render(signed, request);
+  }) as Signer<T, R>;
+}
+
+function signNow(
   request: RequestToSign,
   credentials: Credentials,
-  options: SignOptions<Sync> = {},
-): Result<Sync, SignedRequest> {
+  options: SignOptions,
+  crypto: OAuthCrypto,
+): MaybePromise<SignedRequest> {
   const methodName = credentials.signatureMethod ?? 'HMAC-SHA1';
   const method = signatureMethod(methodName);
-  const crypto = (options.crypto ?? defaultCrypto()) as OAuthCrypto;
   if (request.body !== undefined && request.form !== undefined) {
     throw new OAuthError('invalid_request', 'a request has a form body or a raw body, not both');
   }
   const url = analyzeRequestUrl(request.url);
-  const result =
-    request.body === undefined
-      ? signWith(undefined, request, url, credentials, methodName, method, crypto, options)
-      : chain(bodyHash(request.body, crypto), (hash) =>
-          signWith(hash, request, url, credentials, methodName, method, crypto, options),
-        );
-  return result as Result<Sync, SignedRequest>;
+  return request.body === undefined
+    ? signWith(undefined, request, url, credentials, methodName, method, crypto, options)
+    : chain(bodyHash(request.body, crypto, method.bodyHashAlgorithm), (hash) =>
+        signWith(hash, request, url, credentials, methodName, method, crypto, options),
+      );
 }
 
 function signWith(
@@ -109,7 +138,7 @@ function signWith(
   methodName: SignatureMethodName,
   method: SignatureMethod,
   crypto: OAuthCrypto,
-  options: SignOptions<boolean>,
+  options: SignOptions,
 ): MaybePromise<SignedRequest> {
   const protocol = protocolParameters(bodyHashValue, credentials, methodName, options);
   let baseString = '';
@@ -118,7 +147,8 @@ function signWith(
     const form = request.form ?? [];
     for (let i = 0; i < form.length; i++) {
       const [name, value] = form[i] as Parameter;
-      pairs.push([percentEncodeTwice(name), percentEncodeTwice(value)]);
+      // Section 3.4.1.3.1: oauth_signature is never signed, wherever it is.
+      if (name !== 'oauth_signature') pairs.push([percentEncodeTwice(name), percentEncodeTwice(value)]);
     }
     for (let i = 0; i < protocol.encoded.length; i++) {
       const pair = protocol.encoded[i] as EncodedPair;
@@ -144,11 +174,11 @@ function protocolParameters(
   bodyHashValue: string | undefined,
   credentials: Credentials,
   methodName: SignatureMethodName,
-  options: SignOptions<boolean>,
+  options: SignOptions,
 ): Prepared {
   const timestamp =
     options.timestamp !== undefined
-      ? String(options.timestamp)
+      ? wholeSeconds(options.timestamp)
       : String(Math.floor((options.now ?? Date.now)() / 1000));
   const nonce = options.nonce ?? generateNonce(options.randomBytes ?? cryptoRandomBytes);
   const decoded: EncodedPair[] = [];
@@ -171,4 +201,13 @@ function protocolParameters(
     encoded[i] = value === pair[1] ? pair : [pair[0], value];
   }
   return { decoded, encoded, signatureIndex };
+}
+
+/** Section 3.3: a positive integer of seconds. A fraction would be refused by providers, so it is refused here. */
+function wholeSeconds(timestamp: number | string): string {
+  const text = String(timestamp);
+  if (!/^[0-9]{1,15}$/.test(text)) {
+    throw new OAuthError('invalid_request', `the timestamp must be whole seconds, not ${text}`);
+  }
+  return text;
 }

@@ -16,10 +16,20 @@ export interface VerificationSecrets {
   readonly tokenSecret?: string | undefined;
   /** SPKI PEM public key of the consumer, for the RSA methods. */
   readonly publicKey?: string | undefined;
+  /**
+   * The methods this consumer may sign with. By default: the RSA methods for
+   * a consumer with a public key, the HMAC methods for one with a secret.
+   * A request never chooses the kind of key it is checked with.
+   */
+  readonly signatureMethods?: readonly SignatureMethodName[] | undefined;
 }
 
 /** One row of the signature-method table (RFC 5849 section 3.4). */
 export interface SignatureMethod {
+  /** Which kind of key signs: a shared secret, an RSA key, or the secrets in clear. */
+  readonly family: 'hmac' | 'rsa' | 'plaintext';
+  /** The digest `oauth_body_hash` uses with this method (the body-hash draft ties it to the method's hash). */
+  readonly bodyHashAlgorithm: HashName;
   /** PLAINTEXT signs no base string, so building one would be wasted work. */
   readonly usesBaseString: boolean;
   /** Whether `oauth_timestamp` and `oauth_nonce` are required (section 3.1: not for PLAINTEXT). */
@@ -31,11 +41,14 @@ export interface SignatureMethod {
 /** Section 3.4.2 (and its SHA-2 variants): the key is `encode(consumer secret)&encode(token secret)`. */
 function hmacMethod(hash: HashName): SignatureMethod {
   return {
+    family: 'hmac',
+    bodyHashAlgorithm: hash,
     usesBaseString: true,
     requiresTimestampAndNonce: true,
     sign: (baseString, secrets, crypto) => crypto.hmac(hash, signingKey(secrets), baseString),
     verify: (baseString, signature, secrets, crypto) => {
-      if (secrets.consumerSecret === undefined) return false;
+      // An empty consumer secret makes the key public for token-less requests.
+      if (!secrets.consumerSecret) return false;
       return chain(crypto.hmac(hash, signingKey(secrets as SigningSecrets), baseString), (expected) =>
         timingSafeEqual(expected, signature),
       );
@@ -46,6 +59,8 @@ function hmacMethod(hash: HashName): SignatureMethod {
 /** Section 3.4.3 (and RSA-SHA256): RSASSA-PKCS1-v1_5 over the base string with the consumer's key. */
 function rsaMethod(hash: HashName): SignatureMethod {
   return {
+    family: 'rsa',
+    bodyHashAlgorithm: hash,
     usesBaseString: true,
     requiresTimestampAndNonce: true,
     sign: (baseString, secrets, crypto) => {
@@ -61,11 +76,13 @@ function rsaMethod(hash: HashName): SignatureMethod {
 
 /** Section 3.4.4: the signature is the key itself; only safe over TLS. */
 const plaintextMethod: SignatureMethod = {
+  family: 'plaintext',
+  bodyHashAlgorithm: 'SHA-1',
   usesBaseString: false,
   requiresTimestampAndNonce: false,
   sign: (_baseString, secrets) => signingKey(secrets),
   verify: (_baseString, signature, secrets) =>
-    secrets.consumerSecret !== undefined && timingSafeEqual(signingKey(secrets as SigningSecrets), signature),
+    Boolean(secrets.consumerSecret) && timingSafeEqual(signingKey(secrets as SigningSecrets), signature),
 };
 
 export const SIGNATURE_METHODS = {

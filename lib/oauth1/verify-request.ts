@@ -4,7 +4,13 @@ import type { OAuthCrypto } from './crypto';
 import { OAuthError } from './errors';
 import { type Parameter, parseFormEncoded } from './form-encoding';
 import type { MaybePromise } from './maybe-promise';
-import { type SignatureMethodName, signatureMethod, type VerificationSecrets } from './signature-methods';
+import {
+  type SignatureMethod,
+  type SignatureMethodName,
+  signatureMethod,
+  type VerificationSecrets,
+} from './signature-methods';
+import { timingSafeEqual } from './timing-safe-equal';
 
 /** A request as a provider receives it. */
 export interface IncomingRequest {
@@ -13,17 +19,19 @@ export interface IncomingRequest {
   readonly url: string | URL;
   /** Decoded form body pairs, when the body is `application/x-www-form-urlencoded`. */
   readonly form?: readonly Parameter[] | undefined;
+  /** Any other body, as received: checked against `oauth_body_hash` when the request has one. */
+  readonly body?: string | Uint8Array | undefined;
   /** The Authorization header, if any. */
   readonly authorization?: string | null | undefined;
 }
 
 /**
  * Remembers nonces (RFC 5849 section 3.3). `remember` records a key and
- * answers false when it was already there; entries may be forgotten after
- * `ttlSeconds`, once their timestamp is out of the window anyway.
+ * answers false when it was already there. An entry may be forgotten after
+ * `expiresAtSeconds`: by then its timestamp is outside the window anyway.
  */
 export interface NonceStore {
-  remember(key: string, ttlSeconds: number): MaybePromise<boolean>;
+  remember(key: string, expiresAtSeconds: number): MaybePromise<boolean>;
 }
 
 export interface VerifyOptions {
@@ -33,8 +41,10 @@ export interface VerifyOptions {
   readonly nonceStore: NonceStore;
   /** How far `oauth_timestamp` may be from now, either way (default 300 s). */
   readonly timestampWindowSeconds?: number;
-  /** Signature methods the provider accepts (default: all HMAC and RSA methods; PLAINTEXT must be opted in). */
+  /** Signature methods the provider accepts at all (default: HMAC and RSA; PLAINTEXT must be opted in). */
   readonly signatureMethods?: readonly SignatureMethodName[];
+  /** Require `oauth_body_hash` on requests with a non-form body (default: checked when present). */
+  readonly requireBodyHash?: boolean;
   /** The secrets for a consumer key and token, or undefined when either is unknown. */
   lookupSecrets(consumerKey: string, token: string | undefined): MaybePromise<VerificationSecrets | undefined>;
 }
@@ -54,12 +64,15 @@ const DEFAULT_METHODS: readonly SignatureMethodName[] = [
   'RSA-SHA1',
   'RSA-SHA256',
 ];
+const RSA_METHODS: readonly SignatureMethodName[] = ['RSA-SHA1', 'RSA-SHA256'];
+const SECRET_METHODS: readonly SignatureMethodName[] = ['HMAC-SHA1', 'HMAC-SHA256', 'HMAC-SHA512', 'PLAINTEXT'];
 
 /**
  * Verifies a signed request the way a provider must (RFC 5849 section 3.2):
- * protocol parameters present once, a supported method, a fresh timestamp, the
- * signature (compared in constant time), and an unused nonce. Throws an
- * OAuthError whose code says which check failed.
+ * protocol parameters present once, a method the provider and this consumer
+ * accept, a fresh timestamp, the body hash, the signature (compared in
+ * constant time), and an unused nonce. Throws an OAuthError whose code says
+ * which check failed.
  */
 export async function verifyRequest(request: IncomingRequest, options: VerifyOptions): Promise<VerifiedRequest> {
   const url = parseRequestUrl(request.url);
@@ -93,15 +106,24 @@ export async function verifyRequest(request: IncomingRequest, options: VerifyOpt
 
   const secrets = await options.lookupSecrets(consumerKey, token);
   if (!secrets) throw new OAuthError('unknown_credentials', 'unknown consumer key or token');
+  // The consumer's kind of key decides the methods, never the request: an
+  // RSA consumer has no shared secret an HMAC signature could be checked with.
+  const consumerMethods = secrets.signatureMethods ?? (secrets.publicKey ? RSA_METHODS : SECRET_METHODS);
+  if (!consumerMethods.includes(methodName as SignatureMethodName)) {
+    throw new OAuthError('unsupported_signature_method', `this consumer does not sign with ${methodName}`);
+  }
+
+  await checkBodyHash(request, protocol.get('oauth_body_hash'), method, options);
 
   // The header's parameters are the protocol parameters; query and form ones
   // are collected from the request itself.
-  const headerParameters = header?.parameters ?? [];
   const baseString = method.usesBaseString
     ? joinBaseString(
         request.method,
         baseStringUri(url),
-        normalizeParameters(collectParameters({ method: request.method, url, form: request.form }, headerParameters)),
+        normalizeParameters(
+          collectParameters({ method: request.method, url, form: request.form }, header?.parameters ?? []),
+        ),
       )
     : '';
   if (!(await method.verify(baseString, signature, secrets, options.crypto))) {
@@ -110,8 +132,10 @@ export async function verifyRequest(request: IncomingRequest, options: VerifyOpt
 
   // Checked after the signature, so that unsigned requests cannot fill the store.
   if (nonce !== undefined && timestamp !== undefined) {
-    const key = `${consumerKey}\n${token ?? ''}\n${timestamp}\n${nonce}`;
-    if (!(await options.nonceStore.remember(key, window * 2))) {
+    const key = JSON.stringify([consumerKey, token ?? null, timestamp, nonce]);
+    // The timestamp stays acceptable until T + window (whole seconds, inclusive),
+    // so the nonce must be remembered until then.
+    if (!(await options.nonceStore.remember(key, Number(timestamp) + window + 1))) {
       throw new OAuthError('nonce_used', 'this nonce was already used with this timestamp');
     }
   }
@@ -126,6 +150,33 @@ export function checkTimestamp(timestamp: string, nowMilliseconds: number, windo
   const skew = Math.abs(Number(timestamp) - Math.floor(nowMilliseconds / 1000));
   if (skew > windowSeconds) {
     throw new OAuthError('timestamp_refused', `oauth_timestamp is ${skew} s away from the provider's clock`);
+  }
+}
+
+/**
+ * OAuth Request Body Hash: the hash signs a non-form body, so it must match
+ * the body received; a form body is signed directly and must not carry one.
+ */
+async function checkBodyHash(
+  request: IncomingRequest,
+  claimed: string | undefined,
+  method: SignatureMethod,
+  options: VerifyOptions,
+): Promise<void> {
+  if (claimed === undefined) {
+    if (options.requireBodyHash && request.body !== undefined) {
+      throw new OAuthError('parameter_absent', 'oauth_body_hash is missing');
+    }
+    return;
+  }
+  if (request.form !== undefined) {
+    throw new OAuthError('parameter_rejected', 'oauth_body_hash must not be sent with a form body');
+  }
+  const body =
+    typeof request.body === 'string' ? new TextEncoder().encode(request.body) : (request.body ?? new Uint8Array());
+  const actual = await options.crypto.digest(method.bodyHashAlgorithm, body);
+  if (!timingSafeEqual(actual, claimed)) {
+    throw new OAuthError('body_hash_invalid', 'the body does not match oauth_body_hash');
   }
 }
 
@@ -147,21 +198,22 @@ function required(protocol: ReadonlyMap<string, string>, name: string): string {
 
 /**
  * A NonceStore in memory, for a single process (the dev provider, tests).
- * Expired entries are swept as new ones arrive.
+ * Expired entries are swept at most once a second; its size is bounded by
+ * the request rate times the timestamp window.
  */
 export function memoryNonceStore(now: () => number): NonceStore {
   const expiries = new Map<string, number>();
+  let lastSweep = 0;
   return {
-    remember(key, ttlSeconds) {
-      const current = now();
-      for (const [seen, expiry] of expiries) {
-        if (expiry > current) break; // insertion order is expiry order for a fixed ttl
-        expiries.delete(seen);
+    remember(key, expiresAtSeconds) {
+      const nowSeconds = now() / 1000;
+      if (nowSeconds - lastSweep >= 1) {
+        for (const [seen, expiry] of expiries) if (expiry < nowSeconds) expiries.delete(seen);
+        lastSweep = nowSeconds;
       }
       const expiry = expiries.get(key);
-      if (expiry !== undefined && expiry > current) return false;
-      expiries.delete(key); // re-inserted at the end, keeping insertion order = expiry order
-      expiries.set(key, current + ttlSeconds * 1000);
+      if (expiry !== undefined && expiry >= nowSeconds) return false;
+      expiries.set(key, expiresAtSeconds);
       return true;
     },
   };

@@ -59,6 +59,8 @@ class BoundedCache<V> {
     }
     const value = create();
     this.entries.set(key, value);
+    // A failed import is not kept: the next call tries again.
+    if (value instanceof Promise) value.catch(() => this.entries.get(key) === value && this.entries.delete(key));
     return value;
   }
 }

@@ -17,12 +17,14 @@ export function nodeOAuthCrypto(): SyncOAuthCrypto {
 
   // PEM parsing is costly; a companion signs with a handful of keys.
   const keys = new Map<string, KeyObject>();
+  // Keyed by use too: a private PEM used to verify yields a public key object.
   const keyFor = (pem: string, kind: 'private' | 'public') => {
-    let key = keys.get(pem);
+    const cacheKey = `${kind}\n${pem}`;
+    let key = keys.get(cacheKey);
     if (!key) {
       key = kind === 'private' ? createPrivateKey(pem) : createPublicKey(pem);
       if (keys.size >= 32) keys.clear();
-      keys.set(pem, key);
+      keys.set(cacheKey, key);
     }
     return key;
   };

@@ -16,6 +16,7 @@ export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
 const BLOCK_BYTES: Record<HmacAlgorithm, number> = { sha1: 64, sha256: 64, sha512: 128 };
 const DIGEST_BYTES: Record<HmacAlgorithm, number> = { sha1: 20, sha256: 32, sha512: 64 };
 const MAX_CACHED_KEYS = 1024;
+const SCRATCH_BYTES = 64 * 1024;
 
 interface PaddedKey {
   readonly inner: Buffer;
@@ -26,8 +27,10 @@ export function oneShotHmac(algorithm: HmacAlgorithm): (key: string, message: st
   const block = BLOCK_BYTES[algorithm];
   const digest = DIGEST_BYTES[algorithm];
   const paddedKeys = new Map<string, PaddedKey>();
-  // Reused between calls (they are synchronous): one allocation, not two per signature.
-  let innerInput = Buffer.allocUnsafe(4096);
+  // Reused between calls (they are synchronous): one allocation, not two per
+  // signature. Larger messages get a buffer of their own, so that one huge
+  // form does not pin its size in memory for the life of the process.
+  const innerInput = Buffer.allocUnsafe(SCRATCH_BYTES);
   const outerInput = Buffer.allocUnsafe(block + digest);
 
   // The last key, compared by value: a key string is built afresh for each
@@ -63,10 +66,10 @@ export function oneShotHmac(algorithm: HmacAlgorithm): (key: string, message: st
     const pads = padded(key);
     // UTF-8 takes at most 3 bytes per UTF-16 unit: room enough without measuring first.
     const room = block + 3 * message.length;
-    if (room > innerInput.length) innerInput = Buffer.allocUnsafe(room);
-    pads.inner.copy(innerInput, 0);
-    const length = block + innerInput.write(message, block, 'utf8');
-    const innerDigest = hash(algorithm, innerInput.subarray(0, length), 'buffer');
+    const input = room > innerInput.length ? Buffer.allocUnsafe(room) : innerInput;
+    pads.inner.copy(input, 0);
+    const length = block + input.write(message, block, 'utf8');
+    const innerDigest = hash(algorithm, input.subarray(0, length), 'buffer');
     pads.outer.copy(outerInput, 0);
     innerDigest.copy(outerInput, block);
     return hash(algorithm, outerInput, 'base64');

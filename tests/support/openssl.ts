@@ -8,7 +8,13 @@ export function opensslRsaKeyPair(bits = 2048): { privateKeyPem: string; publicK
   const dir = mkdtempSync(join(tmpdir(), 'oauth1-rsa-'));
   const privatePath = join(dir, 'private.pem');
   const publicPath = join(dir, 'public.pem');
-  execFileSync('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${bits}`, '-out', privatePath]);
+  execFileSync(
+    'openssl',
+    ['genpkey', '-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${bits}`, '-out', privatePath],
+    {
+      stdio: 'ignore', // its progress dots are not test output
+    },
+  );
   execFileSync('openssl', ['pkey', '-in', privatePath, '-pubout', '-out', publicPath]);
   return { privateKeyPem: readFileSync(privatePath, 'utf8'), publicKeyPem: readFileSync(publicPath, 'utf8'), dir };
 }

@@ -58,6 +58,13 @@ describe('Authorization header (section 3.5.1)', () => {
     await expectOAuthError(() => parseAuthorizationHeader(header), 'malformed_authorization_header');
   });
 
+  it('reads Realm in any case as the realm, never as a signed parameter', () => {
+    expect(parseAuthorizationHeader('OAuth REALM="Photos", oauth_nonce="n"')).toEqual({
+      realm: 'Photos',
+      parameters: [['oauth_nonce', 'n']],
+    });
+  });
+
   it('refuses a realm given twice', async () => {
     await expectOAuthError(() => parseAuthorizationHeader('OAuth realm="a", realm="b"'), 'parameter_duplicated');
   });

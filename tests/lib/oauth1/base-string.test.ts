@@ -58,6 +58,7 @@ describe('base string URI (section 3.4.1.2)', () => {
     expect(baseStringUri('HTTPS://Api.X.com:443/1.1/a%2Fb/c?x=1#frag')).toBe('https://api.x.com/1.1/a%2Fb/c');
     expect(baseStringUri('http://example.com:8080')).toBe('http://example.com:8080/');
     expect(baseStringUri('http://[::1]:80/p')).toBe('http://[::1]/p');
+    expect(baseStringUri('https://Bücher.Example/a/./b/../c')).toBe('https://xn--bcher-kva.example/a/c');
   });
 
   it('refuses relative URLs and schemes other than http(s)', async () => {

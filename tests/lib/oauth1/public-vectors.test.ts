@@ -10,7 +10,7 @@ import {
   parseFormEncoded,
   percentEncode,
   SIGNATURE_METHODS,
-  type SignOptions,
+  type SyncSignOptions,
   signatureBaseString,
   signingKey,
   webCrypto,
@@ -45,7 +45,7 @@ function signingInputsOf(protocol: Parameter[], vector: SignatureVector) {
     tokenSecret: vector.tokenSecret,
     signatureMethod: vector.signatureMethod,
   };
-  const options: SignOptions<true> = {
+  const options: SyncSignOptions = {
     nonce: get('oauth_nonce'),
     timestamp: get('oauth_timestamp'),
     callback: get('oauth_callback'),

@@ -23,7 +23,7 @@ describe('lib/oauth1 stays pure', () => {
   });
 
   it.each(sources)('%s imports only from its own folder', (_file, source) => {
-    const specifiers = [...source.matchAll(/\bfrom\s+'([^']+)'/g)].map((m) => m[1]);
+    const specifiers = [...source.matchAll(/\b(?:from|import)\s+'([^']+)'/g)].map((m) => m[1]);
     for (const specifier of specifiers) expect(specifier).toMatch(/^\.\/[a-z0-9-]+$/);
     expect(source).not.toMatch(/\bimport\(|\brequire\(/);
   });

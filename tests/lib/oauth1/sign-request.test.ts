@@ -5,6 +5,7 @@ import {
   memoryNonceStore,
   parseAuthorizationHeader,
   parseFormEncoded,
+  type RequestToSign,
   signedFormBody,
   signedQueryUrl,
   signRequest,
@@ -91,7 +92,34 @@ describe('authorizationHeader defaults', () => {
   });
 });
 
+describe('synchronous and asynchronous results', () => {
+  it('returns a promise with an asynchronous crypto even for PLAINTEXT, which needs no crypto call', async () => {
+    const result = signRequest(request, { ...credentials, signatureMethod: 'PLAINTEXT' });
+    expect(result).toBeInstanceOf(Promise);
+    expect((await result).protocolParameters).toContainEqual(['oauth_signature', 'secret&token%20secret']);
+  });
+
+  it('rejects (never throws) with an asynchronous crypto, and throws with a synchronous one', async () => {
+    const bad = { method: 'GET', url: 'not a url' };
+    let rejected: unknown;
+    const promise = authorizationHeader(bad, credentials, { crypto: webCrypto() }).catch((error: unknown) => {
+      rejected = error;
+    });
+    await promise;
+    expect(rejected).toMatchObject({ code: 'invalid_url' });
+    expect(() => authorizationHeader(bad, credentials, { crypto })).toThrow(/not an absolute URL/);
+  });
+});
+
 describe('signing errors', () => {
+  it('refuses a timestamp that is not whole seconds', async () => {
+    await expectOAuthError(
+      () => signRequest(request, credentials, { crypto, timestamp: 1700000000.5 }),
+      'invalid_request',
+    );
+    await expectOAuthError(() => signRequest(request, credentials, { crypto, timestamp: '-1' }), 'invalid_request');
+  });
+
   it('refuses an unknown signature method', async () => {
     const bad = { ...credentials, signatureMethod: 'HMAC-MD5' as never };
     await expectOAuthError(() => signRequest(request, bad, { crypto }), 'unsupported_signature_method');
@@ -114,19 +142,41 @@ describe('signing errors', () => {
 });
 
 describe('oauth_body_hash', () => {
-  it('is sent and signed for a raw body, and a provider sees a changed body', async () => {
+  it('is sent and signed for a raw body, and a provider refuses a changed body', async () => {
     const json = { method: 'POST', url: 'https://api.example.com/2/tweets', body: '{"text":"Hello World!"}' };
     const expectedHash = createHash('sha1').update(json.body).digest('base64');
     const header = authorizationHeader(json, credentials, { crypto, now });
     expect(protocolOf(header).get('oauth_body_hash')).toBe(expectedHash);
     const verified = await verifyRequest({ ...json, authorization: header }, verifierOptions());
     expect(verified.protocolParameters.get('oauth_body_hash')).toBe(expectedHash);
-    // The hash is covered by the signature: replacing it breaks the signature.
-    const forged = header.replace(encodeURIComponent(expectedHash), 'Lve95gjOVATpfV8EL5X4nxwjKHE%3D');
+
+    const changedBody = { ...json, body: '{"text":"EVIL"}', authorization: header };
+    await expectOAuthError(() => verifyRequest(changedBody, verifierOptions()), 'body_hash_invalid');
+    // A hash swapped to match the changed body breaks the signature instead.
+    const evilHash = createHash('sha1').update(changedBody.body).digest('base64');
+    const forged = header.replace(encodeURIComponent(expectedHash), encodeURIComponent(evilHash));
     expect(forged).not.toBe(header);
     await expectOAuthError(
-      () => verifyRequest({ ...json, authorization: forged }, verifierOptions()),
+      () => verifyRequest({ ...changedBody, authorization: forged }, verifierOptions()),
       'signature_invalid',
+    );
+  });
+
+  it('uses the hash of the signature method: SHA-256 for HMAC-SHA256', () => {
+    const json = { method: 'PUT', url: 'https://api.example.com/x', body: 'abc' };
+    const header = authorizationHeader(json, { ...credentials, signatureMethod: 'HMAC-SHA256' }, { crypto });
+    expect(protocolOf(header).get('oauth_body_hash')).toBe(createHash('sha256').update('abc').digest('base64'));
+  });
+
+  it('is refused on a form body, and can be required for other bodies', async () => {
+    const json = { method: 'POST', url: 'https://api.example.com/x', body: 'abc' };
+    const header = authorizationHeader(json, credentials, { crypto, now });
+    const asForm = { method: 'POST', url: json.url, form: [['a', 'b']] as const, authorization: header };
+    await expectOAuthError(() => verifyRequest(asForm, verifierOptions()), 'parameter_rejected');
+    const unhashed = authorizationHeader({ method: 'POST', url: json.url }, credentials, { crypto, now });
+    await expectOAuthError(
+      () => verifyRequest({ ...json, authorization: unhashed }, { ...verifierOptions(), requireBodyHash: true }),
+      'parameter_absent',
     );
   });
 
@@ -142,6 +192,24 @@ describe('oauth_body_hash', () => {
 
   it('is never sent for a form body', () => {
     expect(protocolOf(authorizationHeader(request, credentials, { crypto })).has('oauth_body_hash')).toBe(false);
+  });
+});
+
+describe('oauth_signature in the request itself', () => {
+  it('is never signed, from the query or the form (section 3.4.1.3.1), on the fast path too', () => {
+    const options = { crypto, nonce: 'n', timestamp: 1 };
+    const withStray = {
+      method: 'POST',
+      url: 'https://api.example.com/p?oauth_signature=zzz&a=1',
+      form: [
+        ['oauth_signature', 'yyy'],
+        ['b', '2'],
+      ] as const,
+    };
+    const without = { method: 'POST', url: 'https://api.example.com/p?a=1', form: [['b', '2']] as const };
+    const signature = (r: RequestToSign) =>
+      protocolOf(authorizationHeader(r, credentials, options)).get('oauth_signature');
+    expect(signature(withStray)).toBe(signature(without));
   });
 });
 
@@ -164,5 +232,25 @@ describe('transmission methods (section 3.5)', () => {
     await expect(verifyRequest({ method: 'GET', url }, verifierOptions())).resolves.toMatchObject({
       consumerKey: 'key',
     });
+  });
+});
+
+describe('webCrypto', () => {
+  it('does not keep a failed key import: the next call tries again', async () => {
+    let imports = 0;
+    const real = globalThis.crypto.subtle;
+    const flaky = Object.create(real) as SubtleCrypto;
+    flaky.importKey = ((...args: Parameters<SubtleCrypto['importKey']>) => {
+      imports++;
+      return imports === 1 ? Promise.reject(new Error('transient')) : real.importKey(...args);
+    }) as SubtleCrypto['importKey'];
+    flaky.sign = real.sign.bind(real);
+    const crypto = webCrypto(flaky);
+    await expect(crypto.hmac('SHA-1', 'key', 'message')).rejects.toThrow('transient');
+    await expect(crypto.hmac('SHA-1', 'key', 'message')).resolves.toBe(
+      nodeOAuthCrypto().hmac('SHA-1', 'key', 'message'),
+    );
+    await crypto.hmac('SHA-1', 'key', 'again');
+    expect(imports).toBe(2);
   });
 });

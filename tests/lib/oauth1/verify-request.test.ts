@@ -1,3 +1,4 @@
+import { OAuth as NodeOAuth } from 'oauth';
 import { describe, expect, it } from 'vitest';
 import {
   authorizationHeader,
@@ -152,6 +153,68 @@ describe('verifyRequest (section 3.2)', () => {
       () => verifyRequest({ ...request, authorization: 'Basic dXNlcjpwYXNz' }, provider()),
       'malformed_authorization_header',
     );
+  });
+});
+
+describe('verifyRequest against confusion and replay', () => {
+  it('refuses an HMAC signature for a consumer that has an RSA key (the request does not pick the key)', async () => {
+    // The forger signs HMAC-SHA1 with an empty consumer secret, i.e. the public key "&".
+    const forged = authorizationHeader(
+      request,
+      { consumerKey: 'rsa-consumer', consumerSecret: '' },
+      { crypto, now: () => NOW },
+    );
+    const rsaConsumer = provider({ lookupSecrets: () => ({ consumerSecret: '', publicKey: 'PEM' }) });
+    await expectOAuthError(
+      () => verifyRequest({ ...request, authorization: forged }, rsaConsumer),
+      'unsupported_signature_method',
+    );
+  });
+
+  it('refuses HMAC and PLAINTEXT against an empty consumer secret', async () => {
+    const forged = authorizationHeader(request, { consumerKey: 'k', consumerSecret: '' }, { crypto, now: () => NOW });
+    const emptySecret = provider({ lookupSecrets: () => ({ consumerSecret: '' }) });
+    await expectOAuthError(
+      () => verifyRequest({ ...request, authorization: forged }, emptySecret),
+      'signature_invalid',
+    );
+  });
+
+  it('keeps only the methods a consumer is configured for', async () => {
+    const sha256Only = provider({
+      lookupSecrets: () => ({ ...consumer, ...user, signatureMethods: ['HMAC-SHA256'] }),
+    });
+    await expectOAuthError(
+      () => verifyRequest({ ...request, authorization: signed() }, sha256Only),
+      'unsupported_signature_method',
+    );
+    await expect(
+      verifyRequest({ ...request, authorization: signed({ method: 'HMAC-SHA256' }) }, sha256Only),
+    ).resolves.toBeDefined();
+  });
+
+  it.each([300, 0])('refuses a replay for as long as the timestamp is acceptable (window %i s)', async (window) => {
+    let now = NOW;
+    const options = provider({
+      timestampWindowSeconds: window,
+      now: () => now,
+      nonceStore: memoryNonceStore(() => now),
+    });
+    const header = signed({ timestamp: NOW / 1000 + window, nonce: 'edge' });
+    await verifyRequest({ ...request, authorization: header }, options);
+    // The last moment the timestamp still passes: T + window, to the last millisecond.
+    now = (NOW / 1000 + 2 * window) * 1000 + 999;
+    await expectOAuthError(() => verifyRequest({ ...request, authorization: header }, options), 'nonce_used');
+  });
+
+  it('accepts a request signed by another implementation (node-oauth)', async () => {
+    const peer = new NodeOAuth('', '', consumer.consumerKey, consumer.consumerSecret, '1.0', null, 'HMAC-SHA1');
+    const header = peer.authHeader(request.url, user.token, user.tokenSecret, 'GET');
+    const now = Date.now();
+    const options = provider({ now: () => now, nonceStore: memoryNonceStore(() => now) });
+    await expect(verifyRequest({ ...request, authorization: header }, options)).resolves.toMatchObject({
+      token: user.token,
+    });
   });
 });
 
