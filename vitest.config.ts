@@ -5,5 +5,7 @@ export default defineConfig({
     include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'],
     exclude: ['tests/e2e/**', 'node_modules/**'],
     environment: 'node',
+    // Starts a throwaway PostgreSQL server for the store and multi-instance tests.
+    globalSetup: ['tests/support/global-setup.ts'],
   },
 });

@@ -2,13 +2,15 @@
 # Installs the Debian packages the tests need, when they are missing:
 #   chromium  the e2e tests drive Debian's Chromium (Playwright must not
 #             download browsers: this machine reaches only npm and apt);
-#   openssl   the RSA tests make and check keys with it, independently of node:crypto.
+#   openssl   the RSA tests make and check keys with it, independently of node:crypto;
+#   postgresql the store tests run against a throwaway PostgreSQL server (tests/support).
 # Idempotent and quiet when all is there. Runs before `npm test` and in .ci/run.
 set -euo pipefail
 
 missing=()
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 ((${#missing[@]})) || exit 0
 
 if [[ $(id -u) -ne 0 ]]; then

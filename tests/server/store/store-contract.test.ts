@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openPostgresStore } from '../../../server/store/postgres-store';
+import { openSqliteStore } from '../../../server/store/sqlite-store';
+import type { FlowRow, Store } from '../../../server/store/store';
+import { freshDatabase } from '../../support/fresh-database';
+
+/** The same behaviour, pinned for both stores. */
+const stores: [string, () => Promise<Store>][] = [
+  ['sqlite', async () => openSqliteStore(':memory:')],
+  ['postgres', async () => openPostgresStore(await freshDatabase(inject('postgresUrl')))],
+];
+
+const NOW = 1_700_000_000_000;
+const flow = (overrides: Partial<FlowRow> = {}): FlowRow => ({
+  id: 'flow-1',
+  installId: 'install-a',
+  provider: 'x',
+  mode: 'callback',
+  requestToken: 'rt',
+  requestSecret: 'v1.k1.sealed',
+  callbackUrl: 'https://companion.example/oauth/callback',
+  createdAt: NOW,
+  expiresAt: NOW + 600_000,
+  state: 'pending',
+  ...overrides,
+});
+const sealAs = (label: string) => (id: string) => ({
+  token: `${label}-token-${id}`,
+  tokenSecret: `${label}-secret-${id}`,
+});
+
+describe.each(stores)('%s store', (_kind, open) => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await open();
+    await store.migrate();
+    await store.migrate(); // idempotent
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  it('answers ping', async () => {
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+
+  it('remembers a proof id once', async () => {
+    expect(await store.rememberProofId('install:jti-1', NOW / 1000 + 60)).toBe(true);
+    expect(await store.rememberProofId('install:jti-1', NOW / 1000 + 60)).toBe(false);
+    expect(await store.rememberProofId('install:jti-2', NOW / 1000 + 60)).toBe(true);
+  });
+
+  it('claims a pending flow once, only for its install, only before it expires', async () => {
+    await store.insertFlow(flow({ id: 'claim-me' }));
+    expect(await store.claimFlow('claim-me', 'install-b', NOW)).toBe(false);
+    expect(await store.claimFlow('claim-me', 'install-a', NOW + 600_000)).toBe(false);
+    expect(await store.claimFlow('claim-me', 'install-a', NOW)).toBe(true);
+    expect(await store.claimFlow('claim-me', 'install-a', NOW)).toBe(false);
+    expect((await store.findFlow('claim-me'))?.state).toBe('completing');
+  });
+
+  it('claims a flow only once when two try together', async () => {
+    await store.insertFlow(flow({ id: 'race' }));
+    const results = await Promise.all(Array.from({ length: 8 }, () => store.claimFlow('race', 'install-a', NOW)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('completes a flow into an account, and a second connection of the same user updates it', async () => {
+    await store.insertFlow(flow({ id: 'f1', installId: 'install-c' }));
+    const key = { installId: 'install-c', provider: 'x', userId: '42' };
+    const first = await store.completeFlowWithAccount('f1', key, 'alice', sealAs('one'), NOW);
+    expect(first).toMatchObject({
+      installId: 'install-c',
+      userId: '42',
+      screenName: 'alice',
+      status: 'active',
+      createdAt: NOW,
+      lastUsedAt: null,
+    });
+    expect(first.token).toBe(`one-token-${first.id}`);
+    expect(await store.findFlow('f1')).toBeUndefined();
+
+    await store.setAccountStatus(first.id, 'invalid');
+    await store.insertFlow(flow({ id: 'f2', installId: 'install-c' }));
+    const second = await store.completeFlowWithAccount('f2', key, 'alice_renamed', sealAs('two'), NOW + 5);
+    expect(second).toMatchObject({ id: first.id, screenName: 'alice_renamed', status: 'active', createdAt: NOW });
+    expect(second.tokenSecret).toBe(`two-secret-${first.id}`);
+    expect(await store.listAccounts('install-c')).toHaveLength(1);
+  });
+
+  it('keeps the same user of two installs apart', async () => {
+    for (const installId of ['install-d', 'install-e']) {
+      await store.insertFlow(flow({ id: `f-${installId}`, installId }));
+      await store.completeFlowWithAccount(
+        `f-${installId}`,
+        { installId, provider: 'x', userId: '7' },
+        'bob',
+        sealAs('s'),
+        NOW,
+      );
+    }
+    const [d] = await store.listAccounts('install-d');
+    expect(d).toBeDefined();
+    expect(await store.findAccount(d?.id as string, 'install-e')).toBeUndefined();
+    expect(await store.deleteAccount(d?.id as string, 'install-e')).toBe(false);
+    expect(await store.findAccount(d?.id as string, 'install-d')).toBeDefined();
+  });
+
+  it('marks use, deletes an account, and deletes a whole install', async () => {
+    await store.insertFlow(flow({ id: 'f-g', installId: 'install-g' }));
+    const account = await store.completeFlowWithAccount(
+      'f-g',
+      { installId: 'install-g', provider: 'x', userId: '9' },
+      'g',
+      sealAs('g'),
+      NOW,
+    );
+    await store.markAccountUsed(account.id, NOW + 1000);
+    expect((await store.findAccount(account.id, 'install-g'))?.lastUsedAt).toBe(NOW + 1000);
+    await store.insertFlow(flow({ id: 'f-g2', installId: 'install-g' }));
+    await store.touchInstall('install-g', NOW);
+    const removed = await store.deleteInstall('install-g');
+    expect(removed.map((a) => a.id)).toEqual([account.id]);
+    expect(await store.listAccounts('install-g')).toEqual([]);
+    expect(await store.findFlow('f-g2')).toBeUndefined();
+  });
+
+  it('counts hits in fixed windows', async () => {
+    expect(await store.hit('rate:a', 1000, NOW)).toEqual({ count: 1, resetAt: NOW + 1000 });
+    expect(await store.hit('rate:a', 1000, NOW + 10)).toEqual({ count: 2, resetAt: NOW + 1000 });
+    expect(await store.hit('rate:a', 1000, NOW + 1000)).toEqual({ count: 1, resetAt: NOW + 2000 });
+  });
+
+  it('sweeps expired proofs and flows', async () => {
+    await store.rememberProofId('old', NOW / 1000 - 1);
+    await store.insertFlow(flow({ id: 'expired', expiresAt: NOW - 1 }));
+    await store.sweep(NOW);
+    expect(await store.rememberProofId('old', NOW / 1000 + 60)).toBe(true);
+    expect(await store.findFlow('expired')).toBeUndefined();
+  });
+
+  it('lists and rewrites sealed secrets for key rotation', async () => {
+    const before = await store.sealedAccountSecrets();
+    expect(before.length).toBeGreaterThan(0);
+    const first = before[0] as (typeof before)[number];
+    await store.replaceSealedAccountSecrets({ ...first, token: 'resealed', tokenSecret: 'resealed-secret' });
+    const after = await store.sealedAccountSecrets();
+    expect(after.find((s) => s.id === first.id)).toMatchObject({ token: 'resealed', tokenSecret: 'resealed-secret' });
+  });
+});
