@@ -23,11 +23,17 @@ export const CreateFlowResponse = z.object({
 });
 export type CreateFlowResponse = z.infer<typeof CreateFlowResponse>;
 
-/** `POST /v1/flows/{flowId}/complete`: the callback's parameters, or a PIN as the verifier. */
-export const CompleteFlowRequest = z.strictObject({
-  oauthToken: z.string().min(1).max(512).optional(),
-  oauthVerifier: z.string().min(1).max(512),
-});
+/**
+ * `POST /v1/flows/{flowId}/complete`: the callback's parameters, or a PIN as
+ * the verifier; or the `denied` token of a callback where the user declined.
+ */
+export const CompleteFlowRequest = z.union([
+  z.strictObject({
+    oauthToken: z.string().min(1).max(512).optional(),
+    oauthVerifier: z.string().min(1).max(512),
+  }),
+  z.strictObject({ denied: z.string().min(1).max(512) }),
+]);
 export type CompleteFlowRequest = z.infer<typeof CompleteFlowRequest>;
 
 export const CompleteFlowResponse = z.object({ account: Account });

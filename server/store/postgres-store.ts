@@ -98,8 +98,9 @@ export function openPostgresStore(connectionString: string, poolSize = 10): Stor
 
     async deleteInstall(installId) {
       return transaction(async (client) => {
-        const accounts = (await client.query<AccountRecord>('DELETE FROM accounts WHERE install_id = $1 RETURNING *', [installId]))
-          .rows;
+        const accounts = (
+          await client.query<AccountRecord>('DELETE FROM accounts WHERE install_id = $1 RETURNING *', [installId])
+        ).rows;
         await client.query('DELETE FROM flows WHERE install_id = $1', [installId]);
         await client.query('DELETE FROM installs WHERE id = $1', [installId]);
         return accounts.map(accountFromRecord);
@@ -169,9 +170,9 @@ export function openPostgresStore(connectionString: string, poolSize = 10): Stor
     },
 
     async listAccounts(installId) {
-      return (await query<AccountRecord>('SELECT * FROM accounts WHERE install_id = $1 ORDER BY created_at, id', [installId])).map(
-        accountFromRecord,
-      );
+      return (
+        await query<AccountRecord>('SELECT * FROM accounts WHERE install_id = $1 ORDER BY created_at, id', [installId])
+      ).map(accountFromRecord);
     },
 
     async findAccount(accountId, installId) {
@@ -191,7 +192,10 @@ export function openPostgresStore(connectionString: string, poolSize = 10): Stor
     },
 
     async deleteAccount(accountId, installId) {
-      const rows = await query('DELETE FROM accounts WHERE id = $1 AND install_id = $2 RETURNING id', [accountId, installId]);
+      const rows = await query('DELETE FROM accounts WHERE id = $1 AND install_id = $2 RETURNING id', [
+        accountId,
+        installId,
+      ]);
       return rows.length === 1;
     },
 

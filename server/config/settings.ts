@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import { parseVaultKeys, type VaultKey } from '../vault/vault';
+import { CompanionConfigFile, ConfigError, type Provider, resolveProvider } from './providers';
+
+/** Everything the companion is configured with (ARCHITECTURE.md, "Configuration"). */
+export interface Settings {
+  readonly port: number;
+  readonly host: string;
+  /** Where the extension and the providers reach us; the base of DPoP `htu` and the callback URL. */
+  readonly publicUrl: string;
+  readonly databaseUrl: string;
+  readonly vaultKeys: readonly VaultKey[];
+  readonly providers: ReadonlyMap<string, Provider>;
+  readonly production: boolean;
+  /** Warnings to log at start-up (e.g. a generated development vault key). */
+  readonly warnings: readonly string[];
+}
+
+const Environment = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATABASE_URL: z.string().min(1).default('sqlite:./data/companion.db'),
+  VAULT_KEY: z.string().optional(),
+  COMPANION_CONFIG: z.string().optional(),
+  NODE_ENV: z.string().optional(),
+});
+
+/**
+ * Reads the environment. Anything wrong stops start-up with a message that
+ * says what to fix; secrets are only ever named, never printed.
+ */
+export function loadSettings(env: Readonly<Record<string, string | undefined>>): Settings {
+  const parsed = Environment.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new ConfigError(`bad environment: ${problems}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const warnings: string[] = [];
+  const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST}:${e.PORT}`).replace(
+    /\/+$/,
+    '',
+  );
+  if (production && !publicUrl.startsWith('https://')) {
+    throw new ConfigError('PUBLIC_URL must be https:// in production: the callback and the proofs are bound to it');
+  }
+
+  let vaultKeys: VaultKey[];
+  if (e.VAULT_KEY) {
+    vaultKeys = parseVaultKeys(e.VAULT_KEY);
+  } else if (production) {
+    throw new ConfigError('VAULT_KEY is required in production: 32 random bytes in base64 (openssl rand -base64 32)');
+  } else {
+    const { keys, path } = developmentVaultKey(e.DATABASE_URL);
+    vaultKeys = keys;
+    warnings.push(`VAULT_KEY is not set: using a development key stored in ${path}. Set VAULT_KEY in production.`);
+  }
+
+  if (!e.COMPANION_CONFIG) {
+    throw new ConfigError(
+      'COMPANION_CONFIG is not set: point it at a JSON file of providers (see README, "Companion")',
+    );
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    databaseUrl: e.DATABASE_URL,
+    vaultKeys,
+    providers: loadProviders(e.COMPANION_CONFIG, env),
+    production,
+    warnings,
+  };
+}
+
+export function loadProviders(path: string, env: Readonly<Record<string, string | undefined>>): Map<string, Provider> {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`COMPANION_CONFIG ${path} cannot be read as JSON: ${(error as Error).message}`);
+  }
+  const file = CompanionConfigFile.safeParse(json);
+  if (!file.success) {
+    const problems = file.error.issues
+      .map((issue) => `${issue.path.join('.') || '(file)'}: ${issue.message}`)
+      .join('; ');
+    throw new ConfigError(`COMPANION_CONFIG ${path}: ${problems}`);
+  }
+  const providers = new Map<string, Provider>();
+  for (const entry of file.data.providers) {
+    if (providers.has(entry.id))
+      throw new ConfigError(`COMPANION_CONFIG ${path}: provider "${entry.id}" appears twice`);
+    providers.set(entry.id, resolveProvider(entry, env));
+  }
+  return providers;
+}
+
+/** Development only: a key generated once into the data folder, so restarts can still open the vault. */
+function developmentVaultKey(databaseUrl: string): { keys: VaultKey[]; path: string } {
+  const folder =
+    databaseUrl.startsWith('sqlite:') && !databaseUrl.includes(':memory:')
+      ? dirname(resolve(databaseUrl.slice('sqlite:'.length)))
+      : resolve('data');
+  const path = resolve(folder, 'dev-vault-key');
+  if (!existsSync(path)) {
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(path, randomBytes(32).toString('base64'), { mode: 0o600 });
+  }
+  return { keys: parseVaultKeys(readFileSync(path, 'utf8').trim()), path };
+}

@@ -1,0 +1,63 @@
+import type { Account, RevokeResponse } from '../../lib/protocol';
+import { CompanionError } from '../errors';
+import type { AccountRow } from '../store/store';
+import { invalidateToken } from '../upstream/provider-client';
+import type { ServiceContext } from './context';
+
+/** An account row as the extension may see it: ids, names, dates, status; never a token. */
+export function accountView(row: AccountRow): Account {
+  return {
+    id: row.id,
+    provider: row.provider,
+    userId: row.userId,
+    screenName: row.screenName,
+    createdAt: new Date(row.createdAt).toISOString(),
+    lastUsedAt: row.lastUsedAt === null ? null : new Date(row.lastUsedAt).toISOString(),
+    status: row.status,
+  };
+}
+
+/** The associated data that binds an account's sealed secrets to its row. */
+export function accountSealingContext(accountId: string, installId: string): string {
+  return `account:${accountId}:${installId}`;
+}
+
+export function openAccountTokens(context: ServiceContext, row: AccountRow): { token: string; tokenSecret: string } {
+  const ad = accountSealingContext(row.id, row.installId);
+  return { token: context.vault.open(row.token, ad), tokenSecret: context.vault.open(row.tokenSecret, ad) };
+}
+
+export async function listAccounts(context: ServiceContext, installId: string): Promise<Account[]> {
+  return (await context.store.listAccounts(installId)).map(accountView);
+}
+
+/** Revokes at the provider where it can, then deletes here whatever the provider said. */
+export async function revokeAccount(
+  context: ServiceContext,
+  installId: string,
+  accountId: string,
+): Promise<RevokeResponse> {
+  const row = await context.store.findAccount(accountId, installId);
+  if (!row) throw new CompanionError('account_not_found', 'no such account for this install');
+  const provider = context.settings.providers.get(row.provider);
+  let providerRevoked: boolean | 'unsupported' = 'unsupported';
+  if (provider) {
+    const { token, tokenSecret } = openAccountTokens(context, row);
+    providerRevoked = await invalidateToken(provider, token, tokenSecret, context.upstream);
+  }
+  await context.store.deleteAccount(accountId, installId);
+  return { revoked: true, providerRevoked };
+}
+
+/** `DELETE /v1/installs/me`: every account revoked where possible, then everything of the install deleted. */
+export async function forgetInstall(context: ServiceContext, installId: string): Promise<{ accountsRevoked: number }> {
+  const accounts = await context.store.listAccounts(installId);
+  for (const row of accounts) {
+    const provider = context.settings.providers.get(row.provider);
+    if (!provider) continue;
+    const { token, tokenSecret } = openAccountTokens(context, row);
+    await invalidateToken(provider, token, tokenSecret, context.upstream);
+  }
+  await context.store.deleteInstall(installId);
+  return { accountsRevoked: accounts.length };
+}

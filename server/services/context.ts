@@ -1,0 +1,17 @@
+import type { Settings } from '../config/settings';
+import type { Store } from '../store/store';
+import type { UpstreamDeps } from '../upstream/signed-call';
+import type { Vault } from '../vault/vault';
+
+/** What the services need, passed in: no globals, so tests build their own. */
+export interface ServiceContext {
+  readonly settings: Settings;
+  readonly store: Store;
+  readonly vault: Vault;
+  readonly upstream: UpstreamDeps;
+  /** Milliseconds since the epoch. */
+  readonly now: () => number;
+}
+
+/** How long a pending flow lives (ARCHITECTURE.md: 10 minutes). */
+export const FLOW_LIFETIME_MS = 10 * 60 * 1000;

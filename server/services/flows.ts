@@ -1,0 +1,134 @@
+import type { Account, CompleteFlowRequest, CreateFlowRequest, CreateFlowResponse } from '../../lib/protocol';
+import type { Provider } from '../config/providers';
+import { CompanionError } from '../errors';
+import { newId } from '../store/rows';
+import { fetchAccessToken, fetchRequestToken, identify } from '../upstream/provider-client';
+import { accountSealingContext, accountView } from './accounts';
+import { FLOW_LIFETIME_MS, type ServiceContext } from './context';
+
+export function providerOrThrow(context: ServiceContext, id: string): Provider {
+  const provider = context.settings.providers.get(id);
+  if (!provider) throw new CompanionError('unknown_provider', `no provider "${id}" is configured`);
+  return provider;
+}
+
+export function callbackUrl(context: ServiceContext): string {
+  return `${context.settings.publicUrl}/oauth/callback`;
+}
+
+/** Step 2 of the flow: a request token bound to this install, for 10 minutes. */
+export async function createFlow(
+  context: ServiceContext,
+  installId: string,
+  input: CreateFlowRequest,
+): Promise<CreateFlowResponse> {
+  const provider = providerOrThrow(context, input.provider);
+  const mode = input.mode ?? 'callback';
+  if (!provider.modes.includes(mode)) {
+    throw new CompanionError('mode_not_supported', `${provider.name} does not offer the ${mode} mode`);
+  }
+  const callback = mode === 'oob' ? 'oob' : callbackUrl(context);
+  const temporary = await fetchRequestToken(provider, callback, context.upstream);
+
+  const id = newId();
+  const now = context.now();
+  const expiresAt = now + FLOW_LIFETIME_MS;
+  await context.store.insertFlow({
+    id,
+    installId,
+    provider: provider.id,
+    mode,
+    requestToken: temporary.token,
+    requestSecret: context.vault.seal(temporary.tokenSecret, `flow:${id}`),
+    callbackUrl: mode === 'oob' ? null : callback,
+    createdAt: now,
+    expiresAt,
+    state: 'pending',
+  });
+
+  // Authorize asks every time; authenticate (X's "Sign in with X") may skip the
+  // question for a user who already approved. Connecting asks, unless a login
+  // is forced or a user named, which X only honours on authenticate too.
+  const base =
+    (input.forceLogin || input.screenName) && provider.authenticateUrl
+      ? provider.authenticateUrl
+      : provider.authorizeUrl;
+  const authorize = new URL(base);
+  authorize.searchParams.set('oauth_token', temporary.token);
+  if (input.forceLogin) authorize.searchParams.set('force_login', 'true');
+  if (input.screenName) authorize.searchParams.set('screen_name', input.screenName);
+  return {
+    flowId: id,
+    authorizeUrl: authorize.href,
+    requestToken: temporary.token,
+    callbackUrl: mode === 'oob' ? null : callback,
+    expiresAt: new Date(expiresAt).toISOString(),
+  };
+}
+
+/**
+ * Steps 5 and 6: checks install, expiry, the request token and single use,
+ * exchanges the verifier, and stores the account with its tokens sealed.
+ * A failed exchange ends the flow: the provider's verifier is single-use.
+ */
+export async function completeFlow(
+  context: ServiceContext,
+  installId: string,
+  flowId: string,
+  input: CompleteFlowRequest,
+): Promise<Account> {
+  const flow = await context.store.findFlow(flowId);
+  // Another install's flow is answered exactly like a missing one.
+  if (!flow || flow.installId !== installId)
+    throw new CompanionError('flow_not_found', 'no such flow for this install');
+  if (flow.expiresAt <= context.now()) throw new CompanionError('flow_expired', 'this flow expired; start again');
+  if (flow.state !== 'pending') throw new CompanionError('flow_completed', 'this flow was already completed');
+  if ('denied' in input) {
+    if (input.denied !== flow.requestToken)
+      throw new CompanionError('token_mismatch', 'the denied token is not this flow’s');
+    await context.store.deleteFlow(flowId);
+    throw new CompanionError('flow_denied', 'the user declined at the provider');
+  }
+  const tokenRequired = flow.mode === 'callback';
+  if ((tokenRequired || input.oauthToken !== undefined) && input.oauthToken !== flow.requestToken) {
+    throw new CompanionError('token_mismatch', 'oauth_token does not belong to this flow');
+  }
+  if (!(await context.store.claimFlow(flowId, installId, context.now()))) {
+    throw new CompanionError('flow_completed', 'this flow was already completed');
+  }
+
+  try {
+    const provider = providerOrThrow(context, flow.provider);
+    const requestSecret = context.vault.open(flow.requestSecret, `flow:${flow.id}`);
+    const access = await fetchAccessToken(
+      provider,
+      flow.requestToken,
+      requestSecret,
+      input.oauthVerifier,
+      context.upstream,
+    );
+    const who = await identify(provider, access, context.upstream);
+    const row = await context.store.completeFlowWithAccount(
+      flowId,
+      { installId, provider: provider.id, userId: who.userId },
+      who.screenName,
+      (accountId) => {
+        const ad = accountSealingContext(accountId, installId);
+        return { token: context.vault.seal(access.token, ad), tokenSecret: context.vault.seal(access.tokenSecret, ad) };
+      },
+      context.now(),
+    );
+    return accountView(row);
+  } catch (error) {
+    await context.store.deleteFlow(flowId);
+    throw error;
+  }
+}
+
+/** `DELETE /v1/flows/{id}`: the user cancelled or closed the tab. */
+export async function cancelFlow(context: ServiceContext, installId: string, flowId: string): Promise<void> {
+  const flow = await context.store.findFlow(flowId);
+  if (!flow || flow.installId !== installId)
+    throw new CompanionError('flow_not_found', 'no such flow for this install');
+  await context.store.deleteFlow(flowId);
+}

@@ -1,0 +1,109 @@
+import { serializeFormEncoded } from '../../lib/oauth1';
+import type { ProxyRequest, ProxyResponse } from '../../lib/protocol';
+import { CompanionError } from '../errors';
+import { signedCall, type UpstreamResponse } from '../upstream/signed-call';
+import { openAccountTokens } from './accounts';
+import { allowedApiUrl } from './api-url';
+import type { ServiceContext } from './context';
+import { providerOrThrow } from './flows';
+
+/** Request headers an extension may pass on; everything else (cookies, credentials, hop-by-hop) is dropped. */
+const FORWARDED_REQUEST_HEADERS = new Set([
+  'accept',
+  'accept-language',
+  'content-language',
+  'if-match',
+  'if-none-match',
+  'if-modified-since',
+  'if-unmodified-since',
+  'prefer',
+]);
+
+/** Response headers that are connection-level or could set state in the extension: never passed back. */
+const DROPPED_RESPONSE_HEADERS = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'set-cookie',
+  'set-cookie2',
+  'www-authenticate',
+  'content-length',
+  'content-encoding',
+]);
+
+/**
+ * `POST /v1/accounts/{id}/requests`: signs an API call as the install's own
+ * account and sends it, only to the provider's API URLs.
+ */
+export async function proxyRequest(
+  context: ServiceContext,
+  installId: string,
+  accountId: string,
+  input: ProxyRequest,
+): Promise<ProxyResponse> {
+  const row = await context.store.findAccount(accountId, installId);
+  if (!row) throw new CompanionError('account_not_found', 'no such account for this install');
+  if (row.status === 'invalid')
+    throw new CompanionError(
+      'account_invalid',
+      'the provider no longer accepts this account’s token: connect it again',
+    );
+  const provider = providerOrThrow(context, row.provider);
+  const url = allowedApiUrl(input.url, provider.apiBaseUrls);
+  if (!url) throw new CompanionError('url_not_allowed', `${input.url} is not under ${provider.name}'s API URLs`);
+  if (input.query?.length) {
+    const added = serializeFormEncoded(input.query);
+    url.search = url.search.length > 1 ? `${url.search.slice(1)}&${added}` : added;
+  }
+
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(input.headers ?? {})) {
+    if (FORWARDED_REQUEST_HEADERS.has(name.toLowerCase())) headers[name.toLowerCase()] = value;
+  }
+  const { token, tokenSecret } = openAccountTokens(context, row);
+  const response = await signedCall(
+    provider,
+    {
+      method: input.method,
+      url: url.href,
+      form: input.form,
+      json: input.json === undefined ? undefined : JSON.stringify(input.json),
+      headers,
+      token,
+      tokenSecret,
+    },
+    context.upstream,
+  );
+  if (rejectsToken(response)) await context.store.setAccountStatus(row.id, 'invalid');
+  await context.store.markAccountUsed(row.id, context.now());
+  return responseView(response);
+}
+
+/** A 401 that says the token itself is bad: X's code 89, or OAuth Problem Reporting's token_*. */
+function rejectsToken(response: UpstreamResponse): boolean {
+  if (response.status !== 401) return false;
+  const text = new TextDecoder().decode(response.body.subarray(0, 4096));
+  return (
+    /"code"\s*:\s*89\b|invalid or expired token/i.test(text) ||
+    /oauth_problem=(token_rejected|token_expired|token_revoked)/.test(
+      `${text} ${response.headers.get('www-authenticate') ?? ''}`,
+    )
+  );
+}
+
+function responseView(response: UpstreamResponse): ProxyResponse {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    if (!DROPPED_RESPONSE_HEADERS.has(name)) headers[name] = value;
+  });
+  const type = response.headers.get('content-type') ?? '';
+  const textual = /^(text\/|application\/([\w.+-]*\+)?(json|xml|x-www-form-urlencoded|javascript))/i.test(type);
+  return textual
+    ? { status: response.status, headers, body: new TextDecoder().decode(response.body), bodyEncoding: 'utf8' }
+    : { status: response.status, headers, body: Buffer.from(response.body).toString('base64'), bodyEncoding: 'base64' };
+}

@@ -1,0 +1,109 @@
+import { authorizationHeader, type Parameter, type SyncOAuthCrypto, serializeFormEncoded } from '../../lib/oauth1';
+import type { Provider } from '../config/providers';
+import { CompanionError } from '../errors';
+import { readLimited } from './read-limited';
+
+export interface UpstreamDeps {
+  readonly fetch: typeof fetch;
+  readonly crypto: SyncOAuthCrypto;
+  /** Milliseconds since the epoch. */
+  readonly now: () => number;
+  readonly timeoutMs: number;
+  readonly maxResponseBytes: number;
+  /** Per provider: how far its clock is from ours (ms), learnt from X's error 135. */
+  readonly clockOffsets: Map<string, number>;
+}
+
+export interface SignedCall {
+  readonly method: string;
+  /** The URL with its query, already encoded. */
+  readonly url: string;
+  readonly form?: readonly Parameter[] | undefined;
+  /** A JSON body: sent as is, signed only through oauth_body_hash when the provider wants it. */
+  readonly json?: string | undefined;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  readonly token?: string | undefined;
+  readonly tokenSecret?: string | undefined;
+  readonly callback?: string | undefined;
+  readonly verifier?: string | undefined;
+}
+
+export interface UpstreamResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: Uint8Array;
+}
+
+/**
+ * One signed request to a provider: signed with lib/oauth1 and node:crypto,
+ * sent without following redirects, with a timeout and a size cap. X answers
+ * error 135 when our clock is off; then the call is signed again once with
+ * the offset read from its Date header.
+ */
+export async function signedCall(provider: Provider, call: SignedCall, deps: UpstreamDeps): Promise<UpstreamResponse> {
+  const first = await sendOnce(provider, call, deps);
+  if (!isTimestampRefusal(first)) return first;
+  const providerDate = Date.parse(first.headers.get('date') ?? '');
+  if (!Number.isFinite(providerDate)) return first;
+  deps.clockOffsets.set(provider.id, providerDate - deps.now());
+  return sendOnce(provider, call, deps);
+}
+
+async function sendOnce(provider: Provider, call: SignedCall, deps: UpstreamDeps): Promise<UpstreamResponse> {
+  const offset = deps.clockOffsets.get(provider.id) ?? 0;
+  const authorization = authorizationHeader(
+    {
+      method: call.method,
+      url: call.url,
+      form: call.form,
+      body: provider.bodyHash && call.json !== undefined ? call.json : undefined,
+    },
+    {
+      consumerKey: provider.consumerKey,
+      consumerSecret: provider.consumerSecret,
+      token: call.token,
+      tokenSecret: call.tokenSecret,
+      signatureMethod: provider.signatureMethod,
+      privateKey: provider.privateKey,
+    },
+    { crypto: deps.crypto, now: () => deps.now() + offset, callback: call.callback, verifier: call.verifier },
+  );
+  const headers = new Headers(call.headers);
+  headers.set('authorization', authorization);
+  let body: string | null = null;
+  if (call.form !== undefined) {
+    headers.set('content-type', 'application/x-www-form-urlencoded');
+    body = serializeFormEncoded(call.form);
+  } else if (call.json !== undefined) {
+    headers.set('content-type', 'application/json');
+    body = call.json;
+  }
+
+  let response: Response;
+  try {
+    response = await deps.fetch(call.url, {
+      method: call.method,
+      headers,
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(deps.timeoutMs),
+    });
+  } catch (error) {
+    if ((error as Error).name === 'TimeoutError') {
+      throw new CompanionError('upstream_timeout', `${provider.name} did not answer within ${deps.timeoutMs} ms`);
+    }
+    throw new CompanionError('provider_error', `${provider.name} could not be reached: ${(error as Error).message}`);
+  }
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: await readLimited(response, deps.maxResponseBytes),
+  };
+}
+
+/** X: HTTP 401 with error code 135, "Timestamp out of bounds". */
+function isTimestampRefusal(response: UpstreamResponse): boolean {
+  if (response.status !== 401) return false;
+  const text = new TextDecoder().decode(response.body.subarray(0, 2048));
+  return /"code"\s*:\s*135\b|code="135"/.test(text);
+}
