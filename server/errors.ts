@@ -12,6 +12,8 @@ export class CompanionError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly issues?: Problem['issues'],
+    /** Headers the answer must carry, e.g. Retry-After. */
+    readonly headers?: Readonly<Record<string, string>>,
   ) {
     super(message);
   }

@@ -1,0 +1,84 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { routePath } from 'hono/route';
+import type { Logger } from 'pino';
+import { CompanionError, problemOf } from './errors';
+import { requireProof } from './http/dpop-middleware';
+import type { CompanionEnv } from './http/env';
+import type { Metrics } from './metrics';
+import { accountsRoutes } from './routes/accounts';
+import { callbackRoutes } from './routes/callback';
+import { flowsRoutes } from './routes/flows';
+import { installsRoutes } from './routes/installs';
+import { providersRoutes } from './routes/providers';
+import type { ServiceContext } from './services/context';
+
+/** The largest request body accepted: API calls with a JSON body, not uploads. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export interface AppDependencies {
+  readonly context: ServiceContext;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+/**
+ * The companion's HTTP app: the v1 API of ARCHITECTURE.md behind DPoP, the
+ * callback page, health and metrics. Errors are thrown as CompanionError
+ * anywhere and turned into RFC 9457 problem answers here, once.
+ */
+export function createApp({ context, logger, metrics }: AppDependencies) {
+  const app = new Hono<CompanionEnv>();
+
+  app.use(async (c, next) => {
+    c.set('context', context);
+    const started = performance.now();
+    await next();
+    const route = routePath(c) ?? 'unmatched';
+    const labels = { route, method: c.req.method };
+    metrics.requests.inc({ ...labels, status: String(c.res.status) });
+    metrics.duration.observe(labels, (performance.now() - started) / 1000);
+  });
+
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new CompanionError('body_too_large', `the body is larger than ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  );
+  app.use('/v1/*', requireProof);
+
+  app.route('/v1/providers', providersRoutes);
+  app.route('/v1/flows', flowsRoutes);
+  app.route('/v1/accounts', accountsRoutes);
+  app.route('/v1/installs', installsRoutes);
+  app.route('/oauth', callbackRoutes);
+
+  app.get('/healthz', async (c) => {
+    await context.store.ping();
+    return c.json({ ok: true, store: context.store.kind });
+  });
+  app.get('/metrics', async (c) =>
+    c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }),
+  );
+
+  app.notFound(() => {
+    throw new CompanionError('not_found', 'no such endpoint');
+  });
+
+  app.onError((error, c) => {
+    const known =
+      error instanceof CompanionError
+        ? error
+        : new CompanionError('internal_error', 'the companion failed; see its log');
+    if (!(error instanceof CompanionError)) logger.error({ err: error, path: c.req.path }, 'unexpected error');
+    metrics.problems.inc({ code: known.code });
+    const problem = problemOf(known);
+    return c.json(problem, problem.status as 400, { 'content-type': 'application/problem+json', ...known.headers });
+  });
+
+  return app;
+}

@@ -1,0 +1,211 @@
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import {
+  isOAuthError,
+  memoryNonceStore,
+  type OAuthError,
+  parseFormEncoded,
+  type VerifiedRequest,
+  verifyRequest,
+} from '../../lib/oauth1';
+import { nodeOAuthCrypto } from '../crypto/node-oauth-crypto';
+import { authorizePage, messagePage, pinPage, statusesPage } from './pages';
+import { DEMO_USERS, DevProviderState } from './state';
+
+export interface DevProviderOptions {
+  readonly consumerKey: string;
+  readonly consumerSecret: string;
+  /** Milliseconds since the epoch; injectable so tests can move the provider's clock. */
+  readonly now?: () => number;
+  readonly consumerName?: string;
+}
+
+type TokenKind = 'none' | 'request' | 'access';
+
+/**
+ * A strict OAuth 1.0a provider with X's paths, for development and tests: it
+ * verifies every signature, the timestamp window and nonces with lib/oauth1,
+ * requires oauth_callback_confirmed semantics, and uses single-use verifiers.
+ */
+export function createDevProvider(options: DevProviderOptions) {
+  const now = options.now ?? Date.now;
+  const state = new DevProviderState();
+  const crypto = nodeOAuthCrypto();
+  const nonces = memoryNonceStore(now);
+  const app = new Hono();
+
+  async function verified(c: Context, kind: TokenKind): Promise<VerifiedRequest> {
+    const type = c.req.header('content-type') ?? '';
+    const raw = ['GET', 'HEAD'].includes(c.req.method) ? '' : await c.req.text();
+    const isForm = type.startsWith('application/x-www-form-urlencoded');
+    return verifyRequest(
+      {
+        method: c.req.method,
+        url: c.req.url,
+        form: isForm ? parseFormEncoded(raw) : undefined,
+        body: !isForm && raw ? raw : undefined,
+        authorization: c.req.header('authorization'),
+      },
+      {
+        crypto,
+        now,
+        nonceStore: nonces,
+        lookupSecrets: (consumerKey, token) => {
+          if (consumerKey !== options.consumerKey) return undefined;
+          if (kind === 'none') return token === undefined ? { consumerSecret: options.consumerSecret } : undefined;
+          const secret =
+            kind === 'request'
+              ? token && state.requestTokens.get(token)?.secret
+              : token && state.accessTokens.get(token)?.secret;
+          return secret ? { consumerSecret: options.consumerSecret, tokenSecret: secret } : undefined;
+        },
+      },
+    );
+  }
+
+  function refused(c: Context, error: unknown, kind: TokenKind) {
+    if (!isOAuthError(error)) throw error;
+    const { status, code, message } = xError(error, kind);
+    c.header('date', new Date(now()).toUTCString());
+    return c.json({ errors: [{ code, message }] }, status);
+  }
+
+  app.post('/oauth/request_token', async (c) => {
+    let request: VerifiedRequest;
+    try {
+      request = await verified(c, 'none');
+    } catch (error) {
+      return refused(c, error, 'none');
+    }
+    const callback = request.protocolParameters.get('oauth_callback');
+    if (!callback || (callback !== 'oob' && !/^https?:\/\//.test(callback))) {
+      return c.json(
+        { errors: [{ code: 417, message: 'Desktop applications only support the oauth_callback value oob' }] },
+        401,
+      );
+    }
+    const issued = state.issueRequestToken(callback, now());
+    return c.text(
+      `oauth_token=${issued.token}&oauth_token_secret=${issued.secret}&oauth_callback_confirmed=true`,
+      200,
+      { 'content-type': 'application/x-www-form-urlencoded' },
+    );
+  });
+
+  const authorizeForm = (c: Context) => {
+    const token = c.req.query('oauth_token') ?? '';
+    if (!state.requestTokens.has(token))
+      return c.html(messagePage('This page is no longer valid', 'Start again from the app.'), 400);
+    return c.html(authorizePage(token, options.consumerName ?? 'OAuth 1.0a Connect', DEMO_USERS));
+  };
+  app.get('/oauth/authorize', authorizeForm);
+  app.get('/oauth/authenticate', authorizeForm);
+
+  app.post('/oauth/authorize', async (c) => {
+    const form = new Map(parseFormEncoded(await c.req.text()));
+    const token = form.get('oauth_token') ?? '';
+    const pending = state.requestTokens.get(token);
+    if (!pending || pending.verifier !== undefined) {
+      return c.html(messagePage('This page is no longer valid', 'Start again from the app.'), 400);
+    }
+    if (form.get('decision') !== 'authorize') {
+      state.requestTokens.delete(token);
+      if (pending.callback === 'oob') return c.html(messagePage('Authorization cancelled', 'You can close this page.'));
+      return c.redirect(withQuery(pending.callback, { denied: token }), 302);
+    }
+    const user = DEMO_USERS.find((u) => u.id === form.get('user_id')) ?? (DEMO_USERS[0] as (typeof DEMO_USERS)[number]);
+    const verifier = state.approve(token, user);
+    if (pending.callback === 'oob') return c.html(pinPage(verifier));
+    return c.redirect(withQuery(pending.callback, { oauth_token: token, oauth_verifier: verifier }), 302);
+  });
+
+  app.post('/oauth/access_token', async (c) => {
+    let request: VerifiedRequest;
+    try {
+      request = await verified(c, 'request');
+    } catch (error) {
+      return refused(c, error, 'request');
+    }
+    const access = state.exchange(request.token ?? '', request.protocolParameters.get('oauth_verifier') ?? '');
+    if (!access) return c.json({ errors: [{ code: 32, message: 'Invalid oauth_verifier parameter' }] }, 401);
+    return c.text(
+      `oauth_token=${access.token}&oauth_token_secret=${access.secret}&user_id=${access.user.id}&screen_name=${access.user.screenName}`,
+      200,
+      { 'content-type': 'application/x-www-form-urlencoded' },
+    );
+  });
+
+  app.get('/1.1/account/verify_credentials.json', async (c) => {
+    let request: VerifiedRequest;
+    try {
+      request = await verified(c, 'access');
+    } catch (error) {
+      return refused(c, error, 'access');
+    }
+    const user = state.accessTokens.get(request.token ?? '')?.user;
+    return c.json({ id_str: user?.id, screen_name: user?.screenName, name: user?.name });
+  });
+
+  app.post('/1.1/statuses/update.json', async (c) => {
+    let request: VerifiedRequest;
+    let text: string | undefined;
+    try {
+      request = await verified(c, 'access');
+    } catch (error) {
+      return refused(c, error, 'access');
+    }
+    const query = new URL(c.req.url).searchParams.get('status');
+    const type = c.req.header('content-type') ?? '';
+    if (type.startsWith('application/x-www-form-urlencoded')) {
+      text = new Map(parseFormEncoded(await c.req.text())).get('status');
+    }
+    text ??= query ?? undefined;
+    if (!text || text.length > 280)
+      return c.json({ errors: [{ code: 170, message: 'Missing required parameter: status.' }] }, 403);
+    const user = state.accessTokens.get(request.token ?? '')?.user as (typeof DEMO_USERS)[number];
+    const status = { id: String(state.statuses.length + 1), text, user, createdAt: now() };
+    state.statuses.push(status);
+    return c.json({ id_str: status.id, text, user: { id_str: user.id, screen_name: user.screenName } });
+  });
+
+  app.post('/1.1/oauth/invalidate_token', async (c) => {
+    let request: VerifiedRequest;
+    try {
+      request = await verified(c, 'access');
+    } catch (error) {
+      return refused(c, error, 'access');
+    }
+    state.accessTokens.delete(request.token ?? '');
+    return c.json({ access_token: request.token });
+  });
+
+  app.get('/statuses', (c) => c.html(statusesPage([...state.statuses].reverse())));
+  app.get('/healthz', (c) => c.json({ ok: true }));
+
+  return { app, state };
+}
+
+/** X's error answers: 135 for the clock, 89 for a bad token, 32 for a bad signature, 215 for bad data. */
+function xError(error: OAuthError, kind: TokenKind): { status: 400 | 401; code: number; message: string } {
+  switch (error.code) {
+    case 'timestamp_refused':
+      return { status: 401, code: 135, message: 'Timestamp out of bounds.' };
+    case 'unknown_credentials':
+      return kind === 'access'
+        ? { status: 401, code: 89, message: 'Invalid or expired token.' }
+        : { status: 401, code: 32, message: 'Could not authenticate you.' };
+    case 'signature_invalid':
+    case 'nonce_used':
+    case 'body_hash_invalid':
+    case 'unsupported_signature_method':
+      return { status: 401, code: 32, message: 'Could not authenticate you.' };
+    default:
+      return { status: 400, code: 215, message: `Bad Authentication data. (${error.code})` };
+  }
+}
+
+function withQuery(base: string, parameters: Record<string, string>): string {
+  const url = new URL(base);
+  for (const [name, value] of Object.entries(parameters)) url.searchParams.set(name, value);
+  return url.href;
+}

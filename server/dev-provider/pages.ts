@@ -1,0 +1,55 @@
+import type { DemoUser, Status } from './state';
+
+/** Everything that reaches HTML goes through here. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark"><title>${escapeHtml(title)}</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}
+button{font:inherit;padding:.4rem 1rem;margin-right:.5rem}.pin{font-size:2rem;letter-spacing:.3rem;font-weight:bold}
+.status{border-top:1px solid #8886;padding:.5rem 0}</style></head>
+<body><p><small>Dev provider: a local OAuth 1.0a provider for development. Not a real service.</small></p>${body}</body></html>`;
+}
+
+export function authorizePage(token: string, consumerName: string, users: readonly DemoUser[]): string {
+  const options = users
+    .map((u) => `<option value="${escapeHtml(u.id)}">@${escapeHtml(u.screenName)} (${escapeHtml(u.name)})</option>`)
+    .join('');
+  return page(
+    `Authorize ${consumerName}`,
+    `<h1>Authorize ${escapeHtml(consumerName)} to use your account?</h1>
+<form method="post" action="/oauth/authorize">
+<input type="hidden" name="oauth_token" value="${escapeHtml(token)}">
+<p><label>Signed in as <select name="user_id">${options}</select></label></p>
+<p>It will be able to read your profile and post statuses for you.</p>
+<button type="submit" name="decision" value="authorize">Authorize app</button>
+<button type="submit" name="decision" value="cancel">Cancel</button>
+</form>`,
+  );
+}
+
+export function pinPage(pin: string): string {
+  return page(
+    'Your PIN',
+    `<h1>You've authorized the app</h1><p>Enter this PIN to complete authorization:</p>
+<p class="pin" data-testid="pin">${escapeHtml(pin)}</p>`,
+  );
+}
+
+export function messagePage(title: string, message: string): string {
+  return page(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>`);
+}
+
+export function statusesPage(statuses: readonly Status[]): string {
+  const items = statuses
+    .map(
+      (s) =>
+        `<div class="status" data-testid="status"><strong>@${escapeHtml(s.user.screenName)}</strong> ${escapeHtml(s.text)}<br><small>${new Date(s.createdAt).toISOString()}</small></div>`,
+    )
+    .join('');
+  return page('Statuses', `<h1>Statuses</h1>${items || '<p>No statuses yet.</p>'}`);
+}

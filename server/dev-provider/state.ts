@@ -1,0 +1,73 @@
+import { randomBytes, randomInt } from 'node:crypto';
+
+export interface DemoUser {
+  readonly id: string;
+  readonly screenName: string;
+  readonly name: string;
+}
+
+/** The people one can be at the dev provider: pick one on its authorize page. */
+export const DEMO_USERS: readonly DemoUser[] = [
+  { id: '1001', screenName: 'alice', name: 'Alice Example' },
+  { id: '1002', screenName: 'bob', name: 'Bob Example' },
+];
+
+interface RequestToken {
+  readonly secret: string;
+  readonly callback: string;
+  readonly createdAt: number;
+  verifier?: string;
+  user?: DemoUser;
+}
+
+interface AccessToken {
+  readonly secret: string;
+  readonly user: DemoUser;
+}
+
+export interface Status {
+  readonly id: string;
+  readonly text: string;
+  readonly user: DemoUser;
+  readonly createdAt: number;
+}
+
+/**
+ * Everything the dev provider knows, in memory: it is a development and test
+ * peer, started fresh each time.
+ */
+export class DevProviderState {
+  readonly requestTokens = new Map<string, RequestToken>();
+  readonly accessTokens = new Map<string, AccessToken>();
+  readonly statuses: Status[] = [];
+
+  issueRequestToken(callback: string, now: number): { token: string; secret: string } {
+    const token = randomToken();
+    const secret = randomToken();
+    this.requestTokens.set(token, { secret, callback, createdAt: now });
+    return { token, secret };
+  }
+
+  /** The user approved: a single-use verifier (a 7-digit PIN for oob, as X does). */
+  approve(token: string, user: DemoUser): string {
+    const pending = this.requestTokens.get(token);
+    if (!pending) throw new Error('unknown request token');
+    pending.user = user;
+    pending.verifier = pending.callback === 'oob' ? String(randomInt(1_000_000, 10_000_000)) : randomToken();
+    return pending.verifier;
+  }
+
+  /** Exchanges a request token and its verifier, once. */
+  exchange(token: string, verifier: string): { token: string; secret: string; user: DemoUser } | undefined {
+    const pending = this.requestTokens.get(token);
+    if (!pending?.user || pending.verifier === undefined || pending.verifier !== verifier) return undefined;
+    this.requestTokens.delete(token);
+    const access = { token: `${pending.user.id}-${randomToken()}`, secret: randomToken(), user: pending.user };
+    this.accessTokens.set(access.token, { secret: access.secret, user: access.user });
+    return access;
+  }
+}
+
+function randomToken(): string {
+  return randomBytes(24).toString('base64url');
+}

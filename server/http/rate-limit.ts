@@ -1,0 +1,25 @@
+import { createMiddleware } from 'hono/factory';
+import { CompanionError } from '../errors';
+import type { CompanionEnv } from './env';
+
+/**
+ * A per-install limit in fixed windows kept in the store, so that it holds
+ * across instances. Over it: 429 with Retry-After.
+ */
+export function rateLimit(bucket: string, limit: number, windowMs: number) {
+  return createMiddleware<CompanionEnv>(async (c, next) => {
+    const context = c.get('context');
+    const now = context.now();
+    const { count, resetAt } = await context.store.hit(`${bucket}:${c.get('installId')}`, windowMs, now);
+    if (count > limit) {
+      const retryAfter = String(Math.max(1, Math.ceil((resetAt - now) / 1000)));
+      throw new CompanionError(
+        'rate_limited',
+        `more than ${limit} ${bucket} requests in ${windowMs / 1000} s; retry in ${retryAfter} s`,
+        undefined,
+        { 'retry-after': retryAfter },
+      );
+    }
+    await next();
+  });
+}

@@ -1,0 +1,21 @@
+import { Hono } from 'hono';
+import { type AccountsResponse, ProxyRequest } from '../../lib/protocol';
+import type { CompanionEnv } from '../http/env';
+import { rateLimit } from '../http/rate-limit';
+import { pathId, readJson } from '../http/read-json';
+import { listAccounts, revokeAccount } from '../services/accounts';
+import { proxyRequest } from '../services/proxy';
+
+export const accountsRoutes = new Hono<CompanionEnv>()
+  .get('/', async (c) => {
+    const answer: AccountsResponse = { accounts: await listAccounts(c.get('context'), c.get('installId')) };
+    return c.json(answer);
+  })
+  .delete('/:accountId', async (c) => {
+    return c.json(await revokeAccount(c.get('context'), c.get('installId'), pathId(c, 'accountId')));
+  })
+  .post('/:accountId/requests', rateLimit('requests', 300, 60_000), async (c) => {
+    const accountId = pathId(c, 'accountId');
+    const input = await readJson(c, ProxyRequest);
+    return c.json(await proxyRequest(c.get('context'), c.get('installId'), accountId, input));
+  });

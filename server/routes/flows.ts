@@ -1,0 +1,24 @@
+import { Hono } from 'hono';
+import { CompleteFlowRequest, type CompleteFlowResponse, CreateFlowRequest } from '../../lib/protocol';
+import type { CompanionEnv } from '../http/env';
+import { rateLimit } from '../http/rate-limit';
+import { pathId, readJson } from '../http/read-json';
+import { cancelFlow, completeFlow, createFlow } from '../services/flows';
+
+export const flowsRoutes = new Hono<CompanionEnv>()
+  .post('/', rateLimit('flows', 20, 60_000), async (c) => {
+    const input = await readJson(c, CreateFlowRequest);
+    return c.json(await createFlow(c.get('context'), c.get('installId'), input), 201);
+  })
+  .post('/:flowId/complete', rateLimit('flows', 20, 60_000), async (c) => {
+    const flowId = pathId(c, 'flowId');
+    const input = await readJson(c, CompleteFlowRequest);
+    const answer: CompleteFlowResponse = {
+      account: await completeFlow(c.get('context'), c.get('installId'), flowId, input),
+    };
+    return c.json(answer, 201);
+  })
+  .delete('/:flowId', async (c) => {
+    await cancelFlow(c.get('context'), c.get('installId'), pathId(c, 'flowId'));
+    return c.body(null, 204);
+  });

@@ -1,0 +1,176 @@
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { createApp } from '../../server/app';
+import { type Provider, ProviderEntry, resolveProvider } from '../../server/config/providers';
+import type { Settings } from '../../server/config/settings';
+import { nodeOAuthCrypto } from '../../server/crypto/node-oauth-crypto';
+import { createDevProvider } from '../../server/dev-provider/app';
+import { createMetrics } from '../../server/metrics';
+import type { ServiceContext } from '../../server/services/context';
+import { openSqliteStore } from '../../server/store/sqlite-store';
+import type { Store } from '../../server/store/store';
+import { Vault } from '../../server/vault/vault';
+import { makeInstall, type TestInstall } from './dpop';
+
+export const PUBLIC_URL = 'http://companion.test';
+export const DEV_ORIGIN = 'http://dev.test';
+export const DEV_CONSUMER = { key: 'dev-consumer-key', secret: 'dev-consumer-secret-0123456789' };
+
+/** The companion's configuration entry for a dev provider at `origin`. */
+export function devProviderEntry(origin: string, overrides: Record<string, unknown> = {}) {
+  return ProviderEntry.parse({
+    id: 'dev',
+    name: 'Dev provider',
+    requestTokenUrl: `${origin}/oauth/request_token`,
+    authorizeUrl: `${origin}/oauth/authorize`,
+    authenticateUrl: `${origin}/oauth/authenticate`,
+    accessTokenUrl: `${origin}/oauth/access_token`,
+    invalidateTokenUrl: `${origin}/1.1/oauth/invalidate_token`,
+    verifyCredentialsUrl: `${origin}/1.1/account/verify_credentials.json`,
+    apiBaseUrls: [`${origin}/1.1/`],
+    signatureMethod: 'HMAC-SHA1',
+    modes: ['callback', 'oob'],
+    identity: {
+      tokenFields: { userId: 'user_id', screenName: 'screen_name' },
+      verifyPaths: { userId: 'id_str', screenName: 'screen_name' },
+    },
+    consumerKey: DEV_CONSUMER.key,
+    consumerSecretEnv: 'DEV_CONSUMER_SECRET',
+    ...overrides,
+  });
+}
+
+export interface HarnessOptions {
+  /** More providers, keyed by origin, each served in process by its own fetch handler. */
+  readonly extraProviders?: readonly {
+    provider: Provider;
+    fetch: (request: Request) => Response | Promise<Response>;
+  }[];
+  readonly store?: Store;
+  readonly timeoutMs?: number;
+  readonly maxResponseBytes?: number;
+}
+
+/**
+ * A companion app wired to an in-process dev provider: real signing, real
+ * verification on both sides, a real SQLite store; only the socket between
+ * them is skipped (the routes are called with app.request()).
+ */
+export async function makeHarness(options: HarnessOptions = {}) {
+  const clock = { now: Date.now(), providerSkewMs: 0 };
+  const dev = createDevProvider({
+    consumerKey: DEV_CONSUMER.key,
+    consumerSecret: DEV_CONSUMER.secret,
+    now: () => clock.now + clock.providerSkewMs,
+  });
+  const handlers = new Map<string, (request: Request) => Response | Promise<Response>>([
+    [DEV_ORIGIN, (r) => dev.app.fetch(r)],
+  ]);
+  const providers = new Map<string, Provider>([
+    ['dev', resolveProvider(devProviderEntry(DEV_ORIGIN), { DEV_CONSUMER_SECRET: DEV_CONSUMER.secret })],
+  ]);
+  for (const extra of options.extraProviders ?? []) {
+    providers.set(extra.provider.id, extra.provider);
+    handlers.set(new URL(extra.provider.requestTokenUrl).origin, extra.fetch);
+  }
+  const upstreamCalls: Request[] = [];
+  const upstreamFetch: typeof fetch = async (input, init) => {
+    const request = new Request(input, init);
+    upstreamCalls.push(request.clone());
+    const handler = handlers.get(new URL(request.url).origin);
+    if (!handler) throw new TypeError(`fetch failed: no route to ${new URL(request.url).origin}`);
+    return handler(request);
+  };
+
+  const settings: Settings = {
+    port: 0,
+    host: '127.0.0.1',
+    publicUrl: PUBLIC_URL,
+    databaseUrl: 'sqlite::memory:',
+    vaultKeys: [{ id: 'k1', key: randomBytes(32) }],
+    providers,
+    production: false,
+    warnings: [],
+  };
+  const store = options.store ?? openSqliteStore(':memory:');
+  await store.migrate();
+  const context: ServiceContext = {
+    settings,
+    store,
+    vault: new Vault(settings.vaultKeys),
+    upstream: {
+      fetch: upstreamFetch,
+      crypto: nodeOAuthCrypto(),
+      now: () => clock.now,
+      timeoutMs: options.timeoutMs ?? 5000,
+      maxResponseBytes: options.maxResponseBytes ?? 1024 * 1024,
+      clockOffsets: new Map(),
+    },
+    now: () => clock.now,
+  };
+  const metrics = createMetrics();
+  const app = createApp({ context, logger: pino({ level: 'silent' }), metrics });
+  const install = await makeInstall();
+
+  /** Calls the companion as an install would: with a fresh DPoP proof for this method and URL. */
+  async function call(
+    method: string,
+    path: string,
+    init: { body?: unknown; as?: TestInstall; headers?: Record<string, string>; proof?: string | null } = {},
+  ) {
+    const who = init.as ?? install;
+    const iat = Math.floor(clock.now / 1000);
+    const proof =
+      init.proof === undefined ? await who.proof(method, `${PUBLIC_URL}${path.split('?')[0]}`, { iat }) : init.proof;
+    const headers: Record<string, string> = { ...(proof ? { dpop: proof } : {}), ...init.headers };
+    if (init.body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+    const body = init.body === undefined ? null : typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
+    const response = await app.request(`${PUBLIC_URL}${path}`, { method, headers, body });
+    const type = response.headers.get('content-type') ?? '';
+    const json = type.includes('json') ? await response.json() : undefined;
+    return {
+      status: response.status,
+      headers: response.headers,
+      json: json as Record<string, unknown> & { code?: string },
+    };
+  }
+
+  /** The user at the dev provider's authorize page: approves (as a demo user) or cancels. */
+  async function decide(authorizeUrl: string, decision: 'authorize' | 'cancel', userId = '1001') {
+    const token = new URL(authorizeUrl).searchParams.get('oauth_token') ?? '';
+    const page = await dev.app.fetch(new Request(authorizeUrl));
+    const response = await dev.app.fetch(
+      new Request(`${DEV_ORIGIN}/oauth/authorize`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ oauth_token: token, decision, user_id: userId }),
+        redirect: 'manual',
+      }),
+    );
+    const html = await response.text();
+    return {
+      pageStatus: page.status,
+      location: response.headers.get('location'),
+      pin: /data-testid="pin">(\d+)</.exec(html)?.[1],
+      html,
+    };
+  }
+
+  /** The whole callback flow for the default install, returning the account. */
+  async function connect(userId = '1001', as?: TestInstall) {
+    const created = await call('POST', '/v1/flows', { body: { provider: 'dev' }, ...(as ? { as } : {}) });
+    const callback = new URL(
+      (await decide(created.json.authorizeUrl as string, 'authorize', userId)).location as string,
+    );
+    const completed = await call('POST', `/v1/flows/${created.json.flowId}/complete`, {
+      body: {
+        oauthToken: callback.searchParams.get('oauth_token'),
+        oauthVerifier: callback.searchParams.get('oauth_verifier'),
+      },
+      ...(as ? { as } : {}),
+    });
+    return completed.json.account as { id: string; screenName: string };
+  }
+
+  return { app, context, store, dev, clock, install, call, decide, connect, metrics, upstreamCalls };
+}
