@@ -10,7 +10,6 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   body_too_large: 413,
   not_found: 404,
-  method_not_allowed: 405,
   // Proof of possession (DPoP)
   dpop_missing: 401,
   dpop_invalid: 401,

@@ -79,7 +79,11 @@ export async function makeHarness(options: HarnessOptions = {}) {
     upstreamCalls.push(request.clone());
     const handler = handlers.get(new URL(request.url).origin);
     if (!handler) throw new TypeError(`fetch failed: no route to ${new URL(request.url).origin}`);
-    return handler(request);
+    // Like a real fetch, give up when the request's signal fires (the companion's timeout).
+    return new Promise<Response>((resolve, reject) => {
+      request.signal.addEventListener('abort', () => reject(request.signal.reason), { once: true });
+      Promise.resolve(handler(request)).then(resolve, reject);
+    });
   };
 
   const settings: Settings = {
