@@ -36,8 +36,14 @@ export function createApp({ context, logger, metrics }: AppDependencies) {
     await next();
     const route = routePath(c) ?? 'unmatched';
     const labels = { route, method: c.req.method };
+    const seconds = (performance.now() - started) / 1000;
     metrics.requests.inc({ ...labels, status: String(c.res.status) });
-    metrics.duration.observe(labels, (performance.now() - started) / 1000);
+    metrics.duration.observe(labels, seconds);
+    // The path only: queries (the callback's oauth_token and verifier) and headers (proofs) are never logged.
+    logger.info(
+      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1000) },
+      'request',
+    );
   });
 
   app.use(

@@ -1,0 +1,73 @@
+import { type ServerType, serve } from '@hono/node-server';
+import type { Logger } from 'pino';
+import { createApp } from './app';
+import { loadSettings } from './config/settings';
+import { nodeOAuthCrypto } from './crypto/node-oauth-crypto';
+import { createMetrics } from './metrics';
+import type { ServiceContext } from './services/context';
+import { openStore } from './store/open-store';
+import { Vault } from './vault/vault';
+
+export interface RunningCompanion {
+  /** Where it listens, e.g. http://127.0.0.1:8787 */
+  readonly url: string;
+  readonly context: ServiceContext;
+  /** Stops accepting, lets requests in flight finish, closes the store. */
+  close(): Promise<void>;
+}
+
+/** How long an upstream call may take, and how much of its answer we hold. */
+const UPSTREAM_TIMEOUT_MS = 15_000;
+const UPSTREAM_MAX_BYTES = 5 * 1024 * 1024;
+
+export async function startCompanion(
+  env: Readonly<Record<string, string | undefined>>,
+  logger: Logger,
+): Promise<RunningCompanion> {
+  const settings = loadSettings(env);
+  for (const warning of settings.warnings) logger.warn(warning);
+  const store = openStore(settings.databaseUrl);
+  await store.migrate();
+  const context: ServiceContext = {
+    settings,
+    store,
+    vault: new Vault(settings.vaultKeys),
+    upstream: {
+      fetch: globalThis.fetch,
+      crypto: nodeOAuthCrypto(),
+      now: Date.now,
+      timeoutMs: UPSTREAM_TIMEOUT_MS,
+      maxResponseBytes: UPSTREAM_MAX_BYTES,
+      clockOffsets: new Map(),
+    },
+    now: Date.now,
+  };
+  const app = createApp({ context, logger, metrics: createMetrics() });
+
+  const server = await new Promise<ServerType>((resolve) => {
+    const started = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, () => resolve(started));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : settings.port;
+  const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`;
+  logger.info(
+    { url, publicUrl: settings.publicUrl, store: store.kind, providers: [...settings.providers.keys()] },
+    'companion listening',
+  );
+
+  // Expired proofs, flows and rate windows go away on their own.
+  const sweeper = setInterval(() => {
+    store.sweep(Date.now()).catch((error: unknown) => logger.error({ err: error }, 'sweep failed'));
+  }, 60_000);
+  sweeper.unref();
+
+  return {
+    url,
+    context,
+    async close() {
+      clearInterval(sweeper);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
+    },
+  };
+}
