@@ -2,6 +2,7 @@ import type { Account, RevokeResponse } from '../../lib/protocol';
 import { CompanionError } from '../errors';
 import type { AccountRow } from '../store/store';
 import { invalidateToken } from '../upstream/provider-client';
+import { accountSealingContext } from '../vault/sealing-context';
 import type { ServiceContext } from './context';
 
 /** An account row as the extension may see it: ids, names, dates, status; never a token. */
@@ -15,11 +16,6 @@ export function accountView(row: AccountRow): Account {
     lastUsedAt: row.lastUsedAt === null ? null : new Date(row.lastUsedAt).toISOString(),
     status: row.status,
   };
-}
-
-/** The associated data that binds an account's sealed secrets to its row. */
-export function accountSealingContext(accountId: string, installId: string): string {
-  return `account:${accountId}:${installId}`;
 }
 
 export function openAccountTokens(context: ServiceContext, row: AccountRow): { token: string; tokenSecret: string } {

@@ -3,7 +3,8 @@ import type { Provider } from '../config/providers';
 import { CompanionError } from '../errors';
 import { newId } from '../store/rows';
 import { fetchAccessToken, fetchRequestToken, identify } from '../upstream/provider-client';
-import { accountSealingContext, accountView } from './accounts';
+import { accountSealingContext, flowSealingContext } from '../vault/sealing-context';
+import { accountView } from './accounts';
 import { FLOW_LIFETIME_MS, type ServiceContext } from './context';
 
 export function providerOrThrow(context: ServiceContext, id: string): Provider {
@@ -39,7 +40,7 @@ export async function createFlow(
     provider: provider.id,
     mode,
     requestToken: temporary.token,
-    requestSecret: context.vault.seal(temporary.tokenSecret, `flow:${id}`),
+    requestSecret: context.vault.seal(temporary.tokenSecret, flowSealingContext(id)),
     callbackUrl: mode === 'oob' ? null : callback,
     createdAt: now,
     expiresAt,
@@ -99,7 +100,7 @@ export async function completeFlow(
 
   try {
     const provider = providerOrThrow(context, flow.provider);
-    const requestSecret = context.vault.open(flow.requestSecret, `flow:${flow.id}`);
+    const requestSecret = context.vault.open(flow.requestSecret, flowSealingContext(flow.id));
     const access = await fetchAccessToken(
       provider,
       flow.requestToken,

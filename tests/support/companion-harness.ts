@@ -49,6 +49,8 @@ export interface HarnessOptions {
   readonly store?: Store;
   readonly timeoutMs?: number;
   readonly maxResponseBytes?: number;
+  readonly vaultKeys?: Settings['vaultKeys'];
+  readonly logger?: pino.Logger;
 }
 
 /**
@@ -91,7 +93,7 @@ export async function makeHarness(options: HarnessOptions = {}) {
     host: '127.0.0.1',
     publicUrl: PUBLIC_URL,
     databaseUrl: 'sqlite::memory:',
-    vaultKeys: [{ id: 'k1', key: randomBytes(32) }],
+    vaultKeys: options.vaultKeys ?? [{ id: 'k1', key: randomBytes(32) }],
     providers,
     production: false,
     warnings: [],
@@ -113,7 +115,7 @@ export async function makeHarness(options: HarnessOptions = {}) {
     now: () => clock.now,
   };
   const metrics = createMetrics();
-  const app = createApp({ context, logger: pino({ level: 'silent' }), metrics });
+  const app = createApp({ context, logger: options.logger ?? pino({ level: 'silent' }), metrics });
   const install = await makeInstall();
 
   /** Calls the companion as an install would: with a fresh DPoP proof for this method and URL. */

@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../server/config/providers';
+import { loadSettings } from '../../../server/config/settings';
+
+const dir = mkdtempSync(join(tmpdir(), 'oauth1-settings-'));
+const config = (value: unknown) => {
+  const path = join(dir, `${randomBytes(4).toString('hex')}.json`);
+  writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value));
+  return path;
+};
+const xOnly = config({ providers: [{ id: 'x', consumerKey: 'ck', consumerSecretEnv: 'X_SECRET' }] });
+const base = { COMPANION_CONFIG: xOnly, X_SECRET: 'secret', DATABASE_URL: `sqlite:${join(dir, 'db', 'c.db')}` };
+
+describe('loadSettings (the environment of ARCHITECTURE.md)', () => {
+  it('has the documented defaults, and generates a development vault key with a warning', () => {
+    const settings = loadSettings(base);
+    expect(settings).toMatchObject({
+      port: 8787,
+      host: '127.0.0.1',
+      publicUrl: 'http://127.0.0.1:8787',
+      production: false,
+    });
+    expect(settings.providers.get('x')?.consumerSecret).toBe('secret');
+    expect(settings.warnings.join()).toMatch(/VAULT_KEY is not set/);
+    // The same key on the next start, so the vault still opens.
+    expect(loadSettings(base).vaultKeys[0]?.key.equals(settings.vaultKeys[0]?.key as Buffer)).toBe(true);
+  });
+
+  it('reads PORT, HOST, PUBLIC_URL and VAULT_KEY', () => {
+    const key = randomBytes(32).toString('base64');
+    const settings = loadSettings({
+      ...base,
+      PORT: '9000',
+      HOST: '0.0.0.0',
+      PUBLIC_URL: 'https://c.example/',
+      VAULT_KEY: key,
+    });
+    expect(settings).toMatchObject({ port: 9000, host: '0.0.0.0', publicUrl: 'https://c.example', warnings: [] });
+  });
+
+  it.each([
+    [{ COMPANION_CONFIG: undefined }, /COMPANION_CONFIG is not set/],
+    [{ COMPANION_CONFIG: join(dir, 'missing.json') }, /cannot be read as JSON/],
+    [{ COMPANION_CONFIG: config('{"providers": [') }, /cannot be read as JSON/],
+    [{ COMPANION_CONFIG: config({ providers: [] }) }, /providers: Too small/],
+    [
+      {
+        COMPANION_CONFIG: config({
+          providers: [
+            { id: 'x', consumerKey: 'a', consumerSecretEnv: 'X_SECRET' },
+            { id: 'x', consumerKey: 'b', consumerSecretEnv: 'X_SECRET' },
+          ],
+        }),
+      },
+      /"x" appears twice/,
+    ],
+    [{ PORT: 'eighty' }, /PORT/],
+    [{ VAULT_KEY: 'short' }, /32 bytes/],
+    [{ NODE_ENV: 'production', PUBLIC_URL: 'https://c.example' }, /VAULT_KEY is required in production/],
+    [{ NODE_ENV: 'production', VAULT_KEY: randomBytes(32).toString('base64') }, /PUBLIC_URL must be https/],
+    [{ X_SECRET: undefined }, /X_SECRET is not set/],
+  ])('stops start-up with a message that says what to fix: %j', (overrides, message) => {
+    expect(() => loadSettings({ ...base, ...overrides })).toThrow(message);
+    try {
+      loadSettings({ ...base, ...overrides });
+    } catch (error) {
+      expect(['ConfigError', 'VaultError']).toContain((error as Error).name);
+      expect((error as Error).message).not.toContain('secret');
+    }
+  });
+
+  it('never prints a secret in its errors', () => {
+    const leaky = config({
+      providers: [{ id: 'x', consumerKey: 'ck', consumerSecretEnv: 'X_SECRET', bogus: 'field' }],
+    });
+    expect(() => loadSettings({ ...base, COMPANION_CONFIG: leaky, X_SECRET: 'super-secret-value' })).toThrow(
+      ConfigError,
+    );
+  });
+});
