@@ -5,7 +5,9 @@ import { loadSettings } from './config/settings';
 import { nodeOAuthCrypto } from './crypto/node-oauth-crypto';
 import { createMetrics } from './metrics';
 import type { ServiceContext } from './services/context';
+import { WriteThrottle } from './services/write-throttle';
 import { openStore } from './store/open-store';
+import { undiciTransport } from './upstream/transport';
 import { Vault } from './vault/vault';
 
 export interface RunningCompanion {
@@ -33,7 +35,7 @@ export async function startCompanion(
     store,
     vault: new Vault(settings.vaultKeys),
     upstream: {
-      fetch: globalThis.fetch,
+      transport: undiciTransport(),
       crypto: nodeOAuthCrypto(),
       now: Date.now,
       timeoutMs: UPSTREAM_TIMEOUT_MS,
@@ -41,6 +43,7 @@ export async function startCompanion(
       clockOffsets: new Map(),
     },
     now: Date.now,
+    lastSeenWrites: new WriteThrottle(),
   };
   const app = createApp({ context, logger, metrics: createMetrics() });
 

@@ -15,6 +15,8 @@ export interface Settings {
   readonly vaultKeys: readonly VaultKey[];
   readonly providers: ReadonlyMap<string, Provider>;
   readonly production: boolean;
+  /** Per-install limits, per minute, shared by all instances through the store. */
+  readonly limits: { readonly flowsPerMinute: number; readonly requestsPerMinute: number };
   /** Warnings to log at start-up (e.g. a generated development vault key). */
   readonly warnings: readonly string[];
 }
@@ -27,6 +29,8 @@ const Environment = z.object({
   VAULT_KEY: z.string().optional(),
   COMPANION_CONFIG: z.string().optional(),
   NODE_ENV: z.string().optional(),
+  FLOWS_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
 });
 
 /**
@@ -74,6 +78,7 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
     vaultKeys,
     providers: loadProviders(e.COMPANION_CONFIG, env),
     production,
+    limits: { flowsPerMinute: e.FLOWS_PER_MINUTE, requestsPerMinute: e.REQUESTS_PER_MINUTE },
     warnings,
   };
 }

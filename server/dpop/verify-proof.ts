@@ -1,4 +1,5 @@
-import { calculateJwkThumbprint, decodeProtectedHeader, importJWK, type JWK, jwtVerify } from 'jose';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { calculateJwkThumbprint, decodeProtectedHeader, type JWK, jwtVerify } from 'jose';
 import { CompanionError } from '../errors';
 
 export interface ProofContext {
@@ -44,9 +45,11 @@ export async function verifyProof(proof: string | undefined, context: ProofConte
   }
 
   let claims: Record<string, unknown>;
+  let installId: string;
   try {
-    const key = await importJWK(jwk, 'ES256');
-    ({ payload: claims } = await jwtVerify(proof, key, { typ: 'dpop+jwt', algorithms: ['ES256'] }));
+    const known = await installKey(jwk);
+    installId = known.installId;
+    ({ payload: claims } = await jwtVerify(proof, known.key, { typ: 'dpop+jwt', algorithms: ['ES256'] }));
   } catch (error) {
     throw new CompanionError('dpop_invalid', `the DPoP proof does not verify: ${reason(error)}`);
   }
@@ -70,12 +73,32 @@ export async function verifyProof(proof: string | undefined, context: ProofConte
     );
   }
 
-  const installId = await calculateJwkThumbprint(jwk, 'sha256');
   // Kept until the proof could no longer pass the window anyway.
   if (!(await context.remember(`${installId}:${jti}`, Math.ceil(iat + PROOF_WINDOW_SECONDS + 1)))) {
     throw new CompanionError('dpop_replayed', 'this DPoP proof was already used');
   }
   return { installId };
+}
+
+/**
+ * An install sends the same key with every proof; importing it and hashing
+ * its thumbprint cost more than verifying the signature, so both are kept
+ * for recent keys (public keys only: nothing secret is cached).
+ */
+const knownKeys = new Map<string, { key: KeyObject; installId: string }>();
+const KNOWN_KEYS_LIMIT = 10_000;
+
+async function installKey(jwk: JWK): Promise<{ key: KeyObject; installId: string }> {
+  const id = `${jwk.x}.${jwk.y}`;
+  const known = knownKeys.get(id);
+  if (known) return known;
+  const entry = {
+    key: createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: jwk.x ?? '', y: jwk.y ?? '' }, format: 'jwk' }),
+    installId: await calculateJwkThumbprint(jwk, 'sha256'),
+  };
+  if (knownKeys.size >= KNOWN_KEYS_LIMIT) knownKeys.delete(knownKeys.keys().next().value as string);
+  knownKeys.set(id, entry);
+  return entry;
 }
 
 /** RFC 9449 section 4.3: htu is compared without query and fragment, after URL normalisation. */

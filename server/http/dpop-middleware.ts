@@ -16,6 +16,7 @@ export const requireProof = createMiddleware<CompanionEnv>(async (c, next) => {
     remember: (key, expiresAtSeconds) => context.store.rememberProofId(key, expiresAtSeconds),
   });
   c.set('installId', installId);
-  await context.store.touchInstall(installId, context.now());
+  const now = context.now();
+  if (context.lastSeenWrites.due(`install:${installId}`, now)) await context.store.touchInstall(installId, now);
   await next();
 });

@@ -1,4 +1,5 @@
 import { createMiddleware } from 'hono/factory';
+import type { Settings } from '../config/settings';
 import { CompanionError } from '../errors';
 import type { CompanionEnv } from './env';
 
@@ -6,9 +7,10 @@ import type { CompanionEnv } from './env';
  * A per-install limit in fixed windows kept in the store, so that it holds
  * across instances. Over it: 429 with Retry-After.
  */
-export function rateLimit(bucket: string, limit: number, windowMs: number) {
+export function rateLimit(bucket: string, limitOf: (limits: Settings['limits']) => number, windowMs = 60_000) {
   return createMiddleware<CompanionEnv>(async (c, next) => {
     const context = c.get('context');
+    const limit = limitOf(context.settings.limits);
     const now = context.now();
     const { count, resetAt } = await context.store.hit(`${bucket}:${c.get('installId')}`, windowMs, now);
     if (count > limit) {

@@ -14,8 +14,12 @@ export const accountsRoutes = new Hono<CompanionEnv>()
   .delete('/:accountId', async (c) => {
     return c.json(await revokeAccount(c.get('context'), c.get('installId'), pathId(c, 'accountId')));
   })
-  .post('/:accountId/requests', rateLimit('requests', 300, 60_000), async (c) => {
-    const accountId = pathId(c, 'accountId');
-    const input = await readJson(c, ProxyRequest);
-    return c.json(await proxyRequest(c.get('context'), c.get('installId'), accountId, input));
-  });
+  .post(
+    '/:accountId/requests',
+    rateLimit('requests', (limits) => limits.requestsPerMinute),
+    async (c) => {
+      const accountId = pathId(c, 'accountId');
+      const input = await readJson(c, ProxyRequest);
+      return c.json(await proxyRequest(c.get('context'), c.get('installId'), accountId, input));
+    },
+  );

@@ -6,18 +6,26 @@ import { pathId, readJson } from '../http/read-json';
 import { cancelFlow, completeFlow, createFlow } from '../services/flows';
 
 export const flowsRoutes = new Hono<CompanionEnv>()
-  .post('/', rateLimit('flows', 20, 60_000), async (c) => {
-    const input = await readJson(c, CreateFlowRequest);
-    return c.json(await createFlow(c.get('context'), c.get('installId'), input), 201);
-  })
-  .post('/:flowId/complete', rateLimit('flows', 20, 60_000), async (c) => {
-    const flowId = pathId(c, 'flowId');
-    const input = await readJson(c, CompleteFlowRequest);
-    const answer: CompleteFlowResponse = {
-      account: await completeFlow(c.get('context'), c.get('installId'), flowId, input),
-    };
-    return c.json(answer, 201);
-  })
+  .post(
+    '/',
+    rateLimit('flows', (limits) => limits.flowsPerMinute),
+    async (c) => {
+      const input = await readJson(c, CreateFlowRequest);
+      return c.json(await createFlow(c.get('context'), c.get('installId'), input), 201);
+    },
+  )
+  .post(
+    '/:flowId/complete',
+    rateLimit('flows', (limits) => limits.flowsPerMinute),
+    async (c) => {
+      const flowId = pathId(c, 'flowId');
+      const input = await readJson(c, CompleteFlowRequest);
+      const answer: CompleteFlowResponse = {
+        account: await completeFlow(c.get('context'), c.get('installId'), flowId, input),
+      };
+      return c.json(answer, 201);
+    },
+  )
   .delete('/:flowId', async (c) => {
     await cancelFlow(c.get('context'), c.get('installId'), pathId(c, 'flowId'));
     return c.body(null, 204);

@@ -80,7 +80,8 @@ export async function proxyRequest(
     context.upstream,
   );
   if (rejectsToken(response)) await context.store.setAccountStatus(row.id, 'invalid');
-  await context.store.markAccountUsed(row.id, context.now());
+  const now = context.now();
+  if (context.lastSeenWrites.due(`account:${row.id}`, now)) await context.store.markAccountUsed(row.id, now);
   return responseView(response);
 }
 

@@ -19,7 +19,16 @@ export function openSqliteStore(path: string): Store {
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
 
-  const statement = <T = unknown>(sql: string) => db.prepare<unknown[], T>(sql);
+  // Prepared once per SQL text: preparing parses the SQL, which costs more than running it.
+  const prepared = new Map<string, Database.Statement>();
+  const statement = <T = unknown>(sql: string) => {
+    let found = prepared.get(sql);
+    if (!found) {
+      found = db.prepare(sql);
+      prepared.set(sql, found);
+    }
+    return found as Database.Statement<unknown[], T>;
+  };
   const findAccountByKey = () =>
     statement<AccountRecord>('SELECT * FROM accounts WHERE provider = ? AND user_id = ? AND install_id = ?');
 

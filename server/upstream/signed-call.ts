@@ -1,10 +1,11 @@
 import { authorizationHeader, type Parameter, type SyncOAuthCrypto, serializeFormEncoded } from '../../lib/oauth1';
 import type { Provider } from '../config/providers';
-import { CompanionError } from '../errors';
-import { readLimited } from './read-limited';
+import type { Transport, UpstreamResponse } from './transport';
+
+export type { UpstreamResponse } from './transport';
 
 export interface UpstreamDeps {
-  readonly fetch: typeof fetch;
+  readonly transport: Transport;
   readonly crypto: SyncOAuthCrypto;
   /** Milliseconds since the epoch. */
   readonly now: () => number;
@@ -26,12 +27,6 @@ export interface SignedCall {
   readonly tokenSecret?: string | undefined;
   readonly callback?: string | undefined;
   readonly verifier?: string | undefined;
-}
-
-export interface UpstreamResponse {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly body: Uint8Array;
 }
 
 /**
@@ -68,37 +63,23 @@ async function sendOnce(provider: Provider, call: SignedCall, deps: UpstreamDeps
     },
     { crypto: deps.crypto, now: () => deps.now() + offset, callback: call.callback, verifier: call.verifier },
   );
-  const headers = new Headers(call.headers);
-  headers.set('authorization', authorization);
+  const headers: Record<string, string> = { ...call.headers, authorization };
   let body: string | null = null;
   if (call.form !== undefined) {
-    headers.set('content-type', 'application/x-www-form-urlencoded');
+    headers['content-type'] = 'application/x-www-form-urlencoded';
     body = serializeFormEncoded(call.form);
   } else if (call.json !== undefined) {
-    headers.set('content-type', 'application/json');
+    headers['content-type'] = 'application/json';
     body = call.json;
   }
-
-  let response: Response;
-  try {
-    response = await deps.fetch(call.url, {
-      method: call.method,
-      headers,
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(deps.timeoutMs),
-    });
-  } catch (error) {
-    if ((error as Error).name === 'TimeoutError') {
-      throw new CompanionError('upstream_timeout', `${provider.name} did not answer within ${deps.timeoutMs} ms`);
-    }
-    throw new CompanionError('provider_error', `${provider.name} could not be reached: ${(error as Error).message}`);
-  }
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: await readLimited(response, deps.maxResponseBytes),
-  };
+  return deps.transport({
+    method: call.method,
+    url: call.url,
+    headers,
+    body,
+    timeoutMs: deps.timeoutMs,
+    maxResponseBytes: deps.maxResponseBytes,
+  });
 }
 
 /** X: HTTP 401 with error code 135, "Timestamp out of bounds". */

@@ -7,8 +7,10 @@ import { nodeOAuthCrypto } from '../../server/crypto/node-oauth-crypto';
 import { createDevProvider } from '../../server/dev-provider/app';
 import { createMetrics } from '../../server/metrics';
 import type { ServiceContext } from '../../server/services/context';
+import { WriteThrottle } from '../../server/services/write-throttle';
 import { openSqliteStore } from '../../server/store/sqlite-store';
 import type { Store } from '../../server/store/store';
+import { fetchTransport } from '../../server/upstream/transport';
 import { Vault } from '../../server/vault/vault';
 import { makeInstall, type TestInstall } from './dpop';
 
@@ -96,6 +98,7 @@ export async function makeHarness(options: HarnessOptions = {}) {
     vaultKeys: options.vaultKeys ?? [{ id: 'k1', key: randomBytes(32) }],
     providers,
     production: false,
+    limits: { flowsPerMinute: 20, requestsPerMinute: 600 },
     warnings: [],
   };
   const store = options.store ?? openSqliteStore(':memory:');
@@ -105,7 +108,7 @@ export async function makeHarness(options: HarnessOptions = {}) {
     store,
     vault: new Vault(settings.vaultKeys),
     upstream: {
-      fetch: upstreamFetch,
+      transport: fetchTransport(upstreamFetch),
       crypto: nodeOAuthCrypto(),
       now: () => clock.now,
       timeoutMs: options.timeoutMs ?? 5000,
@@ -113,6 +116,7 @@ export async function makeHarness(options: HarnessOptions = {}) {
       clockOffsets: new Map(),
     },
     now: () => clock.now,
+    lastSeenWrites: new WriteThrottle(),
   };
   const metrics = createMetrics();
   const app = createApp({ context, logger: options.logger ?? pino({ level: 'silent' }), metrics });

@@ -1,0 +1,222 @@
+/**
+ * bench:proxy: a signed GET through the companion's signing proxy against the
+ * same signed GET sent straight to an upstream stub, on loopback, at
+ * concurrency 1 and 50, in one run. Reports throughput ratios, the latency the
+ * proxy adds (p50, p99), and the companion's resident memory under load.
+ *
+ *   npm run bench:proxy
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { authorizationHeader } from '../lib/oauth1';
+import { nodeOAuthCrypto } from '../server/crypto/node-oauth-crypto';
+import { startDevProvider } from '../server/dev-provider/start-dev-provider';
+import { makeInstall } from '../tests/support/dpop';
+import { freePort } from '../tests/support/free-port';
+import { authorizeOverHttp, callOverHttp } from '../tests/support/real-companion';
+import { type LoadResult, type PreparedRequest, runLoad } from './proxy/load';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+
+function spawnAndWait(
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_PROFILE && args[0] === 'server/main.ts'
+        ? ['--cpu-prof', '--cpu-prof-dir=/tmp/cpuprof2']
+        : []),
+      '--import',
+      'tsx',
+      ...args,
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = output.match(ready);
+      if (match) {
+        child.stdout?.off('data', onData);
+        child.stdout?.resume(); // keep draining: the companion logs every request
+        resolve({ child, match });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${output}`)));
+  });
+}
+
+function rssMegabytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+// 1. The upstream stub, the dev provider (for connecting), the companion.
+const stub = await spawnAndWait(['bench/proxy/upstream-stub.ts'], {}, /listening (\d+)/);
+const stubPort = Number(stub.match[1]);
+const consumer = { key: 'bench-consumer', secret: randomBytes(18).toString('base64url') };
+const dev = await startDevProvider({
+  port: 0,
+  host: '127.0.0.1',
+  consumerKey: consumer.key,
+  consumerSecret: consumer.secret,
+});
+const dir = mkdtempSync(join(tmpdir(), 'oauth1-bench-'));
+const configPath = join(dir, 'companion.json');
+writeFileSync(
+  configPath,
+  JSON.stringify({
+    providers: [
+      {
+        id: 'dev',
+        name: 'Dev provider',
+        requestTokenUrl: `${dev.url}/oauth/request_token`,
+        authorizeUrl: `${dev.url}/oauth/authorize`,
+        accessTokenUrl: `${dev.url}/oauth/access_token`,
+        apiBaseUrls: [`http://127.0.0.1:${stubPort}/1.1/`],
+        signatureMethod: 'HMAC-SHA1',
+        modes: ['callback'],
+        identity: { tokenFields: { userId: 'user_id', screenName: 'screen_name' } },
+        consumerKey: consumer.key,
+        consumerSecretEnv: 'DEV_CONSUMER_SECRET',
+      },
+    ],
+  }),
+);
+const companionPort = await freePort();
+const publicUrl = `http://127.0.0.1:${companionPort}`;
+// The companion as it runs in production: the built bundle, no TypeScript loader.
+const build = spawnSync('npm', ['run', 'build:server'], { cwd: ROOT, stdio: 'inherit' });
+if (build.status !== 0) throw new Error('npm run build:server failed');
+const companion = await spawnAndWait(
+  ['dist/server/main.mjs'],
+  {
+    PORT: String(companionPort),
+    PUBLIC_URL: publicUrl,
+    DATABASE_URL: `sqlite:${join(dir, 'companion.db')}`,
+    VAULT_KEY: randomBytes(32).toString('base64'),
+    COMPANION_CONFIG: configPath,
+    DEV_CONSUMER_SECRET: consumer.secret,
+    REQUESTS_PER_MINUTE: '100000000',
+    ...(process.env.BENCH_COMPANION_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_COMPANION_NODE_OPTIONS } : {}),
+  },
+  /companion listening/,
+);
+
+// 2. Connect an account, as the extension would.
+const install = await makeInstall();
+const created = await callOverHttp(publicUrl, publicUrl, install, 'POST', '/v1/flows', { provider: 'dev' });
+const callback = await authorizeOverHttp(created.json.authorizeUrl as string);
+const completed = await callOverHttp(
+  publicUrl,
+  publicUrl,
+  install,
+  'POST',
+  `/v1/flows/${created.json.flowId}/complete`,
+  {
+    oauthToken: callback.searchParams.get('oauth_token'),
+    oauthVerifier: callback.searchParams.get('oauth_verifier'),
+  },
+);
+const accountId = (completed.json.account as { id: string }).id;
+
+// 3. The two ways to make the same call.
+const apiPath = '/1.1/statuses/home_timeline.json?count=5';
+const crypto = nodeOAuthCrypto();
+const direct = (): PreparedRequest => ({
+  method: 'GET',
+  path: apiPath,
+  headers: {
+    authorization: authorizationHeader(
+      { method: 'GET', url: `http://127.0.0.1:${stubPort}${apiPath}` },
+      { consumerKey: consumer.key, consumerSecret: consumer.secret, token: 'token', tokenSecret: 'token secret' },
+      { crypto },
+    ),
+  },
+});
+const proxyPath = `/v1/accounts/${accountId}/requests`;
+const proxyBody = JSON.stringify({ method: 'GET', url: `http://127.0.0.1:${stubPort}${apiPath}` });
+/** Proofs are ES256 signatures: made ahead, so the client's signing is not timed. */
+async function proofs(count: number): Promise<string[]> {
+  return Promise.all(Array.from({ length: count }, () => install.proof('POST', `${publicUrl}${proxyPath}`)));
+}
+function proxied(pool: string[]): () => PreparedRequest {
+  let i = 0;
+  return () => ({
+    method: 'POST',
+    path: proxyPath,
+    headers: { 'content-type': 'application/json', dpop: pool[i++] as string },
+    body: proxyBody,
+  });
+}
+
+// 4. Warm up both paths, then measure: concurrency 1, then 50.
+await runLoad(stubPort, 8, 1, direct);
+await runLoad(companionPort, 8, 1, proxied(await proofs(20_000)));
+const results: { label: string; concurrency: number; direct: LoadResult; proxied: LoadResult; rss?: number }[] = [];
+for (const concurrency of [1, 50]) {
+  const directResult = await runLoad(stubPort, concurrency, SECONDS, direct);
+  const pool = await proofs(Math.ceil(SECONDS * (concurrency === 1 ? 4_000 : 12_000)));
+  let peakRss = 0;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, rssMegabytes(companion.child.pid as number));
+  }, 100);
+  const proxiedResult = await runLoad(companionPort, concurrency, SECONDS, proxied(pool));
+  clearInterval(sampler);
+  results.push({
+    label: `concurrency ${concurrency}`,
+    concurrency,
+    direct: directResult,
+    proxied: proxiedResult,
+    rss: peakRss,
+  });
+}
+
+companion.child.kill('SIGTERM');
+stub.child.kill('SIGTERM');
+await dev.close();
+
+// 5. The table.
+const fmt = (n: number, digits = 2) => n.toFixed(digits);
+console.log(
+  `\nSigned GET through the companion vs straight to the upstream stub (Node ${process.version}, ${SECONDS} s per phase, loopback)\n`,
+);
+console.log(
+  '| | direct req/s | proxied req/s | proxied / direct | direct p50 / p99 ms | proxied p50 / p99 ms | added p50 / p99 ms | companion peak RSS |',
+);
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+for (const r of results) {
+  console.log(
+    `| ${r.label} | ${Math.round(r.direct.perSecond)} | ${Math.round(r.proxied.perSecond)} | ${fmt((100 * r.proxied.perSecond) / r.direct.perSecond, 0)} % | ${fmt(r.direct.p50)} / ${fmt(r.direct.p99)} | ${fmt(r.proxied.p50)} / ${fmt(r.proxied.p99)} | ${fmt(r.proxied.p50 - r.direct.p50)} / ${fmt(r.proxied.p99 - r.direct.p99)} | ${fmt(r.rss ?? 0, 0)} MB |`,
+  );
+}
+const [one, fifty] = results as [(typeof results)[0], (typeof results)[0]];
+const failures = results.reduce((n, r) => n + r.direct.failures + r.proxied.failures, 0);
+console.log(`\nfailed requests: ${failures}`);
+const added = one.proxied.p50 - one.direct.p50;
+const ratio = fifty.proxied.perSecond / fifty.direct.perSecond;
+console.log(`added p50 at concurrency 1: ${fmt(added)} ms (target <= 1 ms): ${added <= 1 ? 'met' : 'NOT met'}`);
+console.log(
+  `proxied throughput at concurrency 50: ${fmt(100 * ratio, 0)} % of direct (target >= 50 %): ${ratio >= 0.5 ? 'met' : 'NOT met'}`,
+);
+console.log(
+  `companion RSS under load: ${fmt(fifty.rss ?? 0, 0)} MB (target <= 150 MB): ${(fifty.rss ?? 0) <= 150 ? 'met' : 'NOT met'}`,
+);
+process.exit(0);

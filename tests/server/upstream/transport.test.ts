@@ -1,0 +1,90 @@
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CompanionError } from '../../../server/errors';
+import { undiciTransport } from '../../../server/upstream/transport';
+import { freePort } from '../../support/free-port';
+
+let server: Server;
+let origin: string;
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    if (request.url === '/redirect') {
+      response.writeHead(302, { location: 'http://evil.example/' }).end();
+    } else if (request.url === '/slow') {
+      setTimeout(() => response.end('late'), 2_000);
+    } else if (request.url === '/big-declared') {
+      response.writeHead(200, { 'content-length': '5000' }).end('x'.repeat(5000));
+    } else if (request.url === '/big-chunked') {
+      response.writeHead(200);
+      for (let i = 0; i < 10; i++) response.write('x'.repeat(500));
+      response.end();
+    } else {
+      response.writeHead(200, { 'content-type': 'text/plain', 'x-echo': request.headers.authorization ?? '' });
+      response.end(`${request.method} ${request.url}`);
+    }
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${port}`;
+});
+afterAll(() => {
+  server.closeAllConnections();
+  server.close();
+});
+
+const send = (path: string, overrides: { timeoutMs?: number; maxResponseBytes?: number } = {}) =>
+  undiciTransport()({
+    method: 'GET',
+    url: `${origin}${path}`,
+    headers: { authorization: 'OAuth x' },
+    body: null,
+    timeoutMs: overrides.timeoutMs ?? 1000,
+    maxResponseBytes: overrides.maxResponseBytes ?? 1024,
+  });
+
+async function codeOf(promise: Promise<unknown>) {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(CompanionError);
+  return (error as CompanionError).code;
+}
+
+describe('undiciTransport over a real socket', () => {
+  it('sends the request and returns status, headers and body', async () => {
+    const answer = await send('/hello?x=1');
+    expect(answer.status).toBe(200);
+    expect(new TextDecoder().decode(answer.body)).toBe('GET /hello?x=1');
+    expect(answer.headers.get('x-echo')).toBe('OAuth x');
+  });
+
+  it('never follows a redirect', async () => {
+    const answer = await send('/redirect');
+    expect(answer.status).toBe(302);
+    expect(answer.headers.get('location')).toBe('http://evil.example/');
+  });
+
+  it('gives up after the timeout (upstream_timeout)', async () => {
+    expect(await codeOf(send('/slow', { timeoutMs: 100 }))).toBe('upstream_timeout');
+  });
+
+  it('refuses answers over the size cap, declared or streamed (upstream_too_large)', async () => {
+    expect(await codeOf(send('/big-declared'))).toBe('upstream_too_large');
+    expect(await codeOf(send('/big-chunked'))).toBe('upstream_too_large');
+  });
+
+  it('reports an unreachable host as provider_error', async () => {
+    const port = await freePort();
+    const unreachable = undiciTransport()({
+      method: 'GET',
+      url: `http://127.0.0.1:${port}/`,
+      headers: {},
+      body: null,
+      timeoutMs: 1000,
+      maxResponseBytes: 1024,
+    });
+    expect(await codeOf(unreachable)).toBe('provider_error');
+  });
+});
