@@ -138,9 +138,8 @@ const completed = await callOverHttp(
 const accountId = (completed.json.account as { id: string }).id;
 
 // 3. The two ways to make the same call.
-const apiPath = '/1.1/statuses/home_timeline.json?count=5';
 const crypto = nodeOAuthCrypto();
-const direct = (): PreparedRequest => ({
+const directTo = (apiPath: string) => (): PreparedRequest => ({
   method: 'GET',
   path: apiPath,
   headers: {
@@ -152,41 +151,45 @@ const direct = (): PreparedRequest => ({
   },
 });
 const proxyPath = `/v1/accounts/${accountId}/requests`;
-const proxyBody = JSON.stringify({ method: 'GET', url: `http://127.0.0.1:${stubPort}${apiPath}` });
+const proxyBodyFor = (apiPath: string) =>
+  JSON.stringify({ method: 'GET', url: `http://127.0.0.1:${stubPort}${apiPath}` });
 /** Proofs are ES256 signatures: made ahead, so the client's signing is not timed. */
 async function proofs(count: number): Promise<string[]> {
   return Promise.all(Array.from({ length: count }, () => install.proof('POST', `${publicUrl}${proxyPath}`)));
 }
-function proxied(pool: string[]): () => PreparedRequest {
+function proxiedTo(apiPath: string, pool: string[]): () => PreparedRequest {
+  const body = proxyBodyFor(apiPath);
   let i = 0;
   return () => ({
     method: 'POST',
     path: proxyPath,
     headers: { 'content-type': 'application/json', dpop: pool[i++] as string },
-    body: proxyBody,
+    body,
   });
 }
 
-// 4. Warm up both paths, then measure: concurrency 1, then 50.
-await runLoad(stubPort, 8, 1, direct);
-await runLoad(companionPort, 8, 1, proxied(await proofs(20_000)));
+// 4. Warm up both paths, then measure: concurrency 1, then 50, against the
+// instant stub; then concurrency 50 against a stub that takes 20 ms.
+const FAST = '/1.1/statuses/home_timeline.json?count=5';
+const SLOW = '/1.1/slow/home_timeline.json?count=5';
+await runLoad(stubPort, 8, 1, directTo(FAST));
+await runLoad(companionPort, 8, 1, proxiedTo(FAST, await proofs(20_000)));
 const results: { label: string; concurrency: number; direct: LoadResult; proxied: LoadResult; rss?: number }[] = [];
-for (const concurrency of [1, 50]) {
-  const directResult = await runLoad(stubPort, concurrency, SECONDS, direct);
-  const pool = await proofs(Math.ceil(SECONDS * (concurrency === 1 ? 4_000 : 12_000)));
+const phases = [
+  ['concurrency 1', 1, FAST, 4_000],
+  ['concurrency 50', 50, FAST, 12_000],
+  ['concurrency 50, upstream takes 20 ms', 50, SLOW, 3_000],
+] as const;
+for (const [label, concurrency, apiPath, proofsPerSecond] of phases) {
+  const directResult = await runLoad(stubPort, concurrency, SECONDS, directTo(apiPath));
+  const pool = await proofs(Math.ceil(SECONDS * proofsPerSecond));
   let peakRss = 0;
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, rssMegabytes(companion.child.pid as number));
   }, 100);
-  const proxiedResult = await runLoad(companionPort, concurrency, SECONDS, proxied(pool));
+  const proxiedResult = await runLoad(companionPort, concurrency, SECONDS, proxiedTo(apiPath, pool));
   clearInterval(sampler);
-  results.push({
-    label: `concurrency ${concurrency}`,
-    concurrency,
-    direct: directResult,
-    proxied: proxiedResult,
-    rss: peakRss,
-  });
+  results.push({ label, concurrency, direct: directResult, proxied: proxiedResult, rss: peakRss });
 }
 
 companion.child.kill('SIGTERM');
@@ -207,7 +210,7 @@ for (const r of results) {
     `| ${r.label} | ${Math.round(r.direct.perSecond)} | ${Math.round(r.proxied.perSecond)} | ${fmt((100 * r.proxied.perSecond) / r.direct.perSecond, 0)} % | ${fmt(r.direct.p50)} / ${fmt(r.direct.p99)} | ${fmt(r.proxied.p50)} / ${fmt(r.proxied.p99)} | ${fmt(r.proxied.p50 - r.direct.p50)} / ${fmt(r.proxied.p99 - r.direct.p99)} | ${fmt(r.rss ?? 0, 0)} MB |`,
   );
 }
-const [one, fifty] = results as [(typeof results)[0], (typeof results)[0]];
+const [one, fifty, slow] = results as [(typeof results)[0], (typeof results)[0], (typeof results)[0]];
 const failures = results.reduce((n, r) => n + r.direct.failures + r.proxied.failures, 0);
 console.log(`\nfailed requests: ${failures}`);
 const added = one.proxied.p50 - one.direct.p50;
@@ -216,7 +219,9 @@ console.log(`added p50 at concurrency 1: ${fmt(added)} ms (target <= 1 ms): ${ad
 console.log(
   `proxied throughput at concurrency 50: ${fmt(100 * ratio, 0)} % of direct (target >= 50 %): ${ratio >= 0.5 ? 'met' : 'NOT met'}`,
 );
+const peak = Math.max(...results.map((r) => r.rss ?? 0));
+console.log(`companion peak RSS under load: ${fmt(peak, 0)} MB (target <= 150 MB): ${peak <= 150 ? 'met' : 'NOT met'}`);
 console.log(
-  `companion RSS under load: ${fmt(fifty.rss ?? 0, 0)} MB (target <= 150 MB): ${(fifty.rss ?? 0) <= 150 ? 'met' : 'NOT met'}`,
+  `with an upstream that takes 20 ms, proxied throughput at concurrency 50: ${fmt((100 * slow.proxied.perSecond) / slow.direct.perSecond, 0)} % of direct`,
 );
 process.exit(0);
