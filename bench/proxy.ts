@@ -8,7 +8,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,46 +21,38 @@ import { authorizeOverHttp, callOverHttp } from '../tests/support/real-companion
 import { type LoadResult, type PreparedRequest, runLoad } from './proxy/load';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const PRODUCTION_NODE_OPTIONS = '--max-old-space-size=96 --max-semi-space-size=8';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 
-function spawnAndWait(
-  args: string[],
-  env: Record<string, string>,
-  ready: RegExp,
-): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
-  const child = spawn(
-    process.execPath,
-    [
-      ...(process.env.BENCH_PROFILE && args[0] === 'server/main.ts'
-        ? ['--cpu-prof', '--cpu-prof-dir=/tmp/cpuprof2']
-        : []),
-      '--import',
-      'tsx',
-      ...args,
-    ],
-    {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = output.match(ready);
-      if (match) {
-        child.stdout?.off('data', onData);
-        child.stdout?.resume(); // keep draining: the companion logs every request
-        resolve({ child, match });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${output}`)));
+/**
+ * Starts a script as its own process (TypeScript through tsx, built .mjs as
+ * production would run it), with its output going to a file as a log shipper
+ * would take it, and waits until `readyUrl` answers.
+ */
+async function startProcess(script: string, env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const log = openSync(join(dir, `${script.replaceAll('/', '_')}.log`), 'a');
+  const child = spawn(process.execPath, [...loader, script], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', log, log],
   });
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`))),
+  );
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const answered = await Promise.race([
+      fetch(readyUrl).then(
+        () => true,
+        () => false,
+      ),
+      exited,
+    ]);
+    if (answered) return child;
+    if (Date.now() > deadline) throw new Error(`${script} did not start`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 function rssMegabytes(pid: number): number {
@@ -69,8 +61,13 @@ function rssMegabytes(pid: number): number {
 }
 
 // 1. The upstream stub, the dev provider (for connecting), the companion.
-const stub = await spawnAndWait(['bench/proxy/upstream-stub.ts'], {}, /listening (\d+)/);
-const stubPort = Number(stub.match[1]);
+const dir = mkdtempSync(join(tmpdir(), 'oauth1-bench-'));
+const stubPort = await freePort();
+const stub = await startProcess(
+  'bench/proxy/upstream-stub.ts',
+  { PORT: String(stubPort) },
+  `http://127.0.0.1:${stubPort}/`,
+);
 const consumer = { key: 'bench-consumer', secret: randomBytes(18).toString('base64url') };
 const dev = await startDevProvider({
   port: 0,
@@ -78,7 +75,6 @@ const dev = await startDevProvider({
   consumerKey: consumer.key,
   consumerSecret: consumer.secret,
 });
-const dir = mkdtempSync(join(tmpdir(), 'oauth1-bench-'));
 const configPath = join(dir, 'companion.json');
 writeFileSync(
   configPath,
@@ -105,8 +101,8 @@ const publicUrl = `http://127.0.0.1:${companionPort}`;
 // The companion as it runs in production: the built bundle, no TypeScript loader.
 const build = spawnSync('npm', ['run', 'build:server'], { cwd: ROOT, stdio: 'inherit' });
 if (build.status !== 0) throw new Error('npm run build:server failed');
-const companion = await spawnAndWait(
-  ['dist/server/main.mjs'],
+const companion = await startProcess(
+  'dist/server/main.mjs',
   {
     PORT: String(companionPort),
     PUBLIC_URL: publicUrl,
@@ -115,9 +111,10 @@ const companion = await spawnAndWait(
     COMPANION_CONFIG: configPath,
     DEV_CONSUMER_SECRET: consumer.secret,
     REQUESTS_PER_MINUTE: '100000000',
-    ...(process.env.BENCH_COMPANION_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_COMPANION_NODE_OPTIONS } : {}),
+    // The production heap settings (README, "Companion"): they bound the RSS; V8 would otherwise let it grow.
+    NODE_OPTIONS: process.env.BENCH_COMPANION_NODE_OPTIONS ?? PRODUCTION_NODE_OPTIONS,
   },
-  /companion listening/,
+  `${publicUrl}/healthz`,
 );
 
 // 2. Connect an account, as the extension would.
@@ -185,15 +182,24 @@ for (const [label, concurrency, apiPath, proofsPerSecond] of phases) {
   const pool = await proofs(Math.ceil(SECONDS * proofsPerSecond));
   let peakRss = 0;
   const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, rssMegabytes(companion.child.pid as number));
+    peakRss = Math.max(peakRss, rssMegabytes(companion.pid as number));
   }, 100);
   const proxiedResult = await runLoad(companionPort, concurrency, SECONDS, proxiedTo(apiPath, pool));
   clearInterval(sampler);
   results.push({ label, concurrency, direct: directResult, proxied: proxiedResult, rss: peakRss });
 }
 
-companion.child.kill('SIGTERM');
-stub.child.kill('SIGTERM');
+if (process.env.BENCH_MEMORY) {
+  const metrics = await (await fetch(`${publicUrl}/metrics`)).text();
+  console.log(
+    metrics
+      .split('\n')
+      .filter((l) => /^(process_resident|nodejs_heap_size|nodejs_external|nodejs_heap_space_size_used)/.test(l))
+      .join('\n'),
+  );
+}
+companion.kill('SIGTERM');
+stub.kill('SIGTERM');
 await dev.close();
 
 // 5. The table.
