@@ -47,7 +47,7 @@ export function undiciTransport(): Transport {
     }
     const declared = Number(response.headers['content-length']);
     if (Number.isFinite(declared) && declared > call.maxResponseBytes) {
-      response.body.destroy();
+      discard(response.body);
       throw tooLarge(call);
     }
     const chunks: Buffer[] = [];
@@ -56,7 +56,7 @@ export function undiciTransport(): Transport {
       for await (const chunk of response.body as AsyncIterable<Buffer>) {
         total += chunk.byteLength;
         if (total > call.maxResponseBytes) {
-          response.body.destroy();
+          discard(response.body);
           throw tooLarge(call);
         }
         chunks.push(chunk);
@@ -98,6 +98,12 @@ export function fetchTransport(fetchImpl: typeof fetch): Transport {
       body: await readLimited(response, call.maxResponseBytes),
     };
   };
+}
+
+/** Drops an answer's body and its connection; the abort that follows is expected, not an error to report. */
+function discard(body: NodeJS.ReadableStream & { destroy(): void }): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }
 
 function transportError(error: unknown, call: UpstreamRequest): CompanionError {
