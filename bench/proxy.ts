@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { authorizationHeader } from '../lib/oauth1';
 import { nodeOAuthCrypto } from '../server/crypto/node-oauth-crypto';
+import { devProviderEntry } from '../server/dev-provider/companion-entry';
 import { startDevProvider } from '../server/dev-provider/start-dev-provider';
 import { makeInstall } from '../tests/support/dpop';
 import { freePort } from '../tests/support/free-port';
@@ -79,21 +80,7 @@ const configPath = join(dir, 'companion.json');
 writeFileSync(
   configPath,
   JSON.stringify({
-    providers: [
-      {
-        id: 'dev',
-        name: 'Dev provider',
-        requestTokenUrl: `${dev.url}/oauth/request_token`,
-        authorizeUrl: `${dev.url}/oauth/authorize`,
-        accessTokenUrl: `${dev.url}/oauth/access_token`,
-        apiBaseUrls: [`http://127.0.0.1:${stubPort}/1.1/`],
-        signatureMethod: 'HMAC-SHA1',
-        modes: ['callback'],
-        identity: { tokenFields: { userId: 'user_id', screenName: 'screen_name' } },
-        consumerKey: consumer.key,
-        consumerSecretEnv: 'DEV_CONSUMER_SECRET',
-      },
-    ],
+    providers: [devProviderEntry(dev.url, consumer.key, { apiBaseUrls: [`http://127.0.0.1:${stubPort}/1.1/`] })],
   }),
 );
 const companionPort = await freePort();

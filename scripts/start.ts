@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import pino from 'pino';
+import { devProviderEntry } from '../server/dev-provider/companion-entry';
 import { startDevProvider } from '../server/dev-provider/start-dev-provider';
 import { startCompanion } from '../server/start-companion';
 
@@ -48,33 +49,7 @@ const env: Record<string, string | undefined> = {
 if (!env.COMPANION_CONFIG) {
   mkdirSync('data', { recursive: true });
   const path = resolve('data/dev-companion.json');
-  writeFileSync(
-    path,
-    `${JSON.stringify(
-      {
-        providers: [
-          {
-            id: 'dev',
-            name: 'Dev provider',
-            requestTokenUrl: `${dev.url}/oauth/request_token`,
-            authorizeUrl: `${dev.url}/oauth/authorize`,
-            authenticateUrl: `${dev.url}/oauth/authenticate`,
-            accessTokenUrl: `${dev.url}/oauth/access_token`,
-            invalidateTokenUrl: `${dev.url}/1.1/oauth/invalidate_token`,
-            verifyCredentialsUrl: `${dev.url}/1.1/account/verify_credentials.json`,
-            apiBaseUrls: [`${dev.url}/1.1/`],
-            signatureMethod: 'HMAC-SHA1',
-            modes: ['callback', 'oob'],
-            identity: { tokenFields: { userId: 'user_id', screenName: 'screen_name' } },
-            consumerKey: consumer.key,
-            consumerSecretEnv: 'DEV_CONSUMER_SECRET',
-          },
-        ],
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  writeFileSync(path, `${JSON.stringify({ providers: [devProviderEntry(dev.url, consumer.key)] }, null, 2)}\n`);
   env.COMPANION_CONFIG = path;
 }
 const companion = await startCompanion(env, pino({ name: 'companion', level: process.env.LOG_LEVEL ?? 'warn' }));

@@ -5,6 +5,7 @@ import { type Provider, ProviderEntry, resolveProvider } from '../../server/conf
 import type { Settings } from '../../server/config/settings';
 import { nodeOAuthCrypto } from '../../server/crypto/node-oauth-crypto';
 import { createDevProvider } from '../../server/dev-provider/app';
+import { devProviderEntry as devProviderConfig } from '../../server/dev-provider/companion-entry';
 import { createMetrics } from '../../server/metrics';
 import type { ServiceContext } from '../../server/services/context';
 import { WriteThrottle } from '../../server/services/write-throttle';
@@ -18,28 +19,9 @@ export const PUBLIC_URL = 'http://companion.test';
 export const DEV_ORIGIN = 'http://dev.test';
 export const DEV_CONSUMER = { key: 'dev-consumer-key', secret: 'dev-consumer-secret-0123456789' };
 
-/** The companion's configuration entry for a dev provider at `origin`. */
+/** The companion's configuration entry for a dev provider at `origin`, parsed as start-up would. */
 export function devProviderEntry(origin: string, overrides: Record<string, unknown> = {}) {
-  return ProviderEntry.parse({
-    id: 'dev',
-    name: 'Dev provider',
-    requestTokenUrl: `${origin}/oauth/request_token`,
-    authorizeUrl: `${origin}/oauth/authorize`,
-    authenticateUrl: `${origin}/oauth/authenticate`,
-    accessTokenUrl: `${origin}/oauth/access_token`,
-    invalidateTokenUrl: `${origin}/1.1/oauth/invalidate_token`,
-    verifyCredentialsUrl: `${origin}/1.1/account/verify_credentials.json`,
-    apiBaseUrls: [`${origin}/1.1/`],
-    signatureMethod: 'HMAC-SHA1',
-    modes: ['callback', 'oob'],
-    identity: {
-      tokenFields: { userId: 'user_id', screenName: 'screen_name' },
-      verifyPaths: { userId: 'id_str', screenName: 'screen_name' },
-    },
-    consumerKey: DEV_CONSUMER.key,
-    consumerSecretEnv: 'DEV_CONSUMER_SECRET',
-    ...overrides,
-  });
+  return ProviderEntry.parse(devProviderConfig(origin, DEV_CONSUMER.key, overrides));
 }
 
 export interface HarnessOptions {

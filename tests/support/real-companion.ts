@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { devProviderEntry } from '../../server/dev-provider/companion-entry';
 import { startDevProvider } from '../../server/dev-provider/start-dev-provider';
 import type { TestInstall } from './dpop';
 import { freePort } from './free-port';
@@ -18,28 +19,7 @@ export async function startRealDevProvider() {
   });
   const dir = mkdtempSync(join(tmpdir(), 'oauth1-companion-'));
   const configPath = join(dir, 'companion.json');
-  writeFileSync(
-    configPath,
-    JSON.stringify({
-      providers: [
-        {
-          id: 'dev',
-          name: 'Dev provider',
-          requestTokenUrl: `${dev.url}/oauth/request_token`,
-          authorizeUrl: `${dev.url}/oauth/authorize`,
-          accessTokenUrl: `${dev.url}/oauth/access_token`,
-          invalidateTokenUrl: `${dev.url}/1.1/oauth/invalidate_token`,
-          verifyCredentialsUrl: `${dev.url}/1.1/account/verify_credentials.json`,
-          apiBaseUrls: [`${dev.url}/1.1/`],
-          signatureMethod: 'HMAC-SHA1',
-          modes: ['callback', 'oob'],
-          identity: { tokenFields: { userId: 'user_id', screenName: 'screen_name' } },
-          consumerKey: REAL_CONSUMER.key,
-          consumerSecretEnv: 'DEV_CONSUMER_SECRET',
-        },
-      ],
-    }),
-  );
+  writeFileSync(configPath, JSON.stringify({ providers: [devProviderEntry(dev.url, REAL_CONSUMER.key)] }));
   return { dev, configPath, dir };
 }
 
