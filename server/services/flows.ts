@@ -1,8 +1,9 @@
+import type { TokenCredentials } from '../../lib/oauth1';
 import type { Account, CompleteFlowRequest, CreateFlowRequest, CreateFlowResponse } from '../../lib/protocol';
 import type { Provider } from '../config/providers';
 import { CompanionError } from '../errors';
 import { newId } from '../store/rows';
-import { fetchAccessToken, fetchRequestToken, identify } from '../upstream/provider-client';
+import { fetchAccessToken, fetchRequestToken, identify, invalidateToken } from '../upstream/provider-client';
 import { accountSealingContext, flowSealingContext } from '../vault/sealing-context';
 import { accountView } from './accounts';
 import { FLOW_LIFETIME_MS, type ServiceContext } from './context';
@@ -98,38 +99,38 @@ export async function completeFlow(
     throw new CompanionError('flow_completed', 'this flow was already completed');
   }
 
+  const provider = providerOrThrow(context, flow.provider);
+  let access: TokenCredentials | undefined;
   try {
-    const provider = providerOrThrow(context, flow.provider);
     const requestSecret = context.vault.open(flow.requestSecret, flowSealingContext(flow.id));
-    const access = await fetchAccessToken(
-      provider,
-      flow.requestToken,
-      requestSecret,
-      input.oauthVerifier,
-      context.upstream,
-    );
-    const who = await identify(provider, access, context.upstream);
+    access = await fetchAccessToken(provider, flow.requestToken, requestSecret, input.oauthVerifier, context.upstream);
+    const token = access;
+    const who = await identify(provider, token, context.upstream);
     const row = await context.store.completeFlowWithAccount(
       flowId,
       { installId, provider: provider.id, userId: who.userId },
       who.screenName,
       (accountId) => {
         const ad = accountSealingContext(accountId, installId);
-        return { token: context.vault.seal(access.token, ad), tokenSecret: context.vault.seal(access.tokenSecret, ad) };
+        return { token: context.vault.seal(token.token, ad), tokenSecret: context.vault.seal(token.tokenSecret, ad) };
       },
       context.now(),
     );
+    if (!row) throw new CompanionError('flow_expired', 'this flow was cancelled or expired while it completed');
     return accountView(row);
   } catch (error) {
     await context.store.deleteFlow(flowId);
+    // A token the provider issued but we did not keep must not stay valid there.
+    if (access) await invalidateToken(provider, access.token, access.tokenSecret, context.upstream);
     throw error;
   }
 }
 
-/** `DELETE /v1/flows/{id}`: the user cancelled or closed the tab. */
+/** `DELETE /v1/flows/{id}`: the user cancelled or closed the tab. A flow being completed runs to its end. */
 export async function cancelFlow(context: ServiceContext, installId: string, flowId: string): Promise<void> {
   const flow = await context.store.findFlow(flowId);
   if (!flow || flow.installId !== installId)
     throw new CompanionError('flow_not_found', 'no such flow for this install');
+  if (flow.state === 'completing') throw new CompanionError('flow_completed', 'this flow is being completed');
   await context.store.deleteFlow(flowId);
 }

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { MIGRATIONS } from './migrations';
 import { type AccountRecord, accountFromRecord, type FlowRecord, flowFromRecord, newId } from './rows';
 import type { Store } from './store';
+import { IDLE_INSTALL_MS, STUCK_COMPLETION_MS, SWEEP_FLOWS_SQL, SWEEP_INSTALLS_SQL } from './sweep';
 
 /** Any number: it only has to be the same for every companion instance. */
 const MIGRATION_LOCK = 7_236_151;
@@ -85,8 +86,9 @@ export function openPostgresStore(connectionString: string, poolSize = 10): Stor
 
     async sweep(now) {
       await query('DELETE FROM proof_ids WHERE expires_at < $1', [now]);
-      await query('DELETE FROM flows WHERE expires_at < $1', [now]);
+      await query(SWEEP_FLOWS_SQL, [now, now - STUCK_COMPLETION_MS]);
       await query('DELETE FROM rate_windows WHERE reset_at < $1', [now]);
+      await query(SWEEP_INSTALLS_SQL, [now - IDLE_INSTALL_MS]);
     },
 
     async touchInstall(installId, now) {
@@ -145,26 +147,37 @@ export function openPostgresStore(connectionString: string, poolSize = 10): Stor
 
     async completeFlowWithAccount(flowId, key, screenName, seal, now) {
       return transaction(async (client) => {
-        // Serialises two completions for the same user and install.
+        const claimed = await client.query("DELETE FROM flows WHERE id = $1 AND state = 'completing' RETURNING id", [
+          flowId,
+        ]);
+        if (claimed.rowCount !== 1) return undefined;
+        // Serialises completions for the same user and install, also when no
+        // account exists yet (FOR UPDATE would then lock nothing).
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+          `${key.provider}\n${key.userId}\n${key.installId}`,
+        ]);
         const [existing] = (
           await client.query<AccountRecord>(
-            'SELECT * FROM accounts WHERE provider = $1 AND user_id = $2 AND install_id = $3 FOR UPDATE',
+            'SELECT * FROM accounts WHERE provider = $1 AND user_id = $2 AND install_id = $3',
             [key.provider, key.userId, key.installId],
           )
         ).rows;
         const id = existing?.id ?? newId();
         const sealed = seal(id);
-        const [record] = (
-          await client.query<AccountRecord>(
-            `INSERT INTO accounts (id, install_id, provider, user_id, screen_name, token, token_secret, status, created_at, last_used_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, NULL)
-             ON CONFLICT (provider, user_id, install_id) DO UPDATE SET
-               screen_name = excluded.screen_name, token = excluded.token, token_secret = excluded.token_secret, status = 'active'
-             RETURNING *`,
-            [id, key.installId, key.provider, key.userId, screenName, sealed.token, sealed.tokenSecret, now],
-          )
-        ).rows;
-        await client.query('DELETE FROM flows WHERE id = $1', [flowId]);
+        const [record] = existing
+          ? (
+              await client.query<AccountRecord>(
+                "UPDATE accounts SET screen_name = $1, token = $2, token_secret = $3, status = 'active' WHERE id = $4 RETURNING *",
+                [screenName, sealed.token, sealed.tokenSecret, id],
+              )
+            ).rows
+          : (
+              await client.query<AccountRecord>(
+                `INSERT INTO accounts (id, install_id, provider, user_id, screen_name, token, token_secret, status, created_at, last_used_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, NULL) RETURNING *`,
+                [id, key.installId, key.provider, key.userId, screenName, sealed.token, sealed.tokenSecret, now],
+              )
+            ).rows;
         return accountFromRecord(record as AccountRecord);
       });
     },
@@ -219,12 +232,12 @@ export function openPostgresStore(connectionString: string, poolSize = 10): Stor
       ).map((r) => ({ id: r.id, installId: r.install_id, token: r.token, tokenSecret: r.token_secret }));
     },
 
-    async replaceSealedAccountSecrets(secrets) {
-      await query('UPDATE accounts SET token = $1, token_secret = $2 WHERE id = $3', [
-        secrets.token,
-        secrets.tokenSecret,
-        secrets.id,
-      ]);
+    async replaceSealedAccountSecrets(secrets, expected) {
+      const rows = await query(
+        'UPDATE accounts SET token = $1, token_secret = $2 WHERE id = $3 AND token = $4 AND token_secret = $5 RETURNING id',
+        [secrets.token, secrets.tokenSecret, secrets.id, expected.token, expected.tokenSecret],
+      );
+      return rows.length === 1;
     },
   };
 }

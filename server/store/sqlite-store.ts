@@ -4,6 +4,11 @@ import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations';
 import { type AccountRecord, accountFromRecord, type FlowRecord, flowFromRecord, newId } from './rows';
 import type { AccountRow, Store } from './store';
+import { IDLE_INSTALL_MS, STUCK_COMPLETION_MS, SWEEP_FLOWS_SQL, SWEEP_INSTALLS_SQL } from './sweep';
+
+// SQLite takes ? placeholders, in order.
+const SWEEP_FLOWS_SQLITE = SWEEP_FLOWS_SQL.replace('$1', '?').replace('$2', '?');
+const SWEEP_INSTALLS_SQLITE = SWEEP_INSTALLS_SQL.replace('$1', '?');
 
 /**
  * The embedded default: one SQLite file in WAL mode (readers do not block the
@@ -72,8 +77,9 @@ export function openSqliteStore(path: string): Store {
     async sweep(now) {
       db.transaction(() => {
         statement('DELETE FROM proof_ids WHERE expires_at < ?').run(now);
-        statement('DELETE FROM flows WHERE expires_at < ?').run(now);
+        statement(SWEEP_FLOWS_SQLITE).run(now, now - STUCK_COMPLETION_MS);
         statement('DELETE FROM rate_windows WHERE reset_at < ?').run(now);
+        statement(SWEEP_INSTALLS_SQLITE).run(now - IDLE_INSTALL_MS);
       })();
     },
 
@@ -128,7 +134,9 @@ export function openSqliteStore(path: string): Store {
     },
 
     async completeFlowWithAccount(flowId, key, screenName, seal, now) {
-      return db.transaction((): AccountRow => {
+      return db.transaction((): AccountRow | undefined => {
+        const claimed = statement("DELETE FROM flows WHERE id = ? AND state = 'completing'").run(flowId);
+        if (claimed.changes !== 1) return undefined;
         const existing = findAccountByKey().get(key.provider, key.userId, key.installId);
         const id = existing?.id ?? newId();
         const sealed = seal(id);
@@ -194,12 +202,11 @@ export function openSqliteStore(path: string): Store {
         .map((r) => ({ id: r.id, installId: r.install_id, token: r.token, tokenSecret: r.token_secret }));
     },
 
-    async replaceSealedAccountSecrets(secrets) {
-      statement('UPDATE accounts SET token = ?, token_secret = ? WHERE id = ?').run(
-        secrets.token,
-        secrets.tokenSecret,
-        secrets.id,
-      );
+    async replaceSealedAccountSecrets(secrets, expected) {
+      const result = statement(
+        'UPDATE accounts SET token = ?, token_secret = ? WHERE id = ? AND token = ? AND token_secret = ?',
+      ).run(secrets.token, secrets.tokenSecret, secrets.id, expected.token, expected.tokenSecret);
+      return result.changes === 1;
     },
   };
 }

@@ -62,7 +62,11 @@ export interface Store {
 
   /** Records a DPoP proof id; false when it was already recorded. */
   rememberProofId(key: string, expiresAtSeconds: number): Promise<boolean>;
-  /** Deletes proof ids and flows that have expired. */
+  /**
+   * Deletes what has expired: proof ids, rate windows, pending flows past
+   * their expiry (a completing one five minutes later), and installs that
+   * proved a key but never kept a flow or an account for a day.
+   */
   sweep(now: number): Promise<void>;
 
   touchInstall(installId: string, now: number): Promise<void>;
@@ -77,7 +81,9 @@ export interface Store {
 
   /**
    * In one transaction: inserts the account or updates the one with the same
-   * key (keeping its id and creation time), and deletes the flow.
+   * key (keeping its id and creation time), and deletes the flow, which must
+   * still be `completing` (else nothing is written and undefined returned:
+   * the flow was cancelled or swept meanwhile).
    */
   completeFlowWithAccount(
     flowId: string,
@@ -85,7 +91,7 @@ export interface Store {
     screenName: string,
     seal: SealForAccount,
     now: number,
-  ): Promise<AccountRow>;
+  ): Promise<AccountRow | undefined>;
   listAccounts(installId: string): Promise<AccountRow[]>;
   findAccount(accountId: string, installId: string): Promise<AccountRow | undefined>;
   markAccountUsed(accountId: string, now: number): Promise<void>;
@@ -95,7 +101,14 @@ export interface Store {
   /** Counts a hit in a fixed window shared by all instances. */
   hit(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }>;
 
-  /** For key rotation: every sealed account secret, and a way to write one back. */
+  /**
+   * For key rotation: every sealed account secret, and a way to write one
+   * back, only if the row still holds what was read (a reconnect in between
+   * wins). Returns whether it was written.
+   */
   sealedAccountSecrets(): Promise<SealedAccountSecrets[]>;
-  replaceSealedAccountSecrets(secrets: SealedAccountSecrets): Promise<void>;
+  replaceSealedAccountSecrets(
+    secrets: SealedAccountSecrets,
+    expected: { readonly token: string; readonly tokenSecret: string },
+  ): Promise<boolean>;
 }

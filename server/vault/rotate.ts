@@ -8,21 +8,30 @@ import type { Vault } from './vault';
  * key are left alone, so running it twice, or on two instances, is harmless.
  * Pending flows are not touched: they expire within ten minutes.
  */
-export async function reencryptAll(store: Store, vault: Vault): Promise<{ resealed: number; unchanged: number }> {
+export async function reencryptAll(
+  store: Store,
+  vault: Vault,
+): Promise<{ resealed: number; unchanged: number; changedMeanwhile: number }> {
   let resealed = 0;
   let unchanged = 0;
+  let changedMeanwhile = 0;
   for (const row of await store.sealedAccountSecrets()) {
     if (vault.isCurrent(row.token) && vault.isCurrent(row.tokenSecret)) {
       unchanged++;
       continue;
     }
     const ad = accountSealingContext(row.id, row.installId);
-    await store.replaceSealedAccountSecrets({
-      ...row,
-      token: vault.seal(vault.open(row.token, ad), ad),
-      tokenSecret: vault.seal(vault.open(row.tokenSecret, ad), ad),
-    });
-    resealed++;
+    const written = await store.replaceSealedAccountSecrets(
+      {
+        ...row,
+        token: vault.seal(vault.open(row.token, ad), ad),
+        tokenSecret: vault.seal(vault.open(row.tokenSecret, ad), ad),
+      },
+      row,
+    );
+    // A reconnect in between wrote a newer token (under the newest key): it stays.
+    if (written) resealed++;
+    else changedMeanwhile++;
   }
-  return { resealed, unchanged };
+  return { resealed, unchanged, changedMeanwhile };
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openPostgresStore } from '../../../server/store/postgres-store';
 import { openSqliteStore } from '../../../server/store/sqlite-store';
-import type { FlowRow, Store } from '../../../server/store/store';
+import type { AccountRow, FlowRow, Store } from '../../../server/store/store';
 import { freshDatabase } from '../../support/fresh-database';
 
 /** The same behaviour, pinned for both stores. */
@@ -65,10 +65,29 @@ describe.each(stores)('%s store', (_kind, open) => {
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 
+  it('completes only a flow that is being completed: a cancelled one writes no account', async () => {
+    await store.insertFlow(flow({ id: 'pending-only', installId: 'install-z' }));
+    const key = { installId: 'install-z', provider: 'x', userId: '1' };
+    expect(await store.completeFlowWithAccount('pending-only', key, 'z', sealAs('z'), NOW)).toBeUndefined();
+    expect(await store.completeFlowWithAccount('no-such-flow', key, 'z', sealAs('z'), NOW)).toBeUndefined();
+    expect(await store.listAccounts('install-z')).toEqual([]);
+  });
+
+  it('keeps tokens sealed for their own row when two flows of a new user complete at once', async () => {
+    const key = { installId: 'install-race', provider: 'x', userId: '77' };
+    const ids = Array.from({ length: 6 }, (_, i) => `race-${i}`);
+    for (const id of ids) await store.insertFlow(flow({ id, installId: key.installId, state: 'completing' }));
+    const rows = await Promise.all(ids.map((id) => store.completeFlowWithAccount(id, key, 'r', sealAs(id), NOW)));
+    const [account] = await store.listAccounts(key.installId);
+    expect(rows.every((row) => row?.id === account?.id)).toBe(true);
+    // Whichever completion wrote last, its tokens were sealed for this very row.
+    expect(account?.token).toMatch(new RegExp(`^race-\\d-token-${account?.id}$`));
+  });
+
   it('completes a flow into an account, and a second connection of the same user updates it', async () => {
-    await store.insertFlow(flow({ id: 'f1', installId: 'install-c' }));
+    await store.insertFlow(flow({ id: 'f1', installId: 'install-c', state: 'completing' }));
     const key = { installId: 'install-c', provider: 'x', userId: '42' };
-    const first = await store.completeFlowWithAccount('f1', key, 'alice', sealAs('one'), NOW);
+    const first = (await store.completeFlowWithAccount('f1', key, 'alice', sealAs('one'), NOW)) as AccountRow;
     expect(first).toMatchObject({
       installId: 'install-c',
       userId: '42',
@@ -81,8 +100,14 @@ describe.each(stores)('%s store', (_kind, open) => {
     expect(await store.findFlow('f1')).toBeUndefined();
 
     await store.setAccountStatus(first.id, 'invalid');
-    await store.insertFlow(flow({ id: 'f2', installId: 'install-c' }));
-    const second = await store.completeFlowWithAccount('f2', key, 'alice_renamed', sealAs('two'), NOW + 5);
+    await store.insertFlow(flow({ id: 'f2', installId: 'install-c', state: 'completing' }));
+    const second = (await store.completeFlowWithAccount(
+      'f2',
+      key,
+      'alice_renamed',
+      sealAs('two'),
+      NOW + 5,
+    )) as AccountRow;
     expect(second).toMatchObject({ id: first.id, screenName: 'alice_renamed', status: 'active', createdAt: NOW });
     expect(second.tokenSecret).toBe(`two-secret-${first.id}`);
     expect(await store.listAccounts('install-c')).toHaveLength(1);
@@ -90,7 +115,7 @@ describe.each(stores)('%s store', (_kind, open) => {
 
   it('keeps the same user of two installs apart', async () => {
     for (const installId of ['install-d', 'install-e']) {
-      await store.insertFlow(flow({ id: `f-${installId}`, installId }));
+      await store.insertFlow(flow({ id: `f-${installId}`, installId, state: 'completing' }));
       await store.completeFlowWithAccount(
         `f-${installId}`,
         { installId, provider: 'x', userId: '7' },
@@ -107,14 +132,14 @@ describe.each(stores)('%s store', (_kind, open) => {
   });
 
   it('marks use, deletes an account, and deletes a whole install', async () => {
-    await store.insertFlow(flow({ id: 'f-g', installId: 'install-g' }));
-    const account = await store.completeFlowWithAccount(
+    await store.insertFlow(flow({ id: 'f-g', installId: 'install-g', state: 'completing' }));
+    const account = (await store.completeFlowWithAccount(
       'f-g',
       { installId: 'install-g', provider: 'x', userId: '9' },
       'g',
       sealAs('g'),
       NOW,
-    );
+    )) as AccountRow;
     await store.markAccountUsed(account.id, NOW + 1000);
     expect((await store.findAccount(account.id, 'install-g'))?.lastUsedAt).toBe(NOW + 1000);
     await store.insertFlow(flow({ id: 'f-g2', installId: 'install-g' }));
@@ -131,19 +156,33 @@ describe.each(stores)('%s store', (_kind, open) => {
     expect(await store.hit('rate:a', 1000, NOW + 1000)).toEqual({ count: 1, resetAt: NOW + 2000 });
   });
 
-  it('sweeps expired proofs and flows', async () => {
+  it('sweeps expired proofs, flows (a completing one later) and idle installs', async () => {
     await store.rememberProofId('old', NOW / 1000 - 1);
     await store.insertFlow(flow({ id: 'expired', expiresAt: NOW - 1 }));
+    await store.insertFlow(
+      flow({ id: 'completing', expiresAt: NOW - 1, state: 'completing', installId: 'install-busy' }),
+    );
+    await store.touchInstall('install-idle', NOW - 2 * 24 * 3600_000);
+    await store.touchInstall('install-busy', NOW - 2 * 24 * 3600_000);
     await store.sweep(NOW);
     expect(await store.rememberProofId('old', NOW / 1000 + 60)).toBe(true);
     expect(await store.findFlow('expired')).toBeUndefined();
+    expect(await store.findFlow('completing')).toBeDefined();
+    await store.sweep(NOW + 5 * 60_000);
+    expect(await store.findFlow('completing')).toBeUndefined();
   });
 
   it('lists and rewrites sealed secrets for key rotation', async () => {
     const before = await store.sealedAccountSecrets();
     expect(before.length).toBeGreaterThan(0);
     const first = before[0] as (typeof before)[number];
-    await store.replaceSealedAccountSecrets({ ...first, token: 'resealed', tokenSecret: 'resealed-secret' });
+    const stale = { token: 'not-what-is-there', tokenSecret: 'nor-this' };
+    expect(await store.replaceSealedAccountSecrets({ ...first, token: 'lost', tokenSecret: 'lost' }, stale)).toBe(
+      false,
+    );
+    expect(
+      await store.replaceSealedAccountSecrets({ ...first, token: 'resealed', tokenSecret: 'resealed-secret' }, first),
+    ).toBe(true);
     const after = await store.sealedAccountSecrets();
     expect(after.find((s) => s.id === first.id)).toMatchObject({ token: 'resealed', tokenSecret: 'resealed-secret' });
   });

@@ -62,8 +62,16 @@ describe('tokens at rest', () => {
     const h = await makeHarness({ vaultKeys: [k1] });
     await h.connect('1001');
     await h.connect('1002');
-    expect(await reencryptAll(h.store, new Vault([k2, k1]))).toEqual({ resealed: 2, unchanged: 0 });
-    expect(await reencryptAll(h.store, new Vault([k2, k1]))).toEqual({ resealed: 0, unchanged: 2 });
+    expect(await reencryptAll(h.store, new Vault([k2, k1]))).toEqual({
+      resealed: 2,
+      unchanged: 0,
+      changedMeanwhile: 0,
+    });
+    expect(await reencryptAll(h.store, new Vault([k2, k1]))).toEqual({
+      resealed: 0,
+      unchanged: 2,
+      changedMeanwhile: 0,
+    });
     const onlyNew = new Vault([k2]);
     for (const row of await h.store.sealedAccountSecrets()) {
       expect(row.token.startsWith('v1.k2.')).toBe(true);
