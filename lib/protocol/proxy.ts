@@ -15,7 +15,16 @@ export const ProxyRequest = z
     query: z.array(Pair).max(200).optional(),
     form: z.array(Pair).max(200).optional(),
     json: z.unknown().optional(),
-    headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/), z.string().max(1024)).optional(),
+    headers: z
+      .record(
+        z.string().regex(/^[A-Za-z0-9-]{1,64}$/),
+        // A header value: visible Latin-1 and tabs, never CR, LF or NUL.
+        z
+          .string()
+          .max(1024)
+          .regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'a header value without control characters'),
+      )
+      .optional(),
   })
   .refine((r) => r.form === undefined || r.json === undefined, {
     message: 'a request has a form body or a JSON body, not both',
@@ -24,6 +33,10 @@ export const ProxyRequest = z
   .refine((r) => r.method !== 'GET' || (r.form === undefined && r.json === undefined), {
     message: 'a GET request has no body',
     path: ['method'],
+  })
+  .refine((r) => [...(r.query ?? []), ...(r.form ?? [])].every(([name]) => !name.startsWith('oauth_')), {
+    message: 'oauth_ parameters are the companion’s to set',
+    path: ['query'],
   });
 export type ProxyRequest = z.infer<typeof ProxyRequest>;
 

@@ -16,7 +16,12 @@ export interface Settings {
   readonly providers: ReadonlyMap<string, Provider>;
   readonly production: boolean;
   /** Per-install limits, per minute, shared by all instances through the store. */
-  readonly limits: { readonly flowsPerMinute: number; readonly requestsPerMinute: number };
+  readonly limits: {
+    readonly flowsPerMinute: number;
+    /** For all installs together: a new key costs nothing, the consumer key's quota at the provider does. */
+    readonly allFlowsPerMinute: number;
+    readonly requestsPerMinute: number;
+  };
   /** Warnings to log at start-up (e.g. a generated development vault key). */
   readonly warnings: readonly string[];
 }
@@ -30,6 +35,7 @@ const Environment = z.object({
   COMPANION_CONFIG: z.string().optional(),
   NODE_ENV: z.string().optional(),
   FLOWS_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  ALL_FLOWS_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
 });
 
@@ -76,14 +82,22 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
     publicUrl,
     databaseUrl: e.DATABASE_URL,
     vaultKeys,
-    providers: loadProviders(e.COMPANION_CONFIG, env),
+    providers: loadProviders(e.COMPANION_CONFIG, env, production),
     production,
-    limits: { flowsPerMinute: e.FLOWS_PER_MINUTE, requestsPerMinute: e.REQUESTS_PER_MINUTE },
+    limits: {
+      flowsPerMinute: e.FLOWS_PER_MINUTE,
+      allFlowsPerMinute: e.ALL_FLOWS_PER_MINUTE,
+      requestsPerMinute: e.REQUESTS_PER_MINUTE,
+    },
     warnings,
   };
 }
 
-export function loadProviders(path: string, env: Readonly<Record<string, string | undefined>>): Map<string, Provider> {
+export function loadProviders(
+  path: string,
+  env: Readonly<Record<string, string | undefined>>,
+  production = false,
+): Map<string, Provider> {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
@@ -101,7 +115,9 @@ export function loadProviders(path: string, env: Readonly<Record<string, string 
   for (const entry of file.data.providers) {
     if (providers.has(entry.id))
       throw new ConfigError(`COMPANION_CONFIG ${path}: provider "${entry.id}" appears twice`);
-    providers.set(entry.id, resolveProvider(entry, env));
+    const provider = resolveProvider(entry, env);
+    if (production) requireHttps(provider, path);
+    providers.set(entry.id, provider);
   }
   return providers;
 }
@@ -118,4 +134,22 @@ function developmentVaultKey(databaseUrl: string): { keys: VaultKey[]; path: str
     writeFileSync(path, randomBytes(32).toString('base64'), { mode: 0o600 });
   }
   return { keys: parseVaultKeys(readFileSync(path, 'utf8').trim()), path };
+}
+
+/** In production every provider URL is https: PLAINTEXT, and tokens in answers, travel in clear otherwise. */
+function requireHttps(provider: Provider, path: string): void {
+  const urls = [
+    provider.requestTokenUrl,
+    provider.authorizeUrl,
+    provider.accessTokenUrl,
+    provider.authenticateUrl,
+    provider.invalidateTokenUrl,
+    provider.verifyCredentialsUrl,
+    ...provider.apiBaseUrls,
+  ];
+  const plain = urls.find((url) => url !== undefined && !url.startsWith('https://'));
+  if (plain)
+    throw new ConfigError(
+      `COMPANION_CONFIG ${path}: provider "${provider.id}" uses ${plain}; production needs https://`,
+    );
 }

@@ -39,7 +39,10 @@ export async function verifyProof(proof: string | undefined, context: ProofConte
     const header = decodeProtectedHeader(proof);
     if (header.typ !== 'dpop+jwt' || header.alg !== 'ES256') throw new Error('typ must be dpop+jwt and alg ES256');
     jwk = header.jwk as JWK;
-    if (jwk?.kty !== 'EC' || jwk.crv !== 'P-256' || 'd' in jwk) throw new Error('jwk must be a public P-256 key');
+    // Coordinates exactly as RFC 7518 writes them (43 base64url characters), so one key has one thumbprint.
+    const canonical = (c: unknown) => typeof c === 'string' && /^[A-Za-z0-9_-]{43}$/.test(c);
+    if (jwk?.kty !== 'EC' || jwk.crv !== 'P-256' || 'd' in jwk || !canonical(jwk.x) || !canonical(jwk.y))
+      throw new Error('jwk must be a public P-256 key');
   } catch (error) {
     throw new CompanionError('dpop_invalid', `the DPoP proof is malformed: ${reason(error)}`);
   }

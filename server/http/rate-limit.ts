@@ -4,15 +4,22 @@ import { CompanionError } from '../errors';
 import type { CompanionEnv } from './env';
 
 /**
- * A per-install limit in fixed windows kept in the store, so that it holds
- * across instances. Over it: 429 with Retry-After.
+ * A limit in fixed windows kept in the store, so that it holds across
+ * instances: per install, or for all installs together. Over it: 429 with
+ * Retry-After.
  */
-export function rateLimit(bucket: string, limitOf: (limits: Settings['limits']) => number, windowMs = 60_000) {
+export function rateLimit(
+  bucket: string,
+  limitOf: (limits: Settings['limits']) => number,
+  scope: 'install' | 'all' = 'install',
+  windowMs = 60_000,
+) {
   return createMiddleware<CompanionEnv>(async (c, next) => {
     const context = c.get('context');
     const limit = limitOf(context.settings.limits);
     const now = context.now();
-    const { count, resetAt } = await context.store.hit(`${bucket}:${c.get('installId')}`, windowMs, now);
+    const key = scope === 'install' ? `${bucket}:${c.get('installId')}` : `${bucket}:all`;
+    const { count, resetAt } = await context.store.hit(key, windowMs, now);
     if (count > limit) {
       const retryAfter = String(Math.max(1, Math.ceil((resetAt - now) / 1000)));
       throw new CompanionError(

@@ -9,6 +9,8 @@ export const flowsRoutes = new Hono<CompanionEnv>()
   .post(
     '/',
     rateLimit('flows', (limits) => limits.flowsPerMinute),
+    // A new key costs nothing; the consumer key's quota at the provider does.
+    rateLimit('new-flows', (limits) => limits.allFlowsPerMinute, 'all'),
     async (c) => {
       const input = await readJson(c, CreateFlowRequest);
       return c.json(await createFlow(c.get('context'), c.get('installId'), input), 201);

@@ -35,25 +35,32 @@ export async function revokeAccount(
 ): Promise<RevokeResponse> {
   const row = await context.store.findAccount(accountId, installId);
   if (!row) throw new CompanionError('account_not_found', 'no such account for this install');
-  const provider = context.settings.providers.get(row.provider);
-  let providerRevoked: boolean | 'unsupported' = 'unsupported';
-  if (provider) {
-    const { token, tokenSecret } = openAccountTokens(context, row);
-    providerRevoked = await invalidateToken(provider, token, tokenSecret, context.upstream);
-  }
+  const providerRevoked = await revokeAtProvider(context, row);
   await context.store.deleteAccount(accountId, installId);
   return { revoked: true, providerRevoked };
+}
+
+/**
+ * Asks the provider to invalidate the account's token. Never throws: a
+ * provider that refuses, or tokens that no longer open, must not keep the
+ * account from being deleted here.
+ */
+async function revokeAtProvider(context: ServiceContext, row: AccountRow): Promise<boolean | 'unsupported'> {
+  const provider = context.settings.providers.get(row.provider);
+  if (!provider) return 'unsupported';
+  let tokens: { token: string; tokenSecret: string };
+  try {
+    tokens = openAccountTokens(context, row);
+  } catch {
+    return false;
+  }
+  return invalidateToken(provider, tokens.token, tokens.tokenSecret, context.upstream);
 }
 
 /** `DELETE /v1/installs/me`: every account revoked where possible, then everything of the install deleted. */
 export async function forgetInstall(context: ServiceContext, installId: string): Promise<{ accountsRevoked: number }> {
   const accounts = await context.store.listAccounts(installId);
-  for (const row of accounts) {
-    const provider = context.settings.providers.get(row.provider);
-    if (!provider) continue;
-    const { token, tokenSecret } = openAccountTokens(context, row);
-    await invalidateToken(provider, token, tokenSecret, context.upstream);
-  }
+  for (const row of accounts) await revokeAtProvider(context, row);
   await context.store.deleteInstall(installId);
   return { accountsRevoked: accounts.length };
 }

@@ -15,8 +15,29 @@ export function allowedApiUrl(raw: string, apiBaseUrls: readonly string[]): URL 
     return undefined;
   }
   if (url.username || url.password || url.hash || raw.includes('#')) return undefined;
-  if (/%(2f|5c|2e|25)/i.test(url.pathname)) return undefined;
+  if (!hasPlainSegments(url.pathname)) return undefined;
   return apiBaseUrls.some((base) => isUnder(url, new URL(base))) ? url : undefined;
+}
+
+/**
+ * Every path segment must mean one thing to every server: no `;` (Tomcat
+ * drops `;…` and then resolves `..;` as `..`), no escape that decodes to a
+ * separator, a dot segment, `%`, NUL or a control character, and valid UTF-8
+ * (no overlong `%c0%ae`).
+ */
+function hasPlainSegments(pathname: string): boolean {
+  if (pathname.includes(';')) return false;
+  if (/%(2f|5c|2e|25|3b)/i.test(pathname)) return false;
+  for (const segment of pathname.split('/')) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return false;
+    }
+    if (decoded === '.' || decoded === '..' || hasControlCharacter(decoded)) return false;
+  }
+  return true;
 }
 
 function isUnder(url: URL, base: URL): boolean {

@@ -56,6 +56,10 @@ export async function proxyRequest(
   const provider = providerOrThrow(context, row.provider);
   const url = allowedApiUrl(input.url, provider.apiBaseUrls);
   if (!url) throw new CompanionError('url_not_allowed', `${input.url} is not under ${provider.name}'s API URLs`);
+  if ([...url.searchParams.keys()].some((name) => name.startsWith('oauth_'))) {
+    throw new CompanionError('invalid_request', 'oauth_ parameters are the companion’s to set');
+  }
+  const json = jsonBody(input.json);
   if (input.query?.length) {
     const added = serializeFormEncoded(input.query);
     url.search = url.search.length > 1 ? `${url.search.slice(1)}&${added}` : added;
@@ -72,7 +76,7 @@ export async function proxyRequest(
       method: input.method,
       url: url.href,
       form: input.form,
-      json: input.json === undefined ? undefined : JSON.stringify(input.json),
+      json,
       headers,
       token,
       tokenSecret,
@@ -83,6 +87,16 @@ export async function proxyRequest(
   const now = context.now();
   if (context.lastSeenWrites.due(`account:${row.id}`, now)) await context.store.markAccountUsed(row.id, now);
   return responseView(response);
+}
+
+/** The JSON body as text; one too deeply nested to serialise is the caller's error, not ours. */
+function jsonBody(json: unknown): string | undefined {
+  if (json === undefined) return undefined;
+  try {
+    return JSON.stringify(json);
+  } catch {
+    throw new CompanionError('invalid_request', 'the json body cannot be serialised (too deeply nested?)');
+  }
 }
 
 /** A 401 that says the token itself is bad: X's code 89, or OAuth Problem Reporting's token_*. */

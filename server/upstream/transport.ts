@@ -32,6 +32,8 @@ export type Transport = (request: UpstreamRequest) => Promise<UpstreamResponse>;
 export function undiciTransport(): Transport {
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 128, pipelining: 1 });
   return async (call) => {
+    // One deadline for the whole exchange: undici's own timeouts restart with every chunk.
+    const deadline = AbortSignal.timeout(call.timeoutMs);
     let response: Awaited<ReturnType<typeof request>>;
     try {
       response = await request(call.url, {
@@ -39,11 +41,12 @@ export function undiciTransport(): Transport {
         headers: call.headers,
         body: call.body,
         dispatcher,
+        signal: deadline,
         headersTimeout: call.timeoutMs,
         bodyTimeout: call.timeoutMs,
       });
     } catch (error) {
-      throw transportError(error, call);
+      throw transportError(error, call, deadline);
     }
     const declared = Number(response.headers['content-length']);
     if (Number.isFinite(declared) && declared > call.maxResponseBytes) {
@@ -62,7 +65,7 @@ export function undiciTransport(): Transport {
         chunks.push(chunk);
       }
     } catch (error) {
-      throw error instanceof CompanionError ? error : transportError(error, call);
+      throw error instanceof CompanionError ? error : transportError(error, call, deadline);
     }
     const headers = new Headers();
     for (const [name, value] of Object.entries(response.headers)) {
@@ -106,8 +109,9 @@ function discard(body: NodeJS.ReadableStream & { destroy(): void }): void {
   body.destroy();
 }
 
-function transportError(error: unknown, call: UpstreamRequest): CompanionError {
+function transportError(error: unknown, call: UpstreamRequest, deadline?: AbortSignal): CompanionError {
   const timedOut =
+    deadline?.aborted === true ||
     (error as Error).name === 'TimeoutError' ||
     error instanceof errors.HeadersTimeoutError ||
     error instanceof errors.BodyTimeoutError ||

@@ -35,6 +35,7 @@ export interface HarnessOptions {
   readonly maxResponseBytes?: number;
   readonly vaultKeys?: Settings['vaultKeys'];
   readonly logger?: pino.Logger;
+  readonly limits?: Partial<Settings['limits']>;
 }
 
 /**
@@ -80,7 +81,7 @@ export async function makeHarness(options: HarnessOptions = {}) {
     vaultKeys: options.vaultKeys ?? [{ id: 'k1', key: randomBytes(32) }],
     providers,
     production: false,
-    limits: { flowsPerMinute: 20, requestsPerMinute: 600 },
+    limits: { flowsPerMinute: 20, allFlowsPerMinute: 300, requestsPerMinute: 600, ...options.limits },
     warnings: [],
   };
   const store = options.store ?? openSqliteStore(':memory:');

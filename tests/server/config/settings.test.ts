@@ -63,6 +63,19 @@ describe('loadSettings (the environment of ARCHITECTURE.md)', () => {
     [{ NODE_ENV: 'production', PUBLIC_URL: 'https://c.example' }, /VAULT_KEY is required in production/],
     [{ NODE_ENV: 'production', VAULT_KEY: randomBytes(32).toString('base64') }, /PUBLIC_URL must be https/],
     [{ X_SECRET: undefined }, /X_SECRET is not set/],
+    [
+      {
+        NODE_ENV: 'production',
+        PUBLIC_URL: 'https://c.example',
+        VAULT_KEY: randomBytes(32).toString('base64'),
+        COMPANION_CONFIG: config({
+          providers: [
+            { id: 'x', consumerKey: 'ck', consumerSecretEnv: 'X_SECRET', requestTokenUrl: 'http://plain.example/rt' },
+          ],
+        }),
+      },
+      /production needs https/,
+    ],
   ])('stops start-up with a message that says what to fix: %j', (overrides, message) => {
     expect(() => loadSettings({ ...base, ...overrides })).toThrow(message);
     try {

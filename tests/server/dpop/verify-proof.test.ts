@@ -101,6 +101,11 @@ describe('verifyProof (RFC 9449)', () => {
     await expectCode(verifyProof(leaking, context()), 'dpop_invalid');
   });
 
+  it('refuses coordinates written other than canonically, so one key has one install id', async () => {
+    const padded = { ...install.publicJwk, x: `${install.publicJwk.x}=` };
+    await expectCode(verifyProof(await install.proof('POST', URL_, { jwk: padded }), context()), 'dpop_invalid');
+  });
+
   it('refuses other algorithms, HS256 included', async () => {
     const hs = await new SignJWT({ htm: 'POST', htu: URL_, jti: 'x'.repeat(20), iat: Math.floor(Date.now() / 1000) })
       .setProtectedHeader({ alg: 'HS256', typ: 'dpop+jwt', jwk: install.publicJwk })

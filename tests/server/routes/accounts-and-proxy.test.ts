@@ -58,6 +58,13 @@ describe('the signing proxy', () => {
     ['an encoded slash', 'http://dev.test/1.1/x%2F..%2F..%2Foauth'],
     ['a backslash', 'http://dev.test/1.1\\..\\oauth'],
     ['a fragment', 'http://dev.test/1.1/account/verify_credentials.json#x'],
+    ['a Tomcat path parameter escape', 'http://dev.test/1.1/..;/oauth/access_token'],
+    ['a path parameter', 'http://dev.test/1.1/x;jsessionid=1'],
+    ['an encoded NUL', 'http://dev.test/1.1/x%00/y'],
+    ['an overlong dot-dot', 'http://dev.test/1.1/%c0%ae%c0%ae/oauth'],
+    ['a tab', 'http://dev.test/1.1/\t/x'],
+    ['an IDN look-alike host', 'http://dеv.test/1.1/x'],
+    ['a trailing dot', 'http://dev.test./1.1/x'],
     ['not a URL', '/1.1/account/verify_credentials.json'],
   ])('is not an open relay: refuses %s (url_not_allowed) and sends nothing', async (_case, url) => {
     const account = await h.connect('1001');
@@ -103,6 +110,32 @@ describe('the signing proxy', () => {
     expect(h.context.upstream.clockOffsets.get('dev')).toBeGreaterThan(3599_000);
   });
 
+  it('refuses oauth_ parameters in the URL, query or form: they are the companion’s to set', async () => {
+    const account = await h.connect('1001');
+    const url = `${DEV_ORIGIN}/1.1/statuses/update.json`;
+    const sent = h.upstreamCalls.length;
+    expect((await proxy(account.id, { method: 'POST', url, form: [['oauth_verifier', 'x']] })).json.code).toBe(
+      'invalid_request',
+    );
+    expect((await proxy(account.id, { method: 'GET', url: `${url}?oauth_callback=x` })).json.code).toBe(
+      'invalid_request',
+    );
+    expect((await proxy(account.id, { method: 'GET', url, query: [['oauth_token', 'x']] })).json.code).toBe(
+      'invalid_request',
+    );
+    expect(h.upstreamCalls.length).toBe(sent);
+  });
+
+  it('refuses header values with CR or LF, and JSON too deep to serialise, with 400 not 5xx', async () => {
+    const account = await h.connect('1001');
+    const url = `${DEV_ORIGIN}/1.1/statuses/update.json`;
+    const injected = await proxy(account.id, { method: 'GET', url, headers: { Accept: 'a\r\nX-Evil: 1' } });
+    expect(injected.json.code).toBe('invalid_request');
+    const body = `{"method":"POST","url":${JSON.stringify(url)},"json":${'['.repeat(20_000)}1${']'.repeat(20_000)}}`;
+    const nested = await h.call('POST', `/v1/accounts/${account.id}/requests`, { body });
+    expect(nested.status).toBe(400);
+  });
+
   it('validates the request: no body on GET, form or JSON not both', async () => {
     const account = await h.connect('1001');
     const url = `${DEV_ORIGIN}/1.1/statuses/update.json`;
@@ -138,6 +171,18 @@ describe('revocation', () => {
     const other = await makeInstall();
     expect((await h.call('DELETE', `/v1/accounts/${account.id}`, { as: other })).json.code).toBe('account_not_found');
     expect((await h.call('GET', '/v1/accounts')).json.accounts).toHaveLength(1);
+  });
+
+  it('deletes locally even when the sealed tokens cannot be opened', async () => {
+    const account = await h.connect('1001');
+    const [row] = await h.store.sealedAccountSecrets();
+    await h.store.replaceSealedAccountSecrets(
+      { ...(row as NonNullable<typeof row>), token: 'v1.k1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
+      row as NonNullable<typeof row>,
+    );
+    const answer = await h.call('DELETE', `/v1/accounts/${account.id}`);
+    expect(answer.json).toEqual({ revoked: true, providerRevoked: false });
+    expect((await h.call('GET', '/v1/accounts')).json.accounts).toEqual([]);
   });
 
   it('forgets an install: every account revoked and deleted, other installs untouched', async () => {

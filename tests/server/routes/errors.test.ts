@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, type ErrorCode } from '../../../lib/protocol';
 import { type Provider, resolveProvider } from '../../../server/config/providers';
 import { devProviderEntry, makeHarness } from '../../support/companion-harness';
+import { makeInstall } from '../../support/dpop';
 
 /** A provider at `origin` answered by a small in-process app: for answers the dev provider never gives. */
 function oddProvider(id: string, origin: string, app: Hono, overrides: Record<string, unknown> = {}) {
@@ -119,6 +120,18 @@ describe('every error is an RFC 9457 problem with a stable code, and changes not
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     h.clock.now += 60_000;
     expect((await h.call('POST', '/v1/flows', { body: { provider: 'dev' } })).status).toBe(201);
+  });
+
+  it('limits new flows for all installs together: fresh keys do not get around it', async () => {
+    const h = await makeHarness({ limits: { allFlowsPerMinute: 3 } });
+    for (let i = 0; i < 3; i++) {
+      expect((await h.call('POST', '/v1/flows', { body: { provider: 'dev' }, as: await makeInstall() })).status).toBe(
+        201,
+      );
+    }
+    const limited = await h.call('POST', '/v1/flows', { body: { provider: 'dev' }, as: await makeInstall() });
+    expectProblem(limited, 'rate_limited', 429);
+    expect(h.dev.state.requestTokens.size).toBe(3);
   });
 
   it('anything unexpected is internal_error, without details', async () => {

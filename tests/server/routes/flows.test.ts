@@ -187,7 +187,34 @@ describe('flow rules (threat model: forged or replayed callbacks complete nothin
     expect(await h.store.findFlow(created.json.flowId as string)).toBeUndefined();
   });
 
-  it('refuses unknown providers and modes a provider does not offer', async () => {
+  it('refuses unknown providers', async () => {
     expect((await h.call('POST', '/v1/flows', { body: { provider: 'nope' } })).json.code).toBe('unknown_provider');
+  });
+
+  it('refuses to cancel a flow while it completes', async () => {
+    const created = await h.call('POST', '/v1/flows', { body: { provider: 'dev' } });
+    await h.store.claimFlow(created.json.flowId as string, h.install.installId, h.clock.now);
+    const cancel = await h.call('DELETE', `/v1/flows/${created.json.flowId}`);
+    expect(cancel.json.code).toBe('flow_completed');
+  });
+
+  it('invalidates at the provider a token it could not keep', async () => {
+    const created = await h.call('POST', '/v1/flows', { body: { provider: 'dev' } });
+    const callback = new URL((await h.decide(created.json.authorizeUrl as string, 'authorize')).location as string);
+    // The flow is swept while the exchange runs: the token the provider issued must not stay valid.
+    const claim = h.store.completeFlowWithAccount.bind(h.store);
+    h.store.completeFlowWithAccount = async (flowId, ...rest) => {
+      await h.store.deleteFlow(flowId);
+      return claim(flowId, ...rest);
+    };
+    const answer = await h.call('POST', `/v1/flows/${created.json.flowId}/complete`, {
+      body: {
+        oauthToken: callback.searchParams.get('oauth_token'),
+        oauthVerifier: callback.searchParams.get('oauth_verifier'),
+      },
+    });
+    expect(answer.json.code).toBe('flow_expired');
+    expect(h.dev.state.accessTokens.size).toBe(0);
+    expect((await h.call('GET', '/v1/accounts')).json.accounts).toEqual([]);
   });
 });

@@ -13,6 +13,11 @@ beforeAll(async () => {
       response.writeHead(302, { location: 'http://evil.example/' }).end();
     } else if (request.url === '/slow') {
       setTimeout(() => response.end('late'), 2_000);
+    } else if (request.url === '/drip') {
+      // A byte every 200 ms: each chunk is in time, the whole answer is not.
+      response.writeHead(200);
+      const timer = setInterval(() => response.write('x'), 200);
+      response.on('close', () => clearInterval(timer));
     } else if (request.url === '/big-declared') {
       response.writeHead(200, { 'content-length': '5000' }).end('x'.repeat(5000));
     } else if (request.url === '/big-chunked') {
@@ -68,6 +73,12 @@ describe('undiciTransport over a real socket', () => {
 
   it('gives up after the timeout (upstream_timeout)', async () => {
     expect(await codeOf(send('/slow', { timeoutMs: 100 }))).toBe('upstream_timeout');
+  });
+
+  it('gives up at the deadline even when the answer keeps trickling in', async () => {
+    const started = performance.now();
+    expect(await codeOf(send('/drip', { timeoutMs: 500 }))).toBe('upstream_timeout');
+    expect(performance.now() - started).toBeLessThan(1500);
   });
 
   it('refuses answers over the size cap, declared or streamed (upstream_too_large)', async () => {
