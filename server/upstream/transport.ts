@@ -32,8 +32,19 @@ export type Transport = (request: UpstreamRequest) => Promise<UpstreamResponse>;
 export function undiciTransport(): Transport {
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 128, pipelining: 1 });
   return async (call) => {
-    // One deadline for the whole exchange: undici's own timeouts restart with every chunk.
-    const deadline = AbortSignal.timeout(call.timeoutMs);
+    // One deadline for the whole exchange: undici's own timeouts restart with
+    // every chunk. A timer cleared when done, not AbortSignal.timeout, whose
+    // timers would pile up by the thousand under load.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), call.timeoutMs);
+    try {
+      return await exchange(call, controller.signal);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  async function exchange(call: UpstreamRequest, deadline: AbortSignal): Promise<UpstreamResponse> {
     let response: Awaited<ReturnType<typeof request>>;
     try {
       response = await request(call.url, {
@@ -77,7 +88,7 @@ export function undiciTransport(): Transport {
       headers,
       body: total === 0 ? new Uint8Array() : Buffer.concat(chunks, total),
     };
-  };
+  }
 }
 
 /** A transport over a fetch function: for tests that answer in process, and anywhere undici is not wanted. */
