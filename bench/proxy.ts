@@ -176,6 +176,24 @@ for (const [label, concurrency, apiPath, proofsPerSecond] of phases) {
   results.push({ label, concurrency, direct: directResult, proxied: proxiedResult, rss: peakRss });
 }
 
+// 5. The yardstick: a proxy with no checks at all, at concurrency 50 against the instant stub.
+const barePort = await freePort();
+const bare = await startProcess(
+  'bench/proxy/bare-proxy.ts',
+  { PORT: String(barePort), UPSTREAM_PORT: String(stubPort) },
+  `http://127.0.0.1:${barePort}/`,
+);
+const bareRequest = (): PreparedRequest => ({
+  method: 'POST',
+  path: '/',
+  headers: { 'content-type': 'application/json' },
+  body: '{}',
+});
+await runLoad(barePort, 8, 1, bareRequest);
+const bareDirect = await runLoad(stubPort, 50, SECONDS, directTo(FAST));
+const bareResult = await runLoad(barePort, 50, SECONDS, bareRequest);
+bare.kill('SIGTERM');
+
 if (process.env.BENCH_MEMORY) {
   const metrics = await (await fetch(`${publicUrl}/metrics`)).text();
   console.log(
@@ -216,5 +234,8 @@ const peak = Math.max(...results.map((r) => r.rss ?? 0));
 console.log(`companion peak RSS under load: ${fmt(peak, 0)} MB (target <= 150 MB): ${peak <= 150 ? 'met' : 'NOT met'}`);
 console.log(
   `with an upstream that takes 20 ms, proxied throughput at concurrency 50: ${fmt((100 * slow.proxied.perSecond) / slow.direct.perSecond, 0)} % of direct`,
+);
+console.log(
+  `yardstick: a Node proxy with no checks at all keeps ${fmt((100 * bareResult.perSecond) / bareDirect.perSecond, 0)} % of direct at concurrency 50 (${Math.round(bareResult.perSecond)} of ${Math.round(bareDirect.perSecond)} req/s)`,
 );
 process.exit(0);
