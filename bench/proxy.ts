@@ -32,6 +32,9 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
  */
 async function startProcess(script: string, env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
   const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  // BENCH_PROFILE=dir writes the companion's CPU profile there (--cpu-prof is not allowed in NODE_OPTIONS).
+  if (process.env.BENCH_PROFILE && script.endsWith('main.mjs'))
+    loader.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`);
   const log = openSync(join(dir, `${script.replaceAll('/', '_')}.log`), 'a');
   const child = spawn(process.execPath, [...loader, script], {
     cwd: ROOT,
