@@ -1,0 +1,103 @@
+import type {
+  Account,
+  AccountsResponse,
+  CompleteFlowRequest,
+  CompleteFlowResponse,
+  CreateFlowRequest,
+  CreateFlowResponse,
+  ErrorCode,
+  Problem,
+  ProviderSummary,
+  ProvidersResponse,
+  ProxyRequest,
+  ProxyResponse,
+  RevokeResponse,
+} from '../protocol';
+import { createProof } from './dpop-proof';
+
+/** A companion answer that is not a success: its stable code, or a transport failure of ours. */
+export class CompanionClientError extends Error {
+  override readonly name = 'CompanionClientError';
+
+  constructor(
+    readonly code: ErrorCode | 'companion_unreachable' | 'bad_answer',
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface CompanionClientOptions {
+  /** The companion's public URL, e.g. http://127.0.0.1:8787 */
+  readonly baseUrl: string;
+  readonly keyPair: CryptoKeyPair;
+  readonly fetch?: typeof fetch;
+  readonly now?: () => number;
+}
+
+/**
+ * The extension's side of the companion API (types from lib/protocol, so
+ * both sides compile against one contract). Every call carries a fresh DPoP
+ * proof; failures become CompanionClientError with the companion's code.
+ * Types only are imported from lib/protocol: no schema library in the bundle.
+ */
+export function createCompanionClient(options: CompanionClientOptions) {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
+  const now = options.now ?? Date.now;
+
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const url = `${base}${path}`;
+    const proof = await createProof({ keyPair: options.keyPair, method, url, now: now() });
+    let response: Response;
+    try {
+      response = await doFetch(url, {
+        method,
+        headers: { dpop: proof, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? null : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw new CompanionClientError(
+        'companion_unreachable',
+        `the companion at ${base} cannot be reached: ${(error as Error).message}`,
+      );
+    }
+    if (response.status === 204) return undefined as T;
+    let json: unknown;
+    try {
+      json = await response.json();
+    } catch {
+      throw new CompanionClientError(
+        'bad_answer',
+        `the companion answered HTTP ${response.status} without JSON`,
+        response.status,
+      );
+    }
+    if (!response.ok) {
+      const problem = json as Partial<Problem>;
+      throw new CompanionClientError(
+        problem.code ?? 'bad_answer',
+        problem.detail ?? `HTTP ${response.status}`,
+        response.status,
+      );
+    }
+    return json as T;
+  }
+
+  return {
+    providers: async (): Promise<ProviderSummary[]> =>
+      (await call<ProvidersResponse>('GET', '/v1/providers')).providers,
+    createFlow: (input: CreateFlowRequest) => call<CreateFlowResponse>('POST', '/v1/flows', input),
+    completeFlow: async (flowId: string, input: CompleteFlowRequest): Promise<Account> =>
+      (await call<CompleteFlowResponse>('POST', `/v1/flows/${encodeURIComponent(flowId)}/complete`, input)).account,
+    cancelFlow: (flowId: string) => call<void>('DELETE', `/v1/flows/${encodeURIComponent(flowId)}`),
+    accounts: async (): Promise<Account[]> => (await call<AccountsResponse>('GET', '/v1/accounts')).accounts,
+    revoke: (accountId: string) => call<RevokeResponse>('DELETE', `/v1/accounts/${encodeURIComponent(accountId)}`),
+    request: (accountId: string, input: ProxyRequest) =>
+      call<ProxyResponse>('POST', `/v1/accounts/${encodeURIComponent(accountId)}/requests`, input),
+    forgetInstall: () => call<{ accountsRevoked: number }>('DELETE', '/v1/installs/me'),
+  };
+}
+
+export type CompanionClient = ReturnType<typeof createCompanionClient>;
