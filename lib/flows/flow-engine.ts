@@ -1,0 +1,182 @@
+import type { UseStore } from 'idb-keyval';
+import { type CompanionClient, CompanionClientError } from '../companion-client/client';
+import type { FlowMode } from '../protocol';
+import { changeState, type FlowOutcome, type PendingFlow, readState } from './flow-state';
+
+/** The browser as the flow engine needs it; the background wires it to the extension APIs. */
+export interface BrowserPort {
+  openTab(url: string): Promise<number | undefined>;
+  closeTab(tabId: number): Promise<void>;
+  setAlarm(name: string, when: number): void;
+  clearAlarm(name: string): void;
+}
+
+export interface FlowEngineDeps {
+  readonly store: UseStore;
+  readonly client: CompanionClient;
+  readonly browser: BrowserPort;
+  readonly now: () => number;
+}
+
+const ALARM_PREFIX = 'flow-expiry:';
+
+/**
+ * The connection flow in the background (ARCHITECTURE.md, "The three-legged
+ * flow"): every step reads and writes IndexedDB, so a worker stopped between
+ * two events picks up where it was. Functions, not an object with fields: the
+ * worker's memory is not state.
+ */
+export async function startConnect(deps: FlowEngineDeps, provider: string, mode: FlowMode): Promise<PendingFlow> {
+  const providers = await deps.client.providers();
+  const known = providers.find((p) => p.id === provider);
+  if (!known) throw new CompanionClientError('unknown_provider', `no provider "${provider}" at the companion`);
+  const created = await deps.client.createFlow({ provider, mode });
+  const flow: PendingFlow = {
+    flowId: created.flowId,
+    provider,
+    providerName: known.name,
+    mode,
+    requestToken: created.requestToken,
+    callbackUrl: created.callbackUrl,
+    authorizeUrl: created.authorizeUrl,
+    expiresAt: Date.parse(created.expiresAt),
+    state: 'waiting',
+  };
+  await changeState(deps.store, (s) => [
+    { ...s, pending: { ...s.pending, [flow.flowId]: flow }, lastOutcome: null },
+    undefined,
+  ]);
+  deps.browser.setAlarm(`${ALARM_PREFIX}${flow.flowId}`, flow.expiresAt);
+  const tabId = await deps.browser.openTab(created.authorizeUrl);
+  return changeState(deps.store, (s) => {
+    const current = s.pending[flow.flowId];
+    if (!current) return [s, flow];
+    const withTab = { ...current, tabId };
+    return [{ ...s, pending: { ...s.pending, [flow.flowId]: withTab } }, withTab];
+  });
+}
+
+/**
+ * `tabs.onUpdated`: a tab reached a URL. Only a URL at a pending flow's
+ * callback address, carrying that flow's own request token, completes
+ * anything; the first such event claims the flow, duplicates are ignored.
+ */
+export async function handleTabUrl(deps: FlowEngineDeps, tabId: number, rawUrl: string): Promise<void> {
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    return;
+  }
+  const token = url.searchParams.get('oauth_token') ?? url.searchParams.get('denied');
+  if (!token) return;
+  const claimed = await changeState(deps.store, (s) => {
+    const flow = Object.values(s.pending).find(
+      (f) =>
+        f.callbackUrl !== null && sameEndpoint(f.callbackUrl, url) && f.requestToken === token && f.state === 'waiting',
+    );
+    if (!flow) return [s, undefined];
+    const completing: PendingFlow = { ...flow, state: 'completing' };
+    return [{ ...s, pending: { ...s.pending, [flow.flowId]: completing } }, completing];
+  });
+  if (!claimed) return;
+  await deps.browser.closeTab(tabId).catch(() => undefined);
+  const denied = url.searchParams.get('denied');
+  if (denied !== null) {
+    await settle(deps, claimed, () => deps.client.completeFlow(claimed.flowId, { denied }));
+    return;
+  }
+  const verifier = url.searchParams.get('oauth_verifier') ?? '';
+  await settle(deps, claimed, () =>
+    deps.client.completeFlow(claimed.flowId, { oauthToken: token, oauthVerifier: verifier }),
+  );
+}
+
+/** The user typed the PIN the provider showed (oob mode). */
+export async function submitPin(deps: FlowEngineDeps, flowId: string, pin: string): Promise<FlowOutcome> {
+  const flow = (await readState(deps.store)).pending[flowId];
+  if (!flow) throw new CompanionClientError('flow_not_found', 'this connection is no longer pending');
+  return settle(deps, flow, () => deps.client.completeFlow(flowId, { oauthVerifier: pin.trim() }));
+}
+
+/** Cancel in the popup. */
+export async function cancelConnect(deps: FlowEngineDeps, flowId: string): Promise<void> {
+  const flow = await dropPending(deps, flowId);
+  if (!flow) return;
+  await deps.client.cancelFlow(flowId).catch(() => undefined);
+  if (flow.tabId !== undefined) await deps.browser.closeTab(flow.tabId).catch(() => undefined);
+  await recordOutcome(deps, { kind: 'cancelled', provider: flow.provider });
+}
+
+/** `tabs.onRemoved`: the user closed the provider's tab before finishing (callback mode only: a PIN tab may go). */
+export async function handleTabClosed(deps: FlowEngineDeps, tabId: number): Promise<void> {
+  const state = await readState(deps.store);
+  const flow = Object.values(state.pending).find(
+    (f) => f.tabId === tabId && f.mode === 'callback' && f.state === 'waiting',
+  );
+  if (!flow || !(await dropPending(deps, flow.flowId))) return;
+  await deps.client.cancelFlow(flow.flowId).catch(() => undefined);
+  await recordOutcome(deps, { kind: 'closed', provider: flow.provider });
+}
+
+/** `alarms.onAlarm`: a flow's ten minutes are up. */
+export async function handleAlarm(deps: FlowEngineDeps, name: string): Promise<void> {
+  if (!name.startsWith(ALARM_PREFIX)) return;
+  const flow = await dropPending(deps, name.slice(ALARM_PREFIX.length));
+  if (flow) await recordOutcome(deps, { kind: 'expired', provider: flow.provider });
+}
+
+/** Fetches the accounts from the companion and keeps them for the popup's next first paint. */
+export async function refreshAccounts(deps: FlowEngineDeps) {
+  const accounts = await deps.client.accounts();
+  await changeState(deps.store, (s) => [{ ...s, accounts }, undefined]);
+  return accounts;
+}
+
+export async function revokeAccount(deps: FlowEngineDeps, accountId: string) {
+  const answer = await deps.client.revoke(accountId);
+  await refreshAccounts(deps);
+  return answer;
+}
+
+async function settle(
+  deps: FlowEngineDeps,
+  flow: PendingFlow,
+  complete: () => Promise<{ screenName: string }>,
+): Promise<FlowOutcome> {
+  let outcome: FlowOutcome;
+  try {
+    const account = await complete();
+    outcome = { kind: 'connected', provider: flow.provider, screenName: account.screenName };
+  } catch (error) {
+    const code = error instanceof CompanionClientError ? error.code : 'internal_error';
+    outcome =
+      code === 'flow_denied'
+        ? { kind: 'denied', provider: flow.provider }
+        : { kind: 'failed', provider: flow.provider, code, message: (error as Error).message };
+  }
+  await dropPending(deps, flow.flowId);
+  await recordOutcome(deps, outcome);
+  if (outcome.kind === 'connected') await refreshAccounts(deps).catch(() => undefined);
+  return outcome;
+}
+
+async function dropPending(deps: FlowEngineDeps, flowId: string): Promise<PendingFlow | undefined> {
+  deps.browser.clearAlarm(`${ALARM_PREFIX}${flowId}`);
+  return changeState(deps.store, (s) => {
+    const flow = s.pending[flowId];
+    if (!flow) return [s, undefined];
+    const { [flowId]: _gone, ...pending } = s.pending;
+    return [{ ...s, pending }, flow];
+  });
+}
+
+async function recordOutcome(deps: FlowEngineDeps, outcome: FlowOutcome): Promise<void> {
+  await changeState(deps.store, (s) => [{ ...s, lastOutcome: outcome }, undefined]);
+}
+
+/** Same scheme, host, port and path: the query carries the parameters. */
+function sameEndpoint(expected: string, actual: URL): boolean {
+  const target = new URL(expected);
+  return target.origin === actual.origin && target.pathname === actual.pathname;
+}

@@ -1,0 +1,61 @@
+import { get, type UseStore, update } from 'idb-keyval';
+import type { Account, FlowMode } from '../protocol';
+
+/** A connection the user started and has not finished. Kept in IndexedDB, so a stopped worker loses nothing. */
+export interface PendingFlow {
+  readonly flowId: string;
+  readonly provider: string;
+  readonly providerName: string;
+  readonly mode: FlowMode;
+  readonly requestToken: string;
+  readonly callbackUrl: string | null;
+  readonly authorizeUrl: string;
+  /** The tab showing the provider's page; undefined until it is open. */
+  readonly tabId?: number | undefined;
+  /** Epoch milliseconds. */
+  readonly expiresAt: number;
+  /** `completing` from the first callback event on: later duplicates are ignored. */
+  readonly state: 'waiting' | 'completing';
+}
+
+/** How the last connection attempt ended, for the popup to say. */
+export type FlowOutcome =
+  | { readonly kind: 'connected'; readonly provider: string; readonly screenName: string }
+  | { readonly kind: 'denied' | 'cancelled' | 'closed' | 'expired'; readonly provider: string }
+  | { readonly kind: 'failed'; readonly provider: string; readonly code: string; readonly message: string };
+
+export interface ExtensionState {
+  readonly pending: Readonly<Record<string, PendingFlow>>;
+  /** The accounts as last seen at the companion: shown at once, then refreshed. */
+  readonly accounts: readonly Account[];
+  readonly lastOutcome: FlowOutcome | null;
+}
+
+const KEY = 'extension-state';
+const EMPTY: ExtensionState = { pending: {}, accounts: [], lastOutcome: null };
+
+export async function readState(store: UseStore): Promise<ExtensionState> {
+  return (await get<ExtensionState>(KEY, store)) ?? EMPTY;
+}
+
+/**
+ * Changes the state in one IndexedDB transaction (read and write together),
+ * so that two events handled at once cannot lose each other's change.
+ * Returns what `change` returned.
+ */
+export async function changeState<T>(
+  store: UseStore,
+  change: (state: ExtensionState) => [ExtensionState, T],
+): Promise<T> {
+  let result: T | undefined;
+  await update<ExtensionState>(
+    KEY,
+    (current) => {
+      const [next, value] = change(current ?? EMPTY);
+      result = value;
+      return next;
+    },
+    store,
+  );
+  return result as T;
+}

@@ -1,0 +1,184 @@
+import 'fake-indexeddb/auto';
+import { createStore } from 'idb-keyval';
+import { describe, expect, it } from 'vitest';
+import { createCompanionClient } from '../../../lib/companion-client/client';
+import {
+  type BrowserPort,
+  cancelConnect,
+  type FlowEngineDeps,
+  handleAlarm,
+  handleTabClosed,
+  handleTabUrl,
+  revokeAccount,
+  startConnect,
+  submitPin,
+} from '../../../lib/flows/flow-engine';
+import { readState } from '../../../lib/flows/flow-state';
+import { loadOrCreateInstallKey } from '../../../lib/storage/install-key';
+import { makeHarness, PUBLIC_URL } from '../../support/companion-harness';
+
+let stores = 0;
+
+/** The browser, recorded: which tabs were opened and closed, which alarms set. */
+function recordingBrowser() {
+  const opened: string[] = [];
+  const closed: number[] = [];
+  const alarms = new Map<string, number>();
+  const port: BrowserPort = {
+    openTab: async (url) => {
+      opened.push(url);
+      return 100 + opened.length;
+    },
+    closeTab: async (tabId) => {
+      closed.push(tabId);
+    },
+    setAlarm: (name, when) => alarms.set(name, when),
+    clearAlarm: (name) => alarms.delete(name),
+  };
+  return { port, opened, closed, alarms };
+}
+
+async function setup() {
+  const h = await makeHarness();
+  const store = createStore(`flows-${++stores}`, 'state');
+  const keyPair = await loadOrCreateInstallKey(store);
+  const browser = recordingBrowser();
+  /** A fresh set of dependencies, as a worker that was stopped and started again would build. */
+  const freshWorker = (): FlowEngineDeps => ({
+    store,
+    client: createCompanionClient({
+      baseUrl: PUBLIC_URL,
+      keyPair,
+      fetch: async (input, init) => h.app.request(input as string, init),
+      now: () => h.clock.now,
+    }),
+    browser: browser.port,
+    now: () => h.clock.now,
+  });
+  return { h, store, browser, deps: freshWorker(), freshWorker };
+}
+
+describe('the flow engine', () => {
+  it('connects with a callback: opens the authorize tab, catches the callback, closes the tab, lists the account', async () => {
+    const { h, store, browser, deps } = await setup();
+    const flow = await startConnect(deps, 'dev', 'callback');
+    expect(browser.opened).toEqual([flow.authorizeUrl]);
+    expect(browser.alarms.get(`flow-expiry:${flow.flowId}`)).toBe(flow.expiresAt);
+    const { location } = await h.decide(flow.authorizeUrl, 'authorize', '1002');
+    await handleTabUrl(deps, flow.tabId as number, location as string);
+    expect(browser.closed).toEqual([flow.tabId]);
+    const state = await readState(store);
+    expect(state.pending).toEqual({});
+    expect(state.accounts.map((a) => a.screenName)).toEqual(['bob']);
+    expect(state.lastOutcome).toEqual({ kind: 'connected', provider: 'dev', screenName: 'bob' });
+    expect(browser.alarms.size).toBe(0);
+  });
+
+  it('finishes a flow started by a worker that was stopped meanwhile (all state in IndexedDB)', async () => {
+    const { h, store, freshWorker } = await setup();
+    const flow = await startConnect(freshWorker(), 'dev', 'callback');
+    const { location } = await h.decide(flow.authorizeUrl, 'authorize');
+    await handleTabUrl(freshWorker(), flow.tabId as number, location as string);
+    expect((await readState(store)).lastOutcome).toMatchObject({ kind: 'connected', screenName: 'alice' });
+  });
+
+  it('completes once when the tab reports the callback URL several times at once', async () => {
+    const { h, store, deps } = await setup();
+    const flow = await startConnect(deps, 'dev', 'callback');
+    const { location } = await h.decide(flow.authorizeUrl, 'authorize');
+    await Promise.all([1, 2, 3].map(() => handleTabUrl(deps, flow.tabId as number, location as string)));
+    const state = await readState(store);
+    expect(state.lastOutcome).toMatchObject({ kind: 'connected' });
+    expect(state.accounts).toHaveLength(1);
+  });
+
+  it('ignores a forged callback carrying another oauth_token, and callbacks at other addresses', async () => {
+    const { h, store, browser, deps } = await setup();
+    const flow = await startConnect(deps, 'dev', 'callback');
+    const { location } = await h.decide(flow.authorizeUrl, 'authorize');
+    const real = new URL(location as string);
+    const forged = new URL(real);
+    forged.searchParams.set('oauth_token', 'attacker-token');
+    await handleTabUrl(deps, 7, forged.href);
+    const elsewhere = `https://evil.example/oauth/callback${real.search}`;
+    await handleTabUrl(deps, 7, elsewhere);
+    expect(browser.closed).toEqual([]);
+    const state = await readState(store);
+    expect(state.pending[flow.flowId]?.state).toBe('waiting');
+    expect(state.accounts).toEqual([]);
+    expect(await h.store.listAccounts(h.install.installId)).toEqual([]);
+    // The real callback still works afterwards.
+    await handleTabUrl(deps, flow.tabId as number, real.href);
+    expect((await readState(store)).lastOutcome).toMatchObject({ kind: 'connected' });
+  });
+
+  it('ends with "denied" when the user cancels at the provider', async () => {
+    const { h, store, deps } = await setup();
+    const flow = await startConnect(deps, 'dev', 'callback');
+    const { location } = await h.decide(flow.authorizeUrl, 'cancel');
+    await handleTabUrl(deps, flow.tabId as number, location as string);
+    const state = await readState(store);
+    expect(state.lastOutcome).toEqual({ kind: 'denied', provider: 'dev' });
+    expect(state.pending).toEqual({});
+  });
+
+  it('ends with "closed" when the user closes the authorize tab, and cancels the flow at the companion', async () => {
+    const { h, store, deps } = await setup();
+    const flow = await startConnect(deps, 'dev', 'callback');
+    await handleTabClosed(deps, flow.tabId as number);
+    expect((await readState(store)).lastOutcome).toEqual({ kind: 'closed', provider: 'dev' });
+    expect(await h.store.findFlow(flow.flowId)).toBeUndefined();
+  });
+
+  it('connects with a PIN, and closing the PIN tab does not cancel', async () => {
+    const { h, store, deps } = await setup();
+    const flow = await startConnect(deps, 'dev', 'oob');
+    const { pin } = await h.decide(flow.authorizeUrl, 'authorize');
+    await handleTabClosed(deps, flow.tabId as number);
+    expect(await submitPin(deps, flow.flowId, ` ${pin} `)).toEqual({
+      kind: 'connected',
+      provider: 'dev',
+      screenName: 'alice',
+    });
+    expect((await readState(store)).accounts).toHaveLength(1);
+  });
+
+  it('reports a wrong PIN as failed, with the companion’s code', async () => {
+    const { h, deps } = await setup();
+    const flow = await startConnect(deps, 'dev', 'oob');
+    await h.decide(flow.authorizeUrl, 'authorize');
+    expect(await submitPin(deps, flow.flowId, '0000000')).toMatchObject({ kind: 'failed', code: 'provider_error' });
+  });
+
+  it('cancels from the popup: the companion forgets the flow and the tab closes', async () => {
+    const { h, store, browser, deps } = await setup();
+    const flow = await startConnect(deps, 'dev', 'callback');
+    await cancelConnect(deps, flow.flowId);
+    expect(browser.closed).toEqual([flow.tabId]);
+    expect(await h.store.findFlow(flow.flowId)).toBeUndefined();
+    expect((await readState(store)).lastOutcome).toEqual({ kind: 'cancelled', provider: 'dev' });
+  });
+
+  it('expires a flow when its alarm fires', async () => {
+    const { store, deps } = await setup();
+    const flow = await startConnect(deps, 'dev', 'callback');
+    await handleAlarm(deps, 'unrelated-alarm');
+    expect((await readState(store)).pending[flow.flowId]).toBeDefined();
+    await handleAlarm(deps, `flow-expiry:${flow.flowId}`);
+    expect((await readState(store)).lastOutcome).toEqual({ kind: 'expired', provider: 'dev' });
+  });
+
+  it('revokes an account and refreshes the list', async () => {
+    const { h, store, deps } = await setup();
+    const flow = await startConnect(deps, 'dev', 'callback');
+    await handleTabUrl(deps, flow.tabId as number, (await h.decide(flow.authorizeUrl, 'authorize')).location as string);
+    const [account] = (await readState(store)).accounts;
+    expect(await revokeAccount(deps, account?.id as string)).toEqual({ revoked: true, providerRevoked: true });
+    expect((await readState(store)).accounts).toEqual([]);
+  });
+
+  it('refuses a provider the companion does not have', async () => {
+    const { deps } = await setup();
+    await expect(startConnect(deps, 'nope', 'callback')).rejects.toMatchObject({ code: 'unknown_provider' });
+  });
+});
