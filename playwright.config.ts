@@ -8,6 +8,8 @@ import { defineConfig } from '@playwright/test';
  */
 export default defineConfig({
   testDir: 'tests/e2e',
+  // The real companion and dev provider, started once for the run.
+  globalSetup: './tests/e2e/support/global-setup.ts',
   // One browser at a time: each test starts its own Chromium with its own profile,
   // and CI machines are small.
   workers: 1,

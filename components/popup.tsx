@@ -1,37 +1,93 @@
-import { useEffect, useState } from 'preact/hooks';
-import { sendToBackground } from '../lib/messaging/popup-channel';
-import type { BackgroundStatus } from '../lib/messaging/popup-protocol';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { PopupState } from '../lib/messaging/popup-protocol';
 import type { MessageError } from '../lib/messaging/result';
+import type { FlowMode, ProviderSummary } from '../lib/protocol';
+import { AccountList } from './account-list';
+import { OutcomeMessage } from './outcome-message';
+import { PendingFlowView } from './pending-flow';
+import { ask, describeError } from './use-background';
 
-type View =
-  | { state: 'loading' }
-  | { state: 'ready'; status: BackgroundStatus }
-  | { state: 'failed'; error: MessageError };
+const EMPTY: PopupState = { pending: [], accounts: [], lastOutcome: null };
 
+/**
+ * The toolbar popup: what IndexedDB knows is shown at once, then refreshed
+ * from the companion; connection state is polled while the popup is open,
+ * since the flow finishes in the background.
+ */
 export function Popup() {
-  const [view, setView] = useState<View>({ state: 'loading' });
+  const [state, setState] = useState<PopupState>(EMPTY);
+  const [providers, setProviders] = useState<ProviderSummary[] | null>(null);
+  const [error, setError] = useState<MessageError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const reloadState = useCallback(() => ask('getState', {}).then(setState, setError), []);
+  const refresh = useCallback(async () => {
+    setError(null);
+    try {
+      setProviders(await ask('listProviders', {}));
+      await ask('refreshAccounts', {});
+      await reloadState();
+    } catch (e) {
+      setError(e as MessageError);
+    }
+  }, [reloadState]);
 
   useEffect(() => {
-    sendToBackground('getStatus', {}).then(
-      (result) =>
-        setView(result.ok ? { state: 'ready', status: result.value } : { state: 'failed', error: result.error }),
-      (error: unknown) => setView({ state: 'failed', error: { code: 'internal_error', message: String(error) } }),
-    );
-  }, []);
+    void reloadState().then(refresh);
+    const timer = setInterval(() => void reloadState(), 1000);
+    return () => clearInterval(timer);
+  }, [reloadState, refresh]);
+
+  const act = async (work: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await work();
+    } catch (e) {
+      setError(e as MessageError);
+    } finally {
+      setBusy(false);
+      await reloadState();
+    }
+  };
+  const connect = (provider: string, mode: FlowMode) => act(() => ask('connect', { provider, mode }));
 
   return (
-    <main aria-busy={view.state === 'loading'}>
+    <main aria-busy={busy}>
       <h1>OAuth 1.0a Connect</h1>
-      {view.state === 'loading' && <p class="muted">Starting…</p>}
-      {view.state === 'failed' && <p role="alert">The background did not answer: {view.error.message}</p>}
-      {view.state === 'ready' && (
-        <dl data-testid="status">
-          <dt>Version</dt>
-          <dd>{view.status.version}</dd>
-          <dt>Companion</dt>
-          <dd>{view.status.companionUrl}</dd>
-        </dl>
+      {error && (
+        <div role="alert" class="error">
+          <p>{describeError(error)}</p>
+          <button type="button" onClick={() => void refresh()}>
+            Retry
+          </button>
+        </div>
       )}
+      <OutcomeMessage outcome={state.lastOutcome} />
+      {state.pending.map((flow) => (
+        <PendingFlowView
+          key={flow.flowId}
+          flow={flow}
+          onCancel={(flowId) => act(() => ask('cancelFlow', { flowId }))}
+          onPin={(flowId, pin) => act(() => ask('submitPin', { flowId, pin }))}
+        />
+      ))}
+      <h2>Accounts</h2>
+      <AccountList accounts={state.accounts} onRevoke={(accountId) => act(() => ask('revoke', { accountId }))} />
+      <h2>Connect</h2>
+      {providers === null && !error && <p class="muted">Asking the companion…</p>}
+      {providers?.map((provider) => (
+        <p key={provider.id}>
+          <button type="button" disabled={busy} onClick={() => connect(provider.id, 'callback')}>
+            Connect {provider.name}
+          </button>
+          {provider.modes.includes('oob') && (
+            <button type="button" class="link" disabled={busy} onClick={() => connect(provider.id, 'oob')}>
+              Use a PIN instead
+            </button>
+          )}
+        </p>
+      ))}
     </main>
   );
 }

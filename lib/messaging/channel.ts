@@ -34,10 +34,32 @@ export async function dispatch<M extends ProtocolMap<M>>(
   try {
     return { ok: true, value: await handler(envelope.params) };
   } catch (error) {
-    return failure({ code: 'internal_error', message: error instanceof Error ? error.message : String(error) });
+    // Errors with a stable code (the companion client's, InvalidMessage) keep it.
+    const code = (error as { code?: unknown }).code;
+    return failure({
+      code: typeof code === 'string' ? (code as MessageError['code']) : 'internal_error',
+      message: error instanceof Error ? error.message : String(error),
+    });
   }
 }
 
 export function failure(error: MessageError): MessageResult<never> {
   return { ok: false, error };
+}
+
+/** Thrown by handlers for parameters of the wrong shape: answered as `invalid_message`. */
+export class InvalidMessage extends Error {
+  readonly code = 'invalid_message';
+}
+
+/** The parameter as a record of strings, or InvalidMessage. */
+export function stringParams<K extends string>(params: unknown, ...names: K[]): Record<K, string> {
+  if (typeof params !== 'object' || params === null) throw new InvalidMessage('parameters must be an object');
+  const record = params as Record<string, unknown>;
+  for (const name of names) {
+    if (typeof record[name] !== 'string' || (record[name] as string).length > 512) {
+      throw new InvalidMessage(`${name} must be a string`);
+    }
+  }
+  return record as Record<K, string>;
 }

@@ -2,7 +2,17 @@
  * What crosses a message channel: a value, or a stable error code with a
  * message for people. Never a raw Error (it does not survive structured cloning).
  */
-export type MessageErrorCode = 'sender_refused' | 'unknown_message' | 'invalid_message' | 'internal_error';
+import type { ErrorCode } from '../protocol';
+
+export type MessageErrorCode =
+  | 'sender_refused'
+  | 'unknown_message'
+  | 'invalid_message'
+  | 'internal_error'
+  // Passed through from the companion client: the companion's own codes, or that it cannot be reached.
+  | ErrorCode
+  | 'companion_unreachable'
+  | 'bad_answer';
 
 export interface MessageError {
   readonly code: MessageErrorCode;

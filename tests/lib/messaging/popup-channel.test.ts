@@ -1,4 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { Handlers } from '../../../lib/messaging/channel';
+import type { PopupToBackground } from '../../../lib/messaging/popup-protocol';
 
 // The browser API is the boundary here: the test is about the sender checks.
 vi.mock('webextension-polyfill', () => ({
@@ -12,8 +14,26 @@ vi.mock('webextension-polyfill', () => ({
 
 const { popupMessageListener } = await import('../../../lib/messaging/popup-channel');
 
+const notUsed = () => {
+  throw new Error('not used in this test');
+};
+/** A full handler set (the compiler insists on one per message), with only what a test needs. */
+function handlers(overrides: Partial<Handlers<PopupToBackground>>): Handlers<PopupToBackground> {
+  return {
+    getStatus: notUsed,
+    getState: notUsed,
+    listProviders: notUsed,
+    refreshAccounts: notUsed,
+    connect: notUsed,
+    submitPin: notUsed,
+    cancelFlow: notUsed,
+    revoke: notUsed,
+    ...overrides,
+  };
+}
+
 const status = { version: '0.1.0', companionUrl: 'http://127.0.0.1:8787' };
-const listener = popupMessageListener({ getStatus: () => status });
+const listener = popupMessageListener(handlers({ getStatus: () => status }));
 const envelope = { channel: 'popup→background', name: 'getStatus', params: {} };
 const popupSender = { id: 'our-extension-id', url: 'chrome-extension://our-extension-id/popup.html' };
 const aTab = { id: 1, index: 0, highlighted: false, active: true, pinned: false, incognito: false };
@@ -56,14 +76,37 @@ describe('popup → background channel', () => {
   });
 
   it('turns a throwing handler into internal_error, never a raw Error', async () => {
-    const failing = popupMessageListener({
-      getStatus: () => {
-        throw new Error('storage is gone');
-      },
-    });
+    const failing = popupMessageListener(
+      handlers({
+        getStatus: () => {
+          throw new Error('storage is gone');
+        },
+      }),
+    );
     await expect(failing(envelope, popupSender)).resolves.toEqual({
       ok: false,
       error: { code: 'internal_error', message: 'storage is gone' },
     });
+  });
+});
+
+describe('handler errors keep their code', () => {
+  it('passes a companion code through, and answers invalid_message for bad parameters', async () => {
+    const { stringParams } = await import('../../../lib/messaging/channel');
+    const listener = popupMessageListener(
+      handlers({
+        connect: (params) => {
+          stringParams(params, 'provider', 'mode');
+          throw Object.assign(new Error('no provider "nope" at the companion'), { code: 'unknown_provider' });
+        },
+      }),
+    );
+    const send = (params: unknown) => listener({ channel: 'popup→background', name: 'connect', params }, popupSender);
+    await expect(send({ provider: 'nope', mode: 'callback' })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'unknown_provider' },
+    });
+    await expect(send({ provider: 42 })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_message' } });
+    await expect(send(null)).resolves.toMatchObject({ ok: false, error: { code: 'invalid_message' } });
   });
 });

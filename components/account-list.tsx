@@ -1,0 +1,45 @@
+import { useState } from 'preact/hooks';
+import type { Account } from '../lib/protocol';
+
+interface Props {
+  accounts: readonly Account[];
+  onRevoke: (accountId: string) => void;
+}
+
+const date = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString() : 'never');
+
+/** Connected accounts, each revocable after a confirmation. */
+export function AccountList({ accounts, onRevoke }: Props) {
+  const [confirming, setConfirming] = useState<string | null>(null);
+  if (accounts.length === 0) return <p class="muted">No account connected yet.</p>;
+  return (
+    <ul class="accounts" aria-label="Connected accounts">
+      {accounts.map((account) => (
+        <li key={account.id}>
+          <strong>@{account.screenName}</strong> <span class="muted">({account.provider})</span>
+          {account.status === 'invalid' && <span class="error"> needs reconnecting</span>}
+          <br />
+          <small class="muted">
+            Connected {date(account.createdAt)} · last used {date(account.lastUsedAt)}
+          </small>
+          <br />
+          {confirming === account.id ? (
+            <span>
+              Revoke @{account.screenName}?{' '}
+              <button type="button" onClick={() => onRevoke(account.id)}>
+                Yes, revoke
+              </button>{' '}
+              <button type="button" class="secondary" onClick={() => setConfirming(null)}>
+                Keep
+              </button>
+            </span>
+          ) : (
+            <button type="button" class="secondary" onClick={() => setConfirming(account.id)}>
+              Revoke @{account.screenName}
+            </button>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}

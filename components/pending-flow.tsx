@@ -1,0 +1,41 @@
+import { useState } from 'preact/hooks';
+import type { PendingFlow } from '../lib/flows/flow-state';
+
+interface Props {
+  flow: PendingFlow;
+  onCancel: (flowId: string) => void;
+  onPin: (flowId: string, pin: string) => void;
+}
+
+/** A connection waiting for the user: at the provider's tab, or for the PIN it showed. */
+export function PendingFlowView({ flow, onCancel, onPin }: Props) {
+  const [pin, setPin] = useState('');
+  const pinId = `pin-${flow.flowId}`;
+  return (
+    <section class="card" aria-label={`Connecting ${flow.providerName}`}>
+      {flow.mode === 'callback' ? (
+        <p>Waiting for you to authorize in the opened tab…</p>
+      ) : (
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (pin.trim()) onPin(flow.flowId, pin);
+          }}
+        >
+          <label for={pinId}>PIN shown by {flow.providerName}</label>
+          <input
+            id={pinId}
+            inputMode="numeric"
+            autoComplete="off"
+            value={pin}
+            onInput={(e) => setPin(e.currentTarget.value)}
+          />
+          <button type="submit">Submit PIN</button>
+        </form>
+      )}
+      <button type="button" class="secondary" onClick={() => onCancel(flow.flowId)}>
+        Cancel
+      </button>
+    </section>
+  );
+}

@@ -1,0 +1,34 @@
+import type { AnswerOf, ParamsOf } from '../lib/messaging/channel';
+import { sendToBackground } from '../lib/messaging/popup-channel';
+import type { PopupToBackground } from '../lib/messaging/popup-protocol';
+import type { MessageError } from '../lib/messaging/result';
+
+/** Sends a popup message; resolves to the answer, or throws the MessageError (code and message). */
+export async function ask<K extends keyof PopupToBackground>(
+  name: K,
+  params: ParamsOf<PopupToBackground[K]>,
+): Promise<AnswerOf<PopupToBackground[K]>> {
+  let result: Awaited<ReturnType<typeof sendToBackground<K>>>;
+  try {
+    result = await sendToBackground(name, params);
+  } catch (error) {
+    throw { code: 'internal_error', message: `the background did not answer: ${String(error)}` } satisfies MessageError;
+  }
+  if (!result.ok) throw result.error;
+  return result.value;
+}
+
+/** What a person should read for an error code. */
+export function describeError(error: MessageError): string {
+  switch (error.code) {
+    case 'companion_unreachable':
+      return 'The companion cannot be reached. Is it running?';
+    case 'provider_error':
+    case 'upstream_timeout':
+      return `The provider did not cooperate: ${error.message}`;
+    case 'rate_limited':
+      return 'Too many attempts. Wait a minute and try again.';
+    default:
+      return error.message;
+  }
+}

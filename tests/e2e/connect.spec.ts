@@ -1,0 +1,61 @@
+import type { Page } from '@playwright/test';
+import { expect, test } from './support/chromium-extension';
+
+async function openPopup(page: Page, extensionId: string) {
+  await page.goto(`chrome-extension://${extensionId}/popup.html`);
+  await expect(page.getByRole('button', { name: 'Connect Dev provider' })).toBeVisible();
+}
+
+test('connects the dev provider from the popup and sees @alice', async ({ context, page, extensionId }) => {
+  await openPopup(page, extensionId);
+  await expect(page.getByText('No account connected yet.')).toBeVisible();
+
+  const authorizeTab = context.waitForEvent('page');
+  await page.getByRole('button', { name: 'Connect Dev provider' }).click();
+  const provider = await authorizeTab;
+  await expect(page.getByText('Waiting for you to authorize in the opened tab…')).toBeVisible();
+
+  await expect(provider.getByRole('heading', { name: /Authorize .* to use your account\?/ })).toBeVisible();
+  await provider.getByRole('button', { name: 'Authorize app' }).click();
+
+  // The background sees the callback, closes the tab and completes the flow.
+  await provider.waitForEvent('close');
+  const accounts = page.getByRole('list', { name: 'Connected accounts' });
+  await expect(accounts).toContainText('@alice');
+  await expect(page.getByRole('status')).toHaveText('Connected @alice.');
+});
+
+test('connects with a PIN typed into the popup', async ({ context, page, extensionId }) => {
+  await openPopup(page, extensionId);
+  const authorizeTab = context.waitForEvent('page');
+  await page.getByRole('button', { name: 'Use a PIN instead' }).click();
+  const provider = await authorizeTab;
+  await provider.getByLabel('Signed in as').selectOption({ label: '@bob (Bob Example)' });
+  await provider.getByRole('button', { name: 'Authorize app' }).click();
+  const pin = await provider.getByTestId('pin').textContent();
+  expect(pin).toMatch(/^\d{7}$/);
+
+  await page.getByLabel('PIN shown by Dev provider').fill(pin as string);
+  await page.getByRole('button', { name: 'Submit PIN' }).click();
+  await expect(page.getByRole('list', { name: 'Connected accounts' })).toContainText('@bob');
+});
+
+test('cancelling at the provider connects nothing and says so', async ({ context, page, extensionId }) => {
+  await openPopup(page, extensionId);
+  const authorizeTab = context.waitForEvent('page');
+  await page.getByRole('button', { name: 'Connect Dev provider' }).click();
+  const provider = await authorizeTab;
+  await provider.getByRole('button', { name: 'Cancel' }).click();
+  await provider.waitForEvent('close');
+  await expect(page.getByRole('status')).toHaveText('You declined at the provider. Nothing was connected.');
+});
+
+test('closing the authorize tab ends the flow', async ({ context, page, extensionId }) => {
+  await openPopup(page, extensionId);
+  const authorizeTab = context.waitForEvent('page');
+  await page.getByRole('button', { name: 'Connect Dev provider' }).click();
+  const provider = await authorizeTab;
+  await provider.close();
+  await expect(page.getByRole('status')).toHaveText('The authorization tab was closed before you finished.');
+  await expect(page.getByRole('button', { name: 'Cancel' })).toHaveCount(0);
+});
