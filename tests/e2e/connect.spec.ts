@@ -16,10 +16,11 @@ test('connects the dev provider from the popup and sees @alice', async ({ contex
   await expect(page.getByText('Waiting for you to authorize in the opened tab…')).toBeVisible();
 
   await expect(provider.getByRole('heading', { name: /Authorize .* to use your account\?/ })).toBeVisible();
-  await provider.getByRole('button', { name: 'Authorize app' }).click();
-
   // The background sees the callback, closes the tab and completes the flow.
-  await provider.waitForEvent('close');
+  // (Waiting starts before the click: the tab may close before click() returns.)
+  const closed = provider.waitForEvent('close');
+  await provider.getByRole('button', { name: 'Authorize app' }).click();
+  await closed;
   const accounts = page.getByRole('list', { name: 'Connected accounts' });
   await expect(accounts).toContainText('@alice');
   await expect(page.getByRole('status')).toHaveText('Connected @alice.');
@@ -45,8 +46,9 @@ test('cancelling at the provider connects nothing and says so', async ({ context
   const authorizeTab = context.waitForEvent('page');
   await page.getByRole('button', { name: 'Connect Dev provider' }).click();
   const provider = await authorizeTab;
+  const closed = provider.waitForEvent('close');
   await provider.getByRole('button', { name: 'Cancel' }).click();
-  await provider.waitForEvent('close');
+  await closed;
   await expect(page.getByRole('status')).toHaveText('You declined at the provider. Nothing was connected.');
 });
 

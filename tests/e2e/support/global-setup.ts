@@ -6,6 +6,7 @@ import pino from 'pino';
 import { devProviderEntry } from '../../../server/dev-provider/companion-entry';
 import { startDevProvider } from '../../../server/dev-provider/start-dev-provider';
 import { startCompanion } from '../../../server/start-companion';
+import { servePeek } from './dev-provider-peek';
 
 /** Where the built extension expects the companion (its default WXT_COMPANION_URL), and the dev provider beside it. */
 export const COMPANION_PORT = 8787;
@@ -37,7 +38,9 @@ export default async function globalSetup() {
     },
     pino({ level: 'silent' }),
   );
+  const peekServer = await servePeek(dev.devProvider.state, consumer.secret);
   return async () => {
+    peekServer.close();
     await companion.close();
     await dev.close();
   };

@@ -1,0 +1,108 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Page, Worker } from '@playwright/test';
+import { EXTENSION_DIR, expect, test } from './support/chromium-extension';
+import { peek } from './support/dev-provider-peek';
+
+async function connect(context: BrowserContext, page: Page, extensionId: string, user = '@alice (Alice Example)') {
+  await page.goto(`chrome-extension://${extensionId}/popup.html`);
+  const authorizeTab = context.waitForEvent('page');
+  await page.getByRole('button', { name: 'Connect Dev provider' }).click();
+  const provider = await authorizeTab;
+  await provider.getByLabel('Signed in as').selectOption({ label: user });
+  const closed = provider.waitForEvent('close');
+  await provider.getByRole('button', { name: 'Authorize app' }).click();
+  await closed;
+  await expect(page.getByRole('list', { name: 'Connected accounts' })).toContainText(user.split(' ')[0] as string);
+}
+
+test('revokes an account: the popup no longer lists it and the provider refuses its token', async ({
+  context,
+  page,
+  extensionId,
+}) => {
+  await connect(context, page, extensionId);
+  const issued = (await peek()).accessTokens.at(-1); // this test's: the dev provider keeps them in order
+  expect(issued?.user).toBe('alice');
+  await page.getByRole('button', { name: 'Revoke @alice' }).click();
+  await page.getByRole('button', { name: 'Yes, revoke' }).click();
+  await expect(page.getByText('No account connected yet.')).toBeVisible();
+  expect((await peek()).accessTokens.map((t) => t.token)).not.toContain(issued?.token);
+});
+
+test('a forged callback URL with a foreign oauth_token completes nothing', async ({ context, page, extensionId }) => {
+  await page.goto(`chrome-extension://${extensionId}/popup.html`);
+  const authorizeTab = context.waitForEvent('page');
+  await page.getByRole('button', { name: 'Connect Dev provider' }).click();
+  await authorizeTab;
+  const forged = await context.newPage();
+  await forged.goto('http://127.0.0.1:8787/oauth/callback?oauth_token=attacker-token&oauth_verifier=attacker-verifier');
+  await expect(forged.getByText('You can close this tab')).toBeVisible();
+  await page.waitForTimeout(1000); // give the background every chance to (wrongly) act on it
+  expect(forged.isClosed()).toBe(false);
+  await expect(page.getByText('Waiting for you to authorize in the opened tab…')).toBeVisible();
+  await expect(page.getByText('No account connected yet.')).toBeVisible();
+});
+
+/** Every string in the extension's IndexedDB and storage areas, read inside the extension. */
+async function extensionStorageText(worker: Worker): Promise<string> {
+  return worker.evaluate(async () => {
+    const dumpIndexedDb = async () => {
+      const out: unknown[] = [];
+      for (const { name } of await indexedDB.databases()) {
+        if (!name) continue;
+        const db = await new Promise<IDBDatabase>((resolve, reject) => {
+          const open = indexedDB.open(name);
+          open.onsuccess = () => resolve(open.result);
+          open.onerror = () => reject(open.error);
+        });
+        for (const storeName of [...db.objectStoreNames]) {
+          const values = await new Promise<unknown[]>((resolve, reject) => {
+            const request = db.transaction(storeName).objectStore(storeName).getAll();
+            request.onsuccess = () => resolve(request.result);
+            request.onerror = () => reject(request.error);
+          });
+          out.push({ name, storeName, values });
+        }
+        db.close();
+      }
+      return out;
+    };
+    // CryptoKeys do not stringify; their key material cannot be read at all (non-extractable).
+    const replacer = (_key: string, value: unknown) =>
+      value instanceof CryptoKey ? `CryptoKey(${value.type}, extractable=${value.extractable})` : value;
+    const chromeApi = (globalThis as unknown as { chrome: { storage: Record<string, { get(): Promise<unknown> }> } })
+      .chrome;
+    const areas = await Promise.all(['local', 'sync', 'session'].map((area) => chromeApi.storage[area]?.get() ?? {}));
+    return JSON.stringify({ indexedDb: await dumpIndexedDb(), areas }, replacer);
+  });
+}
+
+function bundleText(dir: string): string {
+  return readdirSync(dir)
+    .map((entry) => join(dir, entry))
+    .map((path) => (statSync(path).isDirectory() ? bundleText(path) : readFileSync(path).toString('latin1')))
+    .join('\n');
+}
+
+test('no consumer secret and no token secret anywhere in the extension: storage, IndexedDB or bundle', async ({
+  context,
+  page,
+  extensionId,
+  serviceWorker,
+}) => {
+  await connect(context, page, extensionId, '@bob (Bob Example)');
+  const issued = await peek();
+  const secrets = [issued.consumerSecret, ...issued.accessTokens.map((t) => t.secret), ...issued.requestTokenSecrets];
+  expect(issued.accessTokens.length).toBeGreaterThan(0);
+
+  const stored = await extensionStorageText(serviceWorker);
+  expect(stored).toContain('@bob'.slice(1)); // the account metadata is there…
+  expect(stored).toContain('CryptoKey(private, extractable=false)');
+  for (const secret of secrets) expect(stored).not.toContain(secret); // …no secret is
+  for (const token of issued.accessTokens.map((t) => t.token)) expect(stored).not.toContain(token);
+
+  const bundle = bundleText(EXTENSION_DIR);
+  for (const secret of secrets) expect(bundle).not.toContain(secret);
+  expect(bundle).not.toMatch(/consumer_?secret["']?\s*[:=]\s*["'][A-Za-z0-9]{8,}/i);
+});
