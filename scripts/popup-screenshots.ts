@@ -1,0 +1,77 @@
+/**
+ * `npm run docs:screenshots`: the popup's main states, photographed in
+ * headless Chromium against the real companion and dev provider, into
+ * docs/screenshots/. Run after `npm run build`.
+ */
+import { mkdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Page } from '@playwright/test';
+import globalSetup from '../tests/e2e/support/global-setup';
+
+const extension = resolve('.output/chrome-mv3');
+const out = resolve('docs/screenshots');
+mkdirSync(out, { recursive: true });
+
+const teardown = await globalSetup();
+const profile = await mkdtemp(join(tmpdir(), 'oauth1-shots-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  headless: true,
+  chromiumSandbox: false,
+  viewport: { width: 360, height: 420 },
+  args: [
+    `--disable-extensions-except=${extension}`,
+    `--load-extension=${extension}`,
+    '--no-first-run',
+    '--disable-gpu',
+  ],
+});
+try {
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  const popupUrl = `chrome-extension://${new URL(worker.url()).host}/popup.html`;
+  const page = context.pages()[0] ?? (await context.newPage());
+  const shot = (name: string) => page.screenshot({ path: join(out, `${name}.png`) });
+  const openPopup = async (p: Page) => {
+    await p.goto(popupUrl);
+    await p.getByRole('button', { name: 'Connect Dev provider' }).waitFor();
+  };
+
+  await openPopup(page);
+  await shot('popup-empty');
+
+  const tab = context.waitForEvent('page');
+  await page.getByRole('button', { name: 'Connect Dev provider' }).click();
+  const provider = await tab;
+  await page.getByText('Waiting for you to authorize').waitFor();
+  await page.bringToFront();
+  await shot('popup-waiting');
+  const closed = provider.waitForEvent('close');
+  await provider.getByRole('button', { name: 'Authorize app' }).click();
+  await closed;
+  await page.getByRole('list', { name: 'Connected accounts' }).getByText('@alice', { exact: true }).waitFor();
+  await shot('popup-connected');
+
+  const pinTab = context.waitForEvent('page');
+  await page.getByRole('button', { name: 'Use a PIN instead' }).click();
+  const pinProvider = await pinTab;
+  await pinProvider.getByRole('button', { name: 'Authorize app' }).click();
+  await page.bringToFront();
+  await page.getByLabel('PIN shown by Dev provider').waitFor();
+  await shot('popup-pin');
+  await pinProvider.close();
+
+  await teardown(); // the companion goes away: the popup says so
+  await openPopupWithoutCompanion(page, popupUrl);
+  await shot('popup-error');
+} finally {
+  await context.close();
+  await rm(profile, { recursive: true, force: true });
+}
+console.log(`screenshots in ${out}`);
+
+async function openPopupWithoutCompanion(page: Page, url: string) {
+  await page.goto(url);
+  await page.getByRole('alert').waitFor();
+}
