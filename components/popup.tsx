@@ -11,8 +11,7 @@ const EMPTY: PopupState = { pending: [], accounts: [], lastOutcome: null };
 
 /**
  * The toolbar popup: what IndexedDB knows is shown at once, then refreshed
- * from the companion; connection state is polled while the popup is open,
- * since the flow finishes in the background.
+ * from the companion.
  */
 export function Popup() {
   const [state, setState] = useState<PopupState>(EMPTY);
@@ -34,9 +33,14 @@ export function Popup() {
 
   useEffect(() => {
     void reloadState().then(refresh);
-    const timer = setInterval(() => void reloadState(), 1000);
-    return () => clearInterval(timer);
   }, [reloadState, refresh]);
+
+  // The flow finishes in the background: look often while one is pending, rarely otherwise.
+  const waiting = state.pending.length > 0;
+  useEffect(() => {
+    const timer = setInterval(() => void reloadState(), waiting ? 200 : 2000);
+    return () => clearInterval(timer);
+  }, [reloadState, waiting]);
 
   const act = async (work: () => Promise<unknown>) => {
     setBusy(true);
