@@ -3,13 +3,14 @@ import type { Account } from '../lib/protocol';
 
 interface Props {
   accounts: readonly Account[];
+  busy: boolean;
   onRevoke: (accountId: string) => void;
 }
 
 const date = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString() : 'never');
 
 /** Connected accounts, each revocable after a confirmation. */
-export function AccountList({ accounts, onRevoke }: Props) {
+export function AccountList({ accounts, busy, onRevoke }: Props) {
   const [confirming, setConfirming] = useState<string | null>(null);
   if (accounts.length === 0) return <p class="muted">No account connected yet.</p>;
   return (
@@ -26,7 +27,7 @@ export function AccountList({ accounts, onRevoke }: Props) {
           {confirming === account.id ? (
             <span>
               Revoke @{account.screenName}?{' '}
-              <button type="button" onClick={() => onRevoke(account.id)}>
+              <button type="button" disabled={busy} onClick={() => onRevoke(account.id)}>
                 Yes, revoke
               </button>{' '}
               <button type="button" class="secondary" onClick={() => setConfirming(null)}>

@@ -3,12 +3,14 @@ import type { PendingFlow } from '../lib/flows/flow-state';
 
 interface Props {
   flow: PendingFlow;
+  /** While an action runs, its buttons wait: a second click would send it twice. */
+  busy: boolean;
   onCancel: (flowId: string) => void;
   onPin: (flowId: string, pin: string) => void;
 }
 
 /** A connection waiting for the user: at the provider's tab, or for the PIN it showed. */
-export function PendingFlowView({ flow, onCancel, onPin }: Props) {
+export function PendingFlowView({ flow, busy, onCancel, onPin }: Props) {
   const [pin, setPin] = useState('');
   const pinId = `pin-${flow.flowId}`;
   return (
@@ -30,10 +32,12 @@ export function PendingFlowView({ flow, onCancel, onPin }: Props) {
             value={pin}
             onInput={(e) => setPin(e.currentTarget.value)}
           />
-          <button type="submit">Submit PIN</button>
+          <button type="submit" disabled={busy}>
+            Submit PIN
+          </button>
         </form>
       )}
-      <button type="button" class="secondary" onClick={() => onCancel(flow.flowId)}>
+      <button type="button" class="secondary" disabled={busy} onClick={() => onCancel(flow.flowId)}>
         Cancel
       </button>
     </section>

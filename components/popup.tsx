@@ -72,12 +72,17 @@ export function Popup() {
         <PendingFlowView
           key={flow.flowId}
           flow={flow}
+          busy={busy}
           onCancel={(flowId) => act(() => ask('cancelFlow', { flowId }))}
           onPin={(flowId, pin) => act(() => ask('submitPin', { flowId, pin }))}
         />
       ))}
       <h2>Accounts</h2>
-      <AccountList accounts={state.accounts} onRevoke={(accountId) => act(() => ask('revoke', { accountId }))} />
+      <AccountList
+        accounts={state.accounts}
+        busy={busy}
+        onRevoke={(accountId) => act(() => ask('revoke', { accountId }))}
+      />
       <h2>Connect</h2>
       {providers === null && !error && <p class="muted">Asking the companion…</p>}
       {providers?.map((provider) => (

@@ -1,6 +1,6 @@
 import browser from 'webextension-polyfill';
 import { defineBackground } from 'wxt/utils/define-background';
-import { engineDeps } from '../lib/background/engine-deps';
+import { isCallbackUrl, withEngine } from '../lib/background/engine-deps';
 import { popupHandlers } from '../lib/background/popup-handlers';
 import { handleAlarm, handleTabClosed, handleTabUrl } from '../lib/flows/flow-engine';
 import { popupMessageListener } from '../lib/messaging/popup-channel';
@@ -10,12 +10,9 @@ export default defineBackground(() => {
   // that woke a stopped worker is not missed. Each hands over to lib/.
   browser.runtime.onMessage.addListener(popupMessageListener(popupHandlers));
   browser.tabs.onUpdated.addListener((tabId, changeInfo) => {
-    if (changeInfo.url) void engineDeps().then((deps) => handleTabUrl(deps, tabId, changeInfo.url as string));
+    // Most navigations are not ours: no IndexedDB work for them.
+    if (isCallbackUrl(changeInfo.url)) withEngine((deps) => handleTabUrl(deps, tabId, changeInfo.url as string));
   });
-  browser.tabs.onRemoved.addListener((tabId) => {
-    void engineDeps().then((deps) => handleTabClosed(deps, tabId));
-  });
-  browser.alarms.onAlarm.addListener((alarm) => {
-    void engineDeps().then((deps) => handleAlarm(deps, alarm.name));
-  });
+  browser.tabs.onRemoved.addListener((tabId) => withEngine((deps) => handleTabClosed(deps, tabId)));
+  browser.alarms.onAlarm.addListener((alarm) => withEngine((deps) => handleAlarm(deps, alarm.name)));
 });

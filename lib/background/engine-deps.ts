@@ -33,3 +33,15 @@ export async function engineDeps(): Promise<FlowEngineDeps> {
     now: Date.now,
   };
 }
+
+/** Runs an event handler of the flow engine; its failures are logged, never unhandled. */
+export function withEngine(handle: (deps: FlowEngineDeps) => Promise<unknown>): void {
+  engineDeps()
+    .then(handle)
+    .catch((error: unknown) => console.error('flow engine:', error));
+}
+
+/** Whether a navigated URL may be the companion's callback (the engine checks the rest). */
+export function isCallbackUrl(url: string | undefined): boolean {
+  return url !== undefined && url.startsWith(`${COMPANION_URL.replace(/\/+$/, '')}/oauth/callback`);
+}

@@ -1,5 +1,12 @@
 import { backgroundStatus } from '../background-status';
-import { cancelConnect, refreshAccounts, revokeAccount, startConnect, submitPin } from '../flows/flow-engine';
+import {
+  cancelConnect,
+  dropExpired,
+  refreshAccounts,
+  revokeAccount,
+  startConnect,
+  submitPin,
+} from '../flows/flow-engine';
 import { readState } from '../flows/flow-state';
 import type { Handlers } from '../messaging/channel';
 import { stringParams } from '../messaging/channel';
@@ -11,7 +18,9 @@ import { engineDeps } from './engine-deps';
 export const popupHandlers: Handlers<PopupToBackground> = {
   getStatus: () => backgroundStatus(),
   getState: async () => {
-    const state = await readState((await engineDeps()).store);
+    const deps = await engineDeps();
+    await dropExpired(deps);
+    const state = await readState(deps.store);
     return { pending: Object.values(state.pending), accounts: state.accounts, lastOutcome: state.lastOutcome };
   },
   listProviders: async () => (await engineDeps()).client.providers(),

@@ -1,7 +1,7 @@
 import type { UseStore } from 'idb-keyval';
 import { type CompanionClient, CompanionClientError } from '../companion-client/client';
 import type { FlowMode } from '../protocol';
-import { changeState, type FlowOutcome, type PendingFlow, readState } from './flow-state';
+import { changeState, type FlowOutcome, type PendingFlow } from './flow-state';
 
 /** The browser as the flow engine needs it; the background wires it to the extension APIs. */
 export interface BrowserPort {
@@ -57,9 +57,9 @@ export async function startConnect(deps: FlowEngineDeps, provider: string, mode:
 }
 
 /**
- * `tabs.onUpdated`: a tab reached a URL. Only a URL at a pending flow's
- * callback address, carrying that flow's own request token, completes
- * anything; the first such event claims the flow, duplicates are ignored.
+ * `tabs.onUpdated`: a tab reached a URL. Only the flow's own tab, at its
+ * callback address, carrying its own request token, completes anything; the
+ * first such event claims the flow, duplicates are ignored.
  */
 export async function handleTabUrl(deps: FlowEngineDeps, tabId: number, rawUrl: string): Promise<void> {
   let url: URL;
@@ -70,15 +70,12 @@ export async function handleTabUrl(deps: FlowEngineDeps, tabId: number, rawUrl: 
   }
   const token = url.searchParams.get('oauth_token') ?? url.searchParams.get('denied');
   if (!token) return;
-  const claimed = await changeState(deps.store, (s) => {
-    const flow = Object.values(s.pending).find(
-      (f) =>
-        f.callbackUrl !== null && sameEndpoint(f.callbackUrl, url) && f.requestToken === token && f.state === 'waiting',
-    );
-    if (!flow) return [s, undefined];
-    const completing: PendingFlow = { ...flow, state: 'completing' };
-    return [{ ...s, pending: { ...s.pending, [flow.flowId]: completing } }, completing];
-  });
+  // The flow's own tab, at its callback address, with its own request token:
+  // the token alone is public (it is in the authorize URL), a tab is not.
+  const claimed = await claimWaiting(
+    deps,
+    (f) => f.callbackUrl !== null && f.tabId === tabId && sameEndpoint(f.callbackUrl, url) && f.requestToken === token,
+  );
   if (!claimed) return;
   await deps.browser.closeTab(tabId).catch(() => undefined);
   const denied = url.searchParams.get('denied');
@@ -94,14 +91,15 @@ export async function handleTabUrl(deps: FlowEngineDeps, tabId: number, rawUrl: 
 
 /** The user typed the PIN the provider showed (oob mode). */
 export async function submitPin(deps: FlowEngineDeps, flowId: string, pin: string): Promise<FlowOutcome> {
-  const flow = (await readState(deps.store)).pending[flowId];
-  if (!flow) throw new CompanionClientError('flow_not_found', 'this connection is no longer pending');
+  const flow = await claimWaiting(deps, (f) => f.flowId === flowId);
+  if (!flow) throw new CompanionClientError('flow_not_found', 'this connection is no longer waiting for a PIN');
   return settle(deps, flow, () => deps.client.completeFlow(flowId, { oauthVerifier: pin.trim() }));
 }
 
 /** Cancel in the popup. */
 export async function cancelConnect(deps: FlowEngineDeps, flowId: string): Promise<void> {
-  const flow = await dropPending(deps, flowId);
+  // A flow already completing runs to its end: its outcome will say how it went.
+  const flow = await dropWaiting(deps, (f) => f.flowId === flowId);
   if (!flow) return;
   await deps.client.cancelFlow(flowId).catch(() => undefined);
   if (flow.tabId !== undefined) await deps.browser.closeTab(flow.tabId).catch(() => undefined);
@@ -110,11 +108,8 @@ export async function cancelConnect(deps: FlowEngineDeps, flowId: string): Promi
 
 /** `tabs.onRemoved`: the user closed the provider's tab before finishing (callback mode only: a PIN tab may go). */
 export async function handleTabClosed(deps: FlowEngineDeps, tabId: number): Promise<void> {
-  const state = await readState(deps.store);
-  const flow = Object.values(state.pending).find(
-    (f) => f.tabId === tabId && f.mode === 'callback' && f.state === 'waiting',
-  );
-  if (!flow || !(await dropPending(deps, flow.flowId))) return;
+  const flow = await dropWaiting(deps, (f) => f.tabId === tabId && f.mode === 'callback');
+  if (!flow) return;
   await deps.client.cancelFlow(flow.flowId).catch(() => undefined);
   await recordOutcome(deps, { kind: 'closed', provider: flow.provider });
 }
@@ -122,8 +117,19 @@ export async function handleTabClosed(deps: FlowEngineDeps, tabId: number): Prom
 /** `alarms.onAlarm`: a flow's ten minutes are up. */
 export async function handleAlarm(deps: FlowEngineDeps, name: string): Promise<void> {
   if (!name.startsWith(ALARM_PREFIX)) return;
-  const flow = await dropPending(deps, name.slice(ALARM_PREFIX.length));
+  const flowId = name.slice(ALARM_PREFIX.length);
+  const flow = await dropWaiting(deps, (f) => f.flowId === flowId);
   if (flow) await recordOutcome(deps, { kind: 'expired', provider: flow.provider });
+}
+
+/** Flows whose time is up although no alarm said so (alarms may not survive a browser restart). */
+export async function dropExpired(deps: FlowEngineDeps): Promise<void> {
+  const now = deps.now();
+  for (;;) {
+    const flow = await dropWaiting(deps, (f) => f.expiresAt <= now);
+    if (!flow) return;
+    await recordOutcome(deps, { kind: 'expired', provider: flow.provider });
+  }
 }
 
 /** Fetches the accounts from the companion and keeps them for the popup's next first paint. */
@@ -155,10 +161,37 @@ async function settle(
         ? { kind: 'denied', provider: flow.provider }
         : { kind: 'failed', provider: flow.provider, code, message: (error as Error).message };
   }
-  await dropPending(deps, flow.flowId);
-  await recordOutcome(deps, outcome);
+  if (await dropPending(deps, flow.flowId)) await recordOutcome(deps, outcome);
   if (outcome.kind === 'connected') await refreshAccounts(deps).catch(() => undefined);
   return outcome;
+}
+
+/** Claims the first waiting flow that matches, atomically: later claims of it find nothing. */
+async function claimWaiting(
+  deps: FlowEngineDeps,
+  matches: (flow: PendingFlow) => boolean,
+): Promise<PendingFlow | undefined> {
+  return changeState(deps.store, (s) => {
+    const flow = Object.values(s.pending).find((f) => f.state === 'waiting' && matches(f));
+    if (!flow) return [s, undefined];
+    const completing: PendingFlow = { ...flow, state: 'completing' };
+    return [{ ...s, pending: { ...s.pending, [flow.flowId]: completing } }, completing];
+  });
+}
+
+/** Removes the first waiting flow that matches, atomically; a completing one is left to finish. */
+async function dropWaiting(
+  deps: FlowEngineDeps,
+  matches: (flow: PendingFlow) => boolean,
+): Promise<PendingFlow | undefined> {
+  const flow = await changeState(deps.store, (s) => {
+    const found = Object.values(s.pending).find((f) => f.state === 'waiting' && matches(f));
+    if (!found) return [s, undefined];
+    const { [found.flowId]: _gone, ...pending } = s.pending;
+    return [{ ...s, pending }, found];
+  });
+  if (flow) deps.browser.clearAlarm(`${ALARM_PREFIX}${flow.flowId}`);
+  return flow;
 }
 
 async function dropPending(deps: FlowEngineDeps, flowId: string): Promise<PendingFlow | undefined> {

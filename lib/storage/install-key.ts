@@ -1,4 +1,4 @@
-import { createStore, get, set, type UseStore } from 'idb-keyval';
+import { createStore, get, type UseStore, update } from 'idb-keyval';
 
 /** Where the extension keeps its state: IndexedDB, which outlives the MV3 worker (never module variables). */
 export function extensionStore(): UseStore {
@@ -21,7 +21,8 @@ export async function loadOrCreateInstallKey(
   const existing = await get<CryptoKeyPair>(INSTALL_KEY, store);
   if (existing) return existing;
   const created = await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
-  await set(INSTALL_KEY, created, store);
-  // Two callers racing at first start: keep whichever was stored, so both use one identity.
+  // Two callers racing at first start: the first key stored stays (set-if-absent in one
+  // transaction), and both use it, so an install never has two identities.
+  await update<CryptoKeyPair>(INSTALL_KEY, (stored) => stored ?? created, store);
   return (await get<CryptoKeyPair>(INSTALL_KEY, store)) ?? created;
 }

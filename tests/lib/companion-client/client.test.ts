@@ -20,11 +20,18 @@ describe('the install key', () => {
     await expect(crypto.subtle.exportKey('jwk', first.privateKey)).rejects.toThrow();
   });
 
-  it('gives two callers racing at first start the same key', async () => {
+  it('gives two callers racing at first start the same key, even when one generates slowly', async () => {
     const store = freshStore();
-    const [a, b] = await Promise.all([loadOrCreateInstallKey(store), loadOrCreateInstallKey(store)]);
+    const slow = Object.create(crypto.subtle) as SubtleCrypto;
+    slow.generateKey = (async (...args: Parameters<SubtleCrypto['generateKey']>) => {
+      const key = await crypto.subtle.generateKey(...args);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return key;
+    }) as SubtleCrypto['generateKey'];
+    const [a, b] = await Promise.all([loadOrCreateInstallKey(store), loadOrCreateInstallKey(store, slow)]);
     const jwk = (k: CryptoKeyPair) => crypto.subtle.exportKey('jwk', k.publicKey);
     expect(await jwk(b)).toEqual(await jwk(a));
+    expect(await jwk(await loadOrCreateInstallKey(store))).toEqual(await jwk(a));
   });
 });
 

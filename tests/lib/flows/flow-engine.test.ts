@@ -5,6 +5,7 @@ import { createCompanionClient } from '../../../lib/companion-client/client';
 import {
   type BrowserPort,
   cancelConnect,
+  dropExpired,
   type FlowEngineDeps,
   handleAlarm,
   handleTabClosed,
@@ -110,6 +111,55 @@ describe('the flow engine', () => {
     // The real callback still works afterwards.
     await handleTabUrl(deps, flow.tabId as number, real.href);
     expect((await readState(store)).lastOutcome).toMatchObject({ kind: 'connected' });
+  });
+
+  it('ignores the right callback URL in another tab: a leaked request token cannot inject an account', async () => {
+    const { h, store, browser, deps } = await setup();
+    const flow = await startConnect(deps, 'dev', 'callback');
+    const { location } = await h.decide(flow.authorizeUrl, 'authorize');
+    await handleTabUrl(deps, 999, location as string);
+    expect(browser.closed).toEqual([]);
+    expect((await readState(store)).pending[flow.flowId]?.state).toBe('waiting');
+    expect(await h.store.listAccounts(h.install.installId)).toEqual([]);
+  });
+
+  it('lets a completing flow finish: cancel, tab closed and expiry do not cut it off', async () => {
+    const { h, store, deps } = await setup();
+    const flow = await startConnect(deps, 'dev', 'callback');
+    const { location } = await h.decide(flow.authorizeUrl, 'authorize');
+    const completing = handleTabUrl(deps, flow.tabId as number, location as string);
+    await new Promise((resolve) => setTimeout(resolve, 0)); // the claim is made, the exchange in flight
+    await Promise.all([
+      cancelConnect(deps, flow.flowId),
+      handleTabClosed(deps, flow.tabId as number),
+      handleAlarm(deps, `flow-expiry:${flow.flowId}`),
+    ]);
+    await completing;
+    const state = await readState(store);
+    expect(state.lastOutcome).toMatchObject({ kind: 'connected' });
+    expect(state.accounts).toHaveLength(1);
+  });
+
+  it('completes once when the PIN is submitted twice', async () => {
+    const { h, store, deps } = await setup();
+    const flow = await startConnect(deps, 'dev', 'oob');
+    const { pin } = await h.decide(flow.authorizeUrl, 'authorize');
+    const results = await Promise.allSettled([
+      submitPin(deps, flow.flowId, pin as string),
+      submitPin(deps, flow.flowId, pin as string),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'flow_not_found' } });
+    expect((await readState(store)).lastOutcome).toMatchObject({ kind: 'connected' });
+  });
+
+  it('sweeps flows whose time is up when no alarm fired (alarms may not survive a restart)', async () => {
+    const { h, store, deps } = await setup();
+    const flow = await startConnect(deps, 'dev', 'callback');
+    h.clock.now = flow.expiresAt + 1;
+    await dropExpired(deps);
+    expect((await readState(store)).pending).toEqual({});
+    expect((await readState(store)).lastOutcome).toEqual({ kind: 'expired', provider: 'dev' });
   });
 
   it('ends with "denied" when the user cancels at the provider', async () => {
