@@ -11,8 +11,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium } from '@playwright/test';
 import globalSetup from '../tests/e2e/support/global-setup';
+import { launchWithExtension } from '../tests/e2e/support/launch-chromium';
 
 const dir = resolve('.output/chrome-mv3');
 const files = (sub: string, pattern: RegExp) =>
@@ -44,12 +44,7 @@ console.log(
 
 const teardown = await globalSetup();
 const profile = await mkdtemp(join(tmpdir(), 'oauth1-bench-ext-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  headless: true,
-  chromiumSandbox: false,
-  args: [`--disable-extensions-except=${dir}`, `--load-extension=${dir}`, '--no-first-run', '--disable-gpu'],
-});
+const context = await launchWithExtension(profile, dir);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] as number;
 try {
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));

@@ -7,8 +7,9 @@ import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import globalSetup from '../tests/e2e/support/global-setup';
+import { launchWithExtension } from '../tests/e2e/support/launch-chromium';
 
 const extension = resolve('.output/chrome-mv3');
 const out = resolve('docs/screenshots');
@@ -16,18 +17,7 @@ mkdirSync(out, { recursive: true });
 
 const teardown = await globalSetup();
 const profile = await mkdtemp(join(tmpdir(), 'oauth1-shots-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  headless: true,
-  chromiumSandbox: false,
-  viewport: { width: 360, height: 420 },
-  args: [
-    `--disable-extensions-except=${extension}`,
-    `--load-extension=${extension}`,
-    '--no-first-run',
-    '--disable-gpu',
-  ],
-});
+const context = await launchWithExtension(profile, extension, { viewport: { width: 360, height: 420 } });
 try {
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   const popupUrl = `chrome-extension://${new URL(worker.url()).host}/popup.html`;

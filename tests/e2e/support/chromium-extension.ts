@@ -3,8 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BrowserContext, test as base, chromium, expect, type Worker } from '@playwright/test';
+import { type BrowserContext, test as base, expect, type Worker } from '@playwright/test';
 import type { Browser } from 'wxt/browser';
+import { launchWithExtension } from './launch-chromium';
 
 /**
  * The `chrome` global inside the extension's service worker, for typing callbacks
@@ -15,12 +16,6 @@ declare const chrome: typeof Browser;
 
 /** The unpacked extension as `wxt build` writes it; the tests run what ships. */
 export const EXTENSION_DIR = fileURLToPath(new URL('../../../.output/chrome-mv3', import.meta.url));
-
-/**
- * Debian's Chromium (`scripts/ensure-system-packages.sh`). Playwright's own builds cannot be
- * downloaded here, and its headless shell does not load extensions anyway.
- */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface ChromiumExtensionFixtures {
   /** A fresh Chromium profile with the built extension loaded; the built-in `page` opens in it. */
@@ -40,29 +35,7 @@ export const test = base.extend<ChromiumExtensionFixtures>({
     // inspected while debugging; it is removed whatever happens.
     const userDataDir = await mkdtemp(join(tmpdir(), 'oauth1-e2e-chromium-'));
     try {
-      const context = await chromium.launchPersistentContext(userDataDir, {
-        executablePath: CHROMIUM,
-        // true → Chromium's new headless mode, which (unlike the old one) loads extensions.
-        headless,
-        // CI runs as root, where Chromium refuses to start with its sandbox.
-        chromiumSandbox: false,
-        timeout: 20_000,
-        args: [
-          // Playwright passes --disable-extensions; --disable-extensions-except wins over it.
-          // Debian's /usr/bin/chromium wrapper adds an empty --load-extension= of its own;
-          // ours comes later on the command line, and the last one wins.
-          `--disable-extensions-except=${EXTENSION_DIR}`,
-          `--load-extension=${EXTENSION_DIR}`,
-          // No first-run UI, no network chatter, no component downloads: the machine is offline.
-          '--no-first-run',
-          '--no-default-browser-check',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--disable-default-apps',
-          '--disable-gpu',
-        ],
-      });
+      const context = await launchWithExtension(userDataDir, EXTENSION_DIR, { headless });
       try {
         await use(context);
       } finally {
