@@ -43,5 +43,5 @@ export function withEngine(handle: (deps: FlowEngineDeps) => Promise<unknown>): 
 
 /** Whether a navigated URL may be the companion's callback (the engine checks the rest). */
 export function isCallbackUrl(url: string | undefined): boolean {
-  return url !== undefined && url.startsWith(`${COMPANION_URL.replace(/\/+$/, '')}/oauth/callback`);
+  return url?.startsWith(`${COMPANION_URL.replace(/\/+$/, '')}/oauth/callback`) === true;
 }
