@@ -30,6 +30,38 @@ test('revokes an account: the popup no longer lists it and the provider refuses 
   expect((await peek()).accessTokens.map((t) => t.token)).not.toContain(issued?.token);
 });
 
+test('a flow still completes when the service worker was stopped in the middle', async ({
+  context,
+  page,
+  extensionId,
+}) => {
+  await page.goto(`chrome-extension://${extensionId}/popup.html`);
+  const authorizeTab = context.waitForEvent('page');
+  await page.getByRole('button', { name: 'Connect Dev provider' }).click();
+  const provider = await authorizeTab;
+  await expect(provider.getByRole('button', { name: 'Authorize app' })).toBeVisible();
+
+  // Leave the popup (its polling would wake the worker), then stop the worker
+  // as Chrome does when it idles, and see that it is gone: its memory with it.
+  await page.goto('about:blank');
+  const cdp = await context.newCDPSession(page);
+  type Target = { targetId: string; type: string; url: string };
+  const workers = async () =>
+    ((await cdp.send('Target.getTargets')) as { targetInfos: Target[] }).targetInfos.filter(
+      (t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${extensionId}/`),
+    );
+  const [running] = await workers();
+  await cdp.send('Target.closeTarget', { targetId: (running as Target).targetId });
+  await expect.poll(async () => (await workers()).length).toBe(0);
+
+  // The callback navigation wakes a fresh worker, which finishes from IndexedDB.
+  const closed = provider.waitForEvent('close');
+  await provider.getByRole('button', { name: 'Authorize app' }).click();
+  await closed;
+  await page.goto(`chrome-extension://${extensionId}/popup.html`);
+  await expect(page.getByRole('list', { name: 'Connected accounts' })).toContainText('@alice');
+});
+
 test('a forged callback URL with a foreign oauth_token completes nothing', async ({ context, page, extensionId }) => {
   await page.goto(`chrome-extension://${extensionId}/popup.html`);
   const authorizeTab = context.waitForEvent('page');
