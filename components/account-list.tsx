@@ -5,42 +5,63 @@ interface Props {
   accounts: readonly Account[];
   busy: boolean;
   onRevoke: (accountId: string) => void;
+  onRevokeAll: () => void;
 }
 
 const date = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString() : 'never');
 
 /** Connected accounts, each revocable after a confirmation. */
-export function AccountList({ accounts, busy, onRevoke }: Props) {
+export function AccountList({ accounts, busy, onRevoke, onRevokeAll }: Props) {
   const [confirming, setConfirming] = useState<string | null>(null);
   if (accounts.length === 0) return <p class="muted">No account connected yet.</p>;
   return (
-    <ul class="accounts" aria-label="Connected accounts">
-      {accounts.map((account) => (
-        <li key={account.id}>
-          <strong>@{account.screenName}</strong> <span class="muted">({account.provider})</span>
-          {account.status === 'invalid' && <span class="error"> needs reconnecting</span>}
-          <br />
-          <small class="muted">
-            Connected {date(account.createdAt)} · last used {date(account.lastUsedAt)}
-          </small>
-          <br />
-          {confirming === account.id ? (
-            <span>
-              Revoke @{account.screenName}?{' '}
-              <button type="button" disabled={busy} onClick={() => onRevoke(account.id)}>
-                Yes, revoke
-              </button>{' '}
-              <button type="button" class="secondary" onClick={() => setConfirming(null)}>
-                Keep
+    <>
+      <ul class="accounts" aria-label="Connected accounts">
+        {accounts.map((account) => (
+          <li key={account.id}>
+            <strong>@{account.screenName}</strong> <span class="muted">({account.provider})</span>
+            {account.status === 'invalid' && <span class="error"> needs reconnecting</span>}
+            <br />
+            <small class="muted">
+              Connected {date(account.createdAt)} · last used {date(account.lastUsedAt)}
+            </small>
+            <br />
+            {confirming === account.id ? (
+              <span>
+                Revoke @{account.screenName}?{' '}
+                <button type="button" disabled={busy} onClick={() => onRevoke(account.id)}>
+                  Yes, revoke
+                </button>{' '}
+                <button type="button" class="secondary" onClick={() => setConfirming(null)}>
+                  Keep
+                </button>
+              </span>
+            ) : (
+              <button type="button" class="secondary" onClick={() => setConfirming(account.id)}>
+                Revoke @{account.screenName}
               </button>
-            </span>
-          ) : (
-            <button type="button" class="secondary" onClick={() => setConfirming(account.id)}>
-              Revoke @{account.screenName}
+            )}
+          </li>
+        ))}
+      </ul>
+      {accounts.length > 1 &&
+        (confirming === 'all' ? (
+          <p>
+            Revoke all {accounts.length} accounts?{' '}
+            <button type="button" disabled={busy} onClick={onRevokeAll}>
+              Yes, revoke all
+            </button>{' '}
+            <button type="button" class="secondary" onClick={() => setConfirming(null)}>
+              Keep
             </button>
-          )}
-        </li>
-      ))}
-    </ul>
+          </p>
+        ) : (
+          <p>
+            <button type="button" class="secondary" onClick={() => setConfirming('all')}>
+              Revoke all
+            </button>
+          </p>
+        ))}
+    </>
   );
 }

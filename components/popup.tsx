@@ -59,6 +59,9 @@ export function Popup() {
   return (
     <main aria-busy={busy}>
       <h1>OAuth 1.0a Connect</h1>
+      <p class="muted" data-testid="companion-status">
+        {providers !== null ? 'Companion reachable.' : error ? 'Companion not reachable.' : 'Reaching the companion…'}
+      </p>
       {error && (
         <div role="alert" class="error">
           <p>{describeError(error)}</p>
@@ -82,6 +85,7 @@ export function Popup() {
         accounts={state.accounts}
         busy={busy}
         onRevoke={(accountId) => act(() => ask('revoke', { accountId }))}
+        onRevokeAll={() => act(() => ask('revokeAll', {}))}
       />
       <h2>Connect</h2>
       {providers === null && !error && <p class="muted">Asking the companion…</p>}

@@ -4,6 +4,7 @@ import {
   dropExpired,
   refreshAccounts,
   revokeAccount,
+  revokeAllAccounts,
   startConnect,
   submitPin,
 } from '../flows/flow-engine';
@@ -38,4 +39,5 @@ export const popupHandlers: Handlers<PopupToBackground> = {
     return null;
   },
   revoke: async (params) => revokeAccount(await engineDeps(), stringParams(params, 'accountId').accountId),
+  revokeAll: async () => revokeAllAccounts(await engineDeps()),
 };

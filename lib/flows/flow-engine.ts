@@ -139,6 +139,13 @@ export async function refreshAccounts(deps: FlowEngineDeps) {
   return accounts;
 }
 
+export async function revokeAllAccounts(deps: FlowEngineDeps): Promise<{ revoked: number }> {
+  const accounts = await deps.client.accounts();
+  for (const account of accounts) await deps.client.revoke(account.id);
+  await refreshAccounts(deps);
+  return { revoked: accounts.length };
+}
+
 export async function revokeAccount(deps: FlowEngineDeps, accountId: string) {
   const answer = await deps.client.revoke(accountId);
   await refreshAccounts(deps);

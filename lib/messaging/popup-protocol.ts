@@ -12,6 +12,8 @@ export interface PopupToBackground {
   submitPin(params: { flowId: string; pin: string }): FlowOutcome;
   cancelFlow(params: { flowId: string }): null;
   revoke(params: { accountId: string }): RevokeResponse;
+  /** Every account, one after the other; how many went. */
+  revokeAll(params: Record<string, never>): { revoked: number };
 }
 
 export interface BackgroundStatus {

@@ -30,6 +30,14 @@ test('revokes an account: the popup no longer lists it and the provider refuses 
   expect((await peek()).accessTokens.map((t) => t.token)).not.toContain(issued?.token);
 });
 
+test('revokes all accounts after one confirmation', async ({ context, page, extensionId }) => {
+  await connect(context, page, extensionId, '@alice (Alice Example)');
+  await connect(context, page, extensionId, '@bob (Bob Example)');
+  await page.getByRole('button', { name: 'Revoke all' }).click();
+  await page.getByRole('button', { name: 'Yes, revoke all' }).click();
+  await expect(page.getByText('No account connected yet.')).toBeVisible();
+});
+
 test('a flow still completes when the service worker was stopped in the middle', async ({
   context,
   page,

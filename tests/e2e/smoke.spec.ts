@@ -19,5 +19,6 @@ test('the service worker starts and the popup shows the providers of the compani
   await expect(page.getByRole('heading', { name: 'OAuth 1.0a Connect' })).toBeVisible();
   // The background asked the companion for its providers.
   await expect(page.getByRole('button', { name: 'Connect Dev provider' })).toBeVisible();
+  await expect(page.getByTestId('companion-status')).toHaveText('Companion reachable.');
   await expect(page.getByRole('alert')).toHaveCount(0);
 });

@@ -11,6 +11,7 @@ import {
   handleTabClosed,
   handleTabUrl,
   revokeAccount,
+  revokeAllAccounts,
   startConnect,
   submitPin,
 } from '../../../lib/flows/flow-engine';
@@ -225,6 +226,22 @@ describe('the flow engine', () => {
     const [account] = (await readState(store)).accounts;
     expect(await revokeAccount(deps, account?.id as string)).toEqual({ revoked: true, providerRevoked: true });
     expect((await readState(store)).accounts).toEqual([]);
+  });
+
+  it('revokes all accounts', async () => {
+    const { h, store, deps } = await setup();
+    for (const user of ['1001', '1002']) {
+      const flow = await startConnect(deps, 'dev', 'callback');
+      await handleTabUrl(
+        deps,
+        flow.tabId as number,
+        (await h.decide(flow.authorizeUrl, 'authorize', user)).location as string,
+      );
+    }
+    expect((await readState(store)).accounts).toHaveLength(2);
+    expect(await revokeAllAccounts(deps)).toEqual({ revoked: 2 });
+    expect((await readState(store)).accounts).toEqual([]);
+    expect(h.dev.state.accessTokens.size).toBe(0);
   });
 
   it('refuses a provider the companion does not have', async () => {

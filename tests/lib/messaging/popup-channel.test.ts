@@ -28,6 +28,7 @@ function handlers(overrides: Partial<Handlers<PopupToBackground>>): Handlers<Pop
     submitPin: notUsed,
     cancelFlow: notUsed,
     revoke: notUsed,
+    revokeAll: notUsed,
     ...overrides,
   };
 }
