@@ -4,13 +4,9 @@
  * Ctrl-C stops both servers cleanly.
  */
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import pino from 'pino';
-import { devProviderEntry } from '../server/dev-provider/companion-entry';
-import { startDevProvider } from '../server/dev-provider/start-dev-provider';
-import { startCompanion } from '../server/start-companion';
+import { startDevStack } from '../server/dev-provider/dev-stack';
 
 const companionPort = Number(process.env.PORT ?? 8787);
 const devPort = Number(process.env.DEV_PROVIDER_PORT ?? 8788);
@@ -31,28 +27,14 @@ for (const build of builds) {
   }
 }
 
-// A fresh development consumer secret each run: the dev provider and the companion share it in this process.
-const consumer = { key: 'dev-consumer-key', secret: randomBytes(24).toString('base64url') };
-const dev = await startDevProvider({
-  port: devPort,
-  host: '127.0.0.1',
-  consumerKey: consumer.key,
-  consumerSecret: consumer.secret,
-  consumerName: 'OAuth 1.0a Connect (dev)',
+const { companion, dev, close } = await startDevStack({
+  companionPort,
+  devPort,
+  // npm start is the product with the dev provider; your own providers run with npm run server.
+  configPath: resolve('data/dev-companion.json'),
+  env: process.env,
+  logger: pino({ name: 'companion', level: process.env.LOG_LEVEL ?? 'warn' }),
 });
-
-const env: Record<string, string | undefined> = {
-  ...process.env,
-  PORT: String(companionPort),
-  DEV_CONSUMER_SECRET: consumer.secret,
-};
-if (!env.COMPANION_CONFIG) {
-  mkdirSync('data', { recursive: true });
-  const path = resolve('data/dev-companion.json');
-  writeFileSync(path, `${JSON.stringify({ providers: [devProviderEntry(dev.url, consumer.key)] }, null, 2)}\n`);
-  env.COMPANION_CONFIG = path;
-}
-const companion = await startCompanion(env, pino({ name: 'companion', level: process.env.LOG_LEVEL ?? 'warn' }));
 
 console.log(`
 Running:
@@ -66,8 +48,7 @@ Load the extension (built for ${companionUrl}):
 Ctrl-C stops.`);
 
 const stop = async () => {
-  await companion.close();
-  await dev.close();
+  await close();
   process.exit(0);
 };
 process.once('SIGINT', () => void stop());

@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { devProviderEntry } from '../../../server/dev-provider/companion-entry';
-import { startDevProvider } from '../../../server/dev-provider/start-dev-provider';
-import { startCompanion } from '../../../server/start-companion';
+import { startDevStack } from '../../../server/dev-provider/dev-stack';
 import { servePeek } from './dev-provider-peek';
 
 /** Where the built extension expects the companion (its default WXT_COMPANION_URL), and the dev provider beside it. */
@@ -17,31 +15,17 @@ export const DEV_PROVIDER_PORT = 8788;
  * with a fresh in-memory database; stopped when the run ends.
  */
 export default async function globalSetup() {
-  const consumer = { key: 'e2e-consumer', secret: randomBytes(18).toString('base64url') };
-  const dev = await startDevProvider({
-    port: DEV_PROVIDER_PORT,
-    host: '127.0.0.1',
-    consumerKey: consumer.key,
-    consumerSecret: consumer.secret,
+  const stack = await startDevStack({
+    companionPort: COMPANION_PORT,
+    devPort: DEV_PROVIDER_PORT,
+    configPath: join(mkdtempSync(join(tmpdir(), 'oauth1-e2e-')), 'companion.json'),
+    env: { HOST: '127.0.0.1', DATABASE_URL: 'sqlite::memory:', VAULT_KEY: randomBytes(32).toString('base64') },
+    logger: pino({ level: 'silent' }),
     consumerName: 'OAuth 1.0a Connect (e2e)',
   });
-  const configPath = join(mkdtempSync(join(tmpdir(), 'oauth1-e2e-')), 'companion.json');
-  writeFileSync(configPath, JSON.stringify({ providers: [devProviderEntry(dev.url, consumer.key)] }));
-  const companion = await startCompanion(
-    {
-      PORT: String(COMPANION_PORT),
-      HOST: '127.0.0.1',
-      DATABASE_URL: 'sqlite::memory:',
-      VAULT_KEY: randomBytes(32).toString('base64'),
-      COMPANION_CONFIG: configPath,
-      DEV_CONSUMER_SECRET: consumer.secret,
-    },
-    pino({ level: 'silent' }),
-  );
-  const peekServer = await servePeek(dev.devProvider.state, consumer.secret);
+  const peekServer = await servePeek(stack.dev.devProvider.state, stack.consumerSecret);
   return async () => {
     peekServer.close();
-    await companion.close();
-    await dev.close();
+    await stack.close();
   };
 }
