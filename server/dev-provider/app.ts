@@ -70,27 +70,37 @@ export function createDevProvider(options: DevProviderOptions) {
     return c.json({ errors: [{ code, message }] }, status);
   }
 
-  app.post('/oauth/request_token', async (c) => {
-    let request: VerifiedRequest;
-    try {
-      request = await verified(c, 'none');
-    } catch (error) {
-      return refused(c, error, 'none');
-    }
-    const callback = request.protocolParameters.get('oauth_callback');
-    if (!callback || (callback !== 'oob' && !/^https?:\/\//.test(callback))) {
-      return c.json(
-        { errors: [{ code: 417, message: 'Desktop applications only support the oauth_callback value oob' }] },
-        401,
+  /** A route that answers only requests signed with the given kind of token; refusals are X-style. */
+  const signedRoute =
+    (kind: TokenKind, handle: (c: Context, request: VerifiedRequest) => Response | Promise<Response>) =>
+    async (c: Context) => {
+      let request: VerifiedRequest;
+      try {
+        request = await verified(c, kind);
+      } catch (error) {
+        return refused(c, error, kind);
+      }
+      return handle(c, request);
+    };
+
+  app.post(
+    '/oauth/request_token',
+    signedRoute('none', async (c, request) => {
+      const callback = request.protocolParameters.get('oauth_callback');
+      if (!callback || (callback !== 'oob' && !/^https?:\/\//.test(callback))) {
+        return c.json(
+          { errors: [{ code: 417, message: 'Desktop applications only support the oauth_callback value oob' }] },
+          401,
+        );
+      }
+      const issued = state.issueRequestToken(callback, now());
+      return c.text(
+        `oauth_token=${issued.token}&oauth_token_secret=${issued.secret}&oauth_callback_confirmed=true`,
+        200,
+        { 'content-type': 'application/x-www-form-urlencoded' },
       );
-    }
-    const issued = state.issueRequestToken(callback, now());
-    return c.text(
-      `oauth_token=${issued.token}&oauth_token_secret=${issued.secret}&oauth_callback_confirmed=true`,
-      200,
-      { 'content-type': 'application/x-www-form-urlencoded' },
-    );
-  });
+    }),
+  );
 
   const authorizeForm = (c: Context) => {
     const token = c.req.query('oauth_token') ?? '';
@@ -119,65 +129,53 @@ export function createDevProvider(options: DevProviderOptions) {
     return c.redirect(withQuery(pending.callback, { oauth_token: token, oauth_verifier: verifier }), 302);
   });
 
-  app.post('/oauth/access_token', async (c) => {
-    let request: VerifiedRequest;
-    try {
-      request = await verified(c, 'request');
-    } catch (error) {
-      return refused(c, error, 'request');
-    }
-    const access = state.exchange(request.token ?? '', request.protocolParameters.get('oauth_verifier') ?? '');
-    if (!access) return c.json({ errors: [{ code: 32, message: 'Invalid oauth_verifier parameter' }] }, 401);
-    return c.text(
-      `oauth_token=${access.token}&oauth_token_secret=${access.secret}&user_id=${access.user.id}&screen_name=${access.user.screenName}`,
-      200,
-      { 'content-type': 'application/x-www-form-urlencoded' },
-    );
-  });
+  app.post(
+    '/oauth/access_token',
+    signedRoute('request', async (c, request) => {
+      const access = state.exchange(request.token ?? '', request.protocolParameters.get('oauth_verifier') ?? '');
+      if (!access) return c.json({ errors: [{ code: 32, message: 'Invalid oauth_verifier parameter' }] }, 401);
+      return c.text(
+        `oauth_token=${access.token}&oauth_token_secret=${access.secret}&user_id=${access.user.id}&screen_name=${access.user.screenName}`,
+        200,
+        { 'content-type': 'application/x-www-form-urlencoded' },
+      );
+    }),
+  );
 
-  app.get('/1.1/account/verify_credentials.json', async (c) => {
-    let request: VerifiedRequest;
-    try {
-      request = await verified(c, 'access');
-    } catch (error) {
-      return refused(c, error, 'access');
-    }
-    const user = state.accessTokens.get(request.token ?? '')?.user;
-    return c.json({ id_str: user?.id, screen_name: user?.screenName, name: user?.name });
-  });
+  app.get(
+    '/1.1/account/verify_credentials.json',
+    signedRoute('access', async (c, request) => {
+      const user = state.accessTokens.get(request.token ?? '')?.user;
+      return c.json({ id_str: user?.id, screen_name: user?.screenName, name: user?.name });
+    }),
+  );
 
-  app.post('/1.1/statuses/update.json', async (c) => {
-    let request: VerifiedRequest;
-    let text: string | undefined;
-    try {
-      request = await verified(c, 'access');
-    } catch (error) {
-      return refused(c, error, 'access');
-    }
-    const query = new URL(c.req.url).searchParams.get('status');
-    const type = c.req.header('content-type') ?? '';
-    if (type.startsWith('application/x-www-form-urlencoded')) {
-      text = new Map(parseFormEncoded(await c.req.text())).get('status');
-    }
-    text ??= query ?? undefined;
-    if (!text || text.length > 280)
-      return c.json({ errors: [{ code: 170, message: 'Missing required parameter: status.' }] }, 403);
-    const user = state.accessTokens.get(request.token ?? '')?.user as (typeof DEMO_USERS)[number];
-    const status = { id: String(state.statuses.length + 1), text, user, createdAt: now() };
-    state.statuses.push(status);
-    return c.json({ id_str: status.id, text, user: { id_str: user.id, screen_name: user.screenName } });
-  });
+  app.post(
+    '/1.1/statuses/update.json',
+    signedRoute('access', async (c, request) => {
+      let text: string | undefined;
+      const query = new URL(c.req.url).searchParams.get('status');
+      const type = c.req.header('content-type') ?? '';
+      if (type.startsWith('application/x-www-form-urlencoded')) {
+        text = new Map(parseFormEncoded(await c.req.text())).get('status');
+      }
+      text ??= query ?? undefined;
+      if (!text || text.length > 280)
+        return c.json({ errors: [{ code: 170, message: 'Missing required parameter: status.' }] }, 403);
+      const user = state.accessTokens.get(request.token ?? '')?.user as (typeof DEMO_USERS)[number];
+      const status = { id: String(state.statuses.length + 1), text, user, createdAt: now() };
+      state.statuses.push(status);
+      return c.json({ id_str: status.id, text, user: { id_str: user.id, screen_name: user.screenName } });
+    }),
+  );
 
-  app.post('/1.1/oauth/invalidate_token', async (c) => {
-    let request: VerifiedRequest;
-    try {
-      request = await verified(c, 'access');
-    } catch (error) {
-      return refused(c, error, 'access');
-    }
-    state.accessTokens.delete(request.token ?? '');
-    return c.json({ access_token: request.token });
-  });
+  app.post(
+    '/1.1/oauth/invalidate_token',
+    signedRoute('access', async (c, request) => {
+      state.accessTokens.delete(request.token ?? '');
+      return c.json({ access_token: request.token });
+    }),
+  );
 
   app.get('/statuses', (c) => c.html(statusesPage([...state.statuses].reverse())));
   app.get('/healthz', (c) => c.json({ ok: true }));
