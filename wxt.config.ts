@@ -13,7 +13,10 @@ export default defineConfig({
     description:
       'Connect OAuth 1.0a accounts (X, Tumblr, Flickr, …) through your companion backend; no secret in the extension.',
     permissions: ['storage', 'tabs', 'alarms'],
-    host_permissions: [`${new URL(companionUrl).origin}/*`],
+    // The build's companion; any port of its host (match patterns have none in Firefox).
+    host_permissions: [`${new URL(companionUrl).protocol}//${new URL(companionUrl).hostname}/*`],
+    // Another companion, chosen in the options page, is asked for when chosen.
+    optional_host_permissions: ['https://*/*', 'http://127.0.0.1/*', 'http://localhost/*'],
     ...(browser === 'firefox'
       ? { browser_specific_settings: { gecko: { id: 'oauth1-connect@extension.local', strict_min_version: '128.0' } } }
       : {}),

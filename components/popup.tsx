@@ -1,13 +1,16 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { PopupState } from '../lib/messaging/popup-protocol';
+import browser from 'webextension-polyfill';
+import type { PopupState } from '../lib/messaging/page-protocol';
 import type { MessageError } from '../lib/messaging/result';
 import type { FlowMode, ProviderSummary } from '../lib/protocol';
 import { AccountList } from './account-list';
+import { ActivityList } from './activity-list';
 import { OutcomeMessage } from './outcome-message';
 import { PendingFlowView } from './pending-flow';
+import { SiteList } from './site-list';
 import { ask, describeError } from './use-background';
 
-const EMPTY: PopupState = { pending: [], accounts: [], lastOutcome: null };
+const EMPTY: PopupState = { pending: [], accounts: [], lastOutcome: null, sites: [], activity: [] };
 
 /**
  * The toolbar popup: what IndexedDB knows is shown at once, then refreshed
@@ -101,6 +104,22 @@ export function Popup() {
           )}
         </p>
       ))}
+      <h2>Connected sites</h2>
+      <SiteList
+        sites={state.sites}
+        busy={busy}
+        onRevoke={(origin, accountId) => act(() => ask('revokeSite', { origin, accountId }))}
+        onConfirmWrites={(origin, accountId, confirmWrites) =>
+          act(() => ask('setSiteConfirmWrites', { origin, accountId, confirmWrites }))
+        }
+      />
+      <h2>Recent activity</h2>
+      <ActivityList entries={state.activity} busy={busy} onClear={() => act(() => ask('clearActivity', {}))} />
+      <p>
+        <button type="button" class="link" onClick={() => void browser.runtime.openOptionsPage()}>
+          Options
+        </button>
+      </p>
     </main>
   );
 }

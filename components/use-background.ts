@@ -1,13 +1,13 @@
 import type { AnswerOf, ParamsOf } from '../lib/messaging/channel';
-import { sendToBackground } from '../lib/messaging/popup-channel';
-import type { PopupToBackground } from '../lib/messaging/popup-protocol';
+import { sendToBackground } from '../lib/messaging/page-channel';
+import type { PageToBackground } from '../lib/messaging/page-protocol';
 import type { MessageError } from '../lib/messaging/result';
 
 /** Sends a popup message; resolves to the answer, or throws the MessageError (code and message). */
-export async function ask<K extends keyof PopupToBackground>(
+export async function ask<K extends keyof PageToBackground>(
   name: K,
-  params: ParamsOf<PopupToBackground[K]>,
-): Promise<AnswerOf<PopupToBackground[K]>> {
+  params: ParamsOf<PageToBackground[K]>,
+): Promise<AnswerOf<PageToBackground[K]>> {
   let result: Awaited<ReturnType<typeof sendToBackground<K>>>;
   try {
     result = await sendToBackground(name, params);

@@ -1,18 +1,25 @@
 import browser from 'webextension-polyfill';
 import { defineBackground } from 'wxt/utils/define-background';
-import { isCallbackUrl, withEngine } from '../lib/background/engine-deps';
-import { popupHandlers } from '../lib/background/popup-handlers';
+import { contentHandlers } from '../lib/background/content-handlers';
+import { consentDeps, isCallbackUrl, withEngine } from '../lib/background/engine-deps';
+import { pageHandlers } from '../lib/background/page-handlers';
+import { handleConsentWindowClosed } from '../lib/consent/consent-broker';
 import { handleAlarm, handleTabClosed, handleTabUrl } from '../lib/flows/flow-engine';
-import { popupMessageListener } from '../lib/messaging/popup-channel';
+import { contentMessageListener } from '../lib/messaging/content-channel';
+import { pageMessageListener } from '../lib/messaging/page-channel';
 
 export default defineBackground(() => {
   // Listeners are registered synchronously at start-up, so that the event
   // that woke a stopped worker is not missed. Each hands over to lib/.
-  browser.runtime.onMessage.addListener(popupMessageListener(popupHandlers));
+  browser.runtime.onMessage.addListener(pageMessageListener(pageHandlers));
+  browser.runtime.onMessage.addListener(contentMessageListener(contentHandlers));
   browser.tabs.onUpdated.addListener((tabId, changeInfo) => {
     // Most navigations are not ours: no IndexedDB work for them.
     if (isCallbackUrl(changeInfo.url)) withEngine((deps) => handleTabUrl(deps, tabId, changeInfo.url as string));
   });
   browser.tabs.onRemoved.addListener((tabId) => withEngine((deps) => handleTabClosed(deps, tabId)));
   browser.alarms.onAlarm.addListener((alarm) => withEngine((deps) => handleAlarm(deps, alarm.name)));
+  browser.windows.onRemoved.addListener((windowId) => {
+    handleConsentWindowClosed(consentDeps(), windowId).catch((error: unknown) => console.error('consent:', error));
+  });
 });

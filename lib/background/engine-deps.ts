@@ -1,7 +1,9 @@
 import browser from 'webextension-polyfill';
-import { COMPANION_URL } from '../background-status';
 import { createCompanionClient } from '../companion-client/client';
-import type { BrowserPort, FlowEngineDeps } from '../flows/flow-engine';
+import type { ConsentBrokerDeps, ConsentWindowPort } from '../consent/consent-broker';
+import type { SignedActionDeps } from '../consent/signed-action';
+import { type BrowserPort, type FlowEngineDeps, refreshAccounts } from '../flows/flow-engine';
+import { readSettings } from '../settings/extension-settings';
 import { extensionStore, loadOrCreateInstallKey } from '../storage/install-key';
 
 /** The extension APIs the flow engine uses. */
@@ -18,19 +20,57 @@ const browserPort: BrowserPort = {
   },
 };
 
+/** The consent window: a small popup window of our own page, one per question. */
+const consentWindow: ConsentWindowPort = {
+  open: async (questionId) =>
+    (
+      await browser.windows.create({
+        url: browser.runtime.getURL(`/consent.html?question=${encodeURIComponent(questionId)}`),
+        type: 'popup',
+        width: 440,
+        height: 560,
+        focused: true,
+      })
+    ).id,
+  close: async (windowId) => {
+    await browser.windows.remove(windowId);
+  },
+  focus: async (windowId) => {
+    await browser.windows.update(windowId, { focused: true });
+  },
+};
+
 /**
  * The flow engine's dependencies, built for each event: the worker may have
  * been stopped since the last one, so nothing is kept between calls but what
- * IndexedDB holds (the install key included).
+ * IndexedDB holds (the install key and the settings included).
  */
 export async function engineDeps(): Promise<FlowEngineDeps> {
   const store = extensionStore();
-  const keyPair = await loadOrCreateInstallKey(store);
+  const [keyPair, settings] = await Promise.all([loadOrCreateInstallKey(store), readSettings(store)]);
   return {
     store,
-    client: createCompanionClient({ baseUrl: COMPANION_URL, keyPair }),
+    client: createCompanionClient({ baseUrl: settings.companionUrl, keyPair }),
     browser: browserPort,
     now: Date.now,
+  };
+}
+
+/** What the consent window's answers need. */
+export function consentDeps(): ConsentBrokerDeps {
+  return { store: extensionStore(), consentWindow, now: Date.now };
+}
+
+/** What a content script's signed action needs: the engine's parts, the consent window and the timeout. */
+export async function signedActionDeps(): Promise<SignedActionDeps> {
+  const deps = await engineDeps();
+  const settings = await readSettings(deps.store);
+  return {
+    ...deps,
+    consentWindow,
+    ownId: browser.runtime.id,
+    consentTimeoutMs: settings.consentTimeoutSeconds * 1000,
+    refreshAccounts: () => refreshAccounts(deps),
   };
 }
 
@@ -41,7 +81,11 @@ export function withEngine(handle: (deps: FlowEngineDeps) => Promise<unknown>): 
     .catch((error: unknown) => console.error('flow engine:', error));
 }
 
-/** Whether a navigated URL may be the companion's callback (the engine checks the rest). */
+/**
+ * Whether a navigated URL may be a companion's callback: a cheap filter so
+ * that most navigations cost no IndexedDB work. The engine then compares it
+ * with the flow's own callback URL, tab and request token.
+ */
 export function isCallbackUrl(url: string | undefined): boolean {
-  return url?.startsWith(`${COMPANION_URL.replace(/\/+$/, '')}/oauth/callback`) === true;
+  return url?.includes('/oauth/callback?') === true;
 }

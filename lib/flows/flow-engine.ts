@@ -1,5 +1,6 @@
 import type { UseStore } from 'idb-keyval';
 import { type CompanionClient, CompanionClientError } from '../companion-client/client';
+import { pruneSiteConsents } from '../consent/site-consents';
 import type { FlowMode } from '../protocol';
 import { changeState, type FlowOutcome, type PendingFlow } from './flow-state';
 
@@ -136,6 +137,8 @@ export async function dropExpired(deps: FlowEngineDeps): Promise<void> {
 export async function refreshAccounts(deps: FlowEngineDeps) {
   const accounts = await deps.client.accounts();
   await changeState(deps.store, (s) => [{ ...s, accounts }, undefined]);
+  // A site's "always" for an account that is gone must not carry over to anything.
+  await pruneSiteConsents(deps.store, accounts);
   return accounts;
 }
 

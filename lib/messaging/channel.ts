@@ -5,9 +5,9 @@ export type ProtocolMap<M> = { [K in keyof M]: (params: never) => unknown };
 export type ParamsOf<F> = F extends (params: infer P) => unknown ? P : never;
 export type AnswerOf<F> = F extends (params: never) => infer R ? R : never;
 
-/** One handler per message; the compiler fails when a message has none. */
-export type Handlers<M extends ProtocolMap<M>> = {
-  [K in keyof M]: (params: ParamsOf<M[K]>) => AnswerOf<M[K]> | Promise<AnswerOf<M[K]>>;
+/** One handler per message; the compiler fails when a message has none. `C`: what the channel adds (the sender). */
+export type Handlers<M extends ProtocolMap<M>, C = void> = {
+  [K in keyof M]: (params: ParamsOf<M[K]>, context: C) => AnswerOf<M[K]> | Promise<AnswerOf<M[K]>>;
 };
 
 export interface Envelope {
@@ -23,16 +23,17 @@ export function isEnvelope(message: unknown, channel: string): message is Envelo
 }
 
 /** Runs the handler for an envelope and wraps its outcome for the wire. */
-export async function dispatch<M extends ProtocolMap<M>>(
-  handlers: Handlers<M>,
+export async function dispatch<M extends ProtocolMap<M>, C = void>(
+  handlers: Handlers<M, C>,
   envelope: Envelope,
+  context: C,
 ): Promise<MessageResult<unknown>> {
   if (!Object.hasOwn(handlers, envelope.name)) {
     return failure({ code: 'unknown_message', message: `no handler for ${envelope.name}` });
   }
-  const handler = handlers[envelope.name as keyof M] as (params: unknown) => unknown;
+  const handler = handlers[envelope.name as keyof M] as (params: unknown, context: C) => unknown;
   try {
-    return { ok: true, value: await handler(envelope.params) };
+    return { ok: true, value: await handler(envelope.params, context) };
   } catch (error) {
     // Errors with a stable code (the companion client's, InvalidMessage) keep it.
     const code = (error as { code?: unknown }).code;
@@ -62,4 +63,20 @@ export function stringParams<K extends string>(params: unknown, ...names: K[]): 
     }
   }
   return record as Record<K, string>;
+}
+
+/** An optional string parameter, or InvalidMessage. */
+export function optionalStringParam(params: unknown, name: string): string | undefined {
+  const value = (params as Record<string, unknown> | null)?.[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length > 512) throw new InvalidMessage(`${name} must be a string`);
+  return value;
+}
+
+/** A boolean parameter (absent: false), or InvalidMessage. */
+export function booleanParam(params: unknown, name: string): boolean {
+  const value = (params as Record<string, unknown> | null)?.[name];
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw new InvalidMessage(`${name} must be true or false`);
+  return value;
 }

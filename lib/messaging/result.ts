@@ -9,6 +9,12 @@ export type MessageErrorCode =
   | 'unknown_message'
   | 'invalid_message'
   | 'internal_error'
+  // A content script's request the background refused before the companion saw it.
+  | 'consent_denied'
+  | 'consent_pending'
+  | 'no_account'
+  // The options page must ask for a host permission first.
+  | 'host_permission_missing'
   // Passed through from the companion client: the companion's own codes, or that it cannot be reached.
   | ErrorCode
   | 'companion_unreachable'

@@ -8,6 +8,8 @@ export const ProviderSummary = z.object({
   id: ProviderId,
   name: z.string(),
   modes: z.array(FlowMode),
+  /** Where the signing proxy may send calls for this provider: public, so the extension can refuse a stray URL before asking the user. */
+  apiBaseUrls: z.array(z.string()),
 });
 export type ProviderSummary = z.infer<typeof ProviderSummary>;
 

@@ -9,7 +9,7 @@ import {
   verifyRequest,
 } from '../../lib/oauth1';
 import { nodeOAuthCrypto } from '../crypto/node-oauth-crypto';
-import { authorizePage, messagePage, pinPage, statusesPage } from './pages';
+import { authorizePage, demoPage, messagePage, pinPage, statusesPage } from './pages';
 import { DEMO_USERS, DevProviderState } from './state';
 
 export interface DevProviderOptions {
@@ -179,6 +179,13 @@ export function createDevProvider(options: DevProviderOptions) {
 
   app.get('/statuses', (c) => c.html(statusesPage([...state.statuses].reverse())));
   app.get('/healthz', (c) => c.json({ ok: true }));
+  app.get('/demo', (c) => {
+    // The companion knows this provider by its 127.0.0.1 address (dev-stack.ts); the page may be
+    // opened as localhost too, which makes it a second site for the extension, with the same API.
+    const api = new URL('/1.1/', c.req.url);
+    api.hostname = '127.0.0.1';
+    return c.html(demoPage(api.href));
+  });
 
   return { app, state };
 }

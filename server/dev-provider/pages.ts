@@ -53,3 +53,23 @@ export function statusesPage(statuses: readonly Status[]): string {
     .join('');
   return page('Statuses', `<h1>Statuses</h1>${items || '<p>No statuses yet.</p>'}`);
 }
+
+/**
+ * A small web app that uses the extension: its content script finds the form
+ * by its data attributes and posts through the background and the companion.
+ * The page itself holds no credentials and makes no API calls.
+ */
+export function demoPage(apiBase: string): string {
+  return page(
+    'Dev provider demo app',
+    `<h1>What's happening?</h1>
+<p data-oauth1-demo="state">The OAuth 1.0a Connect extension is not active on this page.</p>
+<form data-oauth1-demo="compose" data-provider="dev" data-api-base="${escapeHtml(apiBase)}" action="#">
+<p><label for="status">Your status</label><br><textarea id="status" name="status" rows="3" cols="40" maxlength="280" required></textarea></p>
+<button type="submit">Post</button>
+<button type="button" data-oauth1-demo="whoami">Who am I?</button>
+</form>
+<p role="status" data-oauth1-demo="result"></p>
+<p><a href="/statuses">All statuses</a></p>`,
+  );
+}

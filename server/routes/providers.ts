@@ -8,6 +8,7 @@ export const providersRoutes = new Hono<CompanionEnv>().get('/', (c) => {
       id: p.id,
       name: p.name,
       modes: [...p.modes],
+      apiBaseUrls: [...p.apiBaseUrls],
     })),
   };
   return c.json(answer);

@@ -12,7 +12,9 @@ describe('the three-legged flow through the companion', () => {
   it('lists the configured providers with their modes', async () => {
     const { status, json } = await h.call('GET', '/v1/providers');
     expect(status).toBe(200);
-    expect(json).toEqual({ providers: [{ id: 'dev', name: 'Dev provider', modes: ['callback', 'oob'] }] });
+    expect(json).toEqual({
+      providers: [{ id: 'dev', name: 'Dev provider', modes: ['callback', 'oob'], apiBaseUrls: expect.any(Array) }],
+    });
   });
 
   it('connects with a callback: request token, authorize, complete, account', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Handlers } from '../../../lib/messaging/channel';
-import type { PopupToBackground } from '../../../lib/messaging/popup-protocol';
+import type { PageToBackground } from '../../../lib/messaging/page-protocol';
 
 // The browser API is the boundary here: the test is about the sender checks.
 vi.mock('webextension-polyfill', () => ({
@@ -12,13 +12,13 @@ vi.mock('webextension-polyfill', () => ({
   },
 }));
 
-const { popupMessageListener } = await import('../../../lib/messaging/popup-channel');
+const { pageMessageListener } = await import('../../../lib/messaging/page-channel');
 
 const notUsed = () => {
   throw new Error('not used in this test');
 };
 /** A full handler set (the compiler insists on one per message), with only what a test needs. */
-function handlers(overrides: Partial<Handlers<PopupToBackground>>): Handlers<PopupToBackground> {
+function handlers(overrides: Partial<Handlers<PageToBackground>>): Handlers<PageToBackground> {
   return {
     getStatus: notUsed,
     getState: notUsed,
@@ -29,13 +29,22 @@ function handlers(overrides: Partial<Handlers<PopupToBackground>>): Handlers<Pop
     cancelFlow: notUsed,
     revoke: notUsed,
     revokeAll: notUsed,
+    revokeSite: notUsed,
+    setSiteConfirmWrites: notUsed,
+    clearActivity: notUsed,
+    getSettings: notUsed,
+    testCompanion: notUsed,
+    saveSettings: notUsed,
+    forgetDevice: notUsed,
+    getConsentQuestion: notUsed,
+    answerConsent: notUsed,
     ...overrides,
   };
 }
 
 const status = { version: '0.1.0', companionUrl: 'http://127.0.0.1:8787' };
-const listener = popupMessageListener(handlers({ getStatus: () => status }));
-const envelope = { channel: 'popup→background', name: 'getStatus', params: {} };
+const listener = pageMessageListener(handlers({ getStatus: () => status }));
+const envelope = { channel: 'page→background', name: 'getStatus', params: {} };
 const popupSender = { id: 'our-extension-id', url: 'chrome-extension://our-extension-id/popup.html' };
 const aTab = { id: 1, index: 0, highlighted: false, active: true, pinned: false, incognito: false };
 
@@ -77,7 +86,7 @@ describe('popup → background channel', () => {
   });
 
   it('turns a throwing handler into internal_error, never a raw Error', async () => {
-    const failing = popupMessageListener(
+    const failing = pageMessageListener(
       handlers({
         getStatus: () => {
           throw new Error('storage is gone');
@@ -94,7 +103,7 @@ describe('popup → background channel', () => {
 describe('handler errors keep their code', () => {
   it('passes a companion code through, and answers invalid_message for bad parameters', async () => {
     const { stringParams } = await import('../../../lib/messaging/channel');
-    const listener = popupMessageListener(
+    const listener = pageMessageListener(
       handlers({
         connect: (params) => {
           stringParams(params, 'provider', 'mode');
@@ -102,7 +111,7 @@ describe('handler errors keep their code', () => {
         },
       }),
     );
-    const send = (params: unknown) => listener({ channel: 'popup→background', name: 'connect', params }, popupSender);
+    const send = (params: unknown) => listener({ channel: 'page→background', name: 'connect', params }, popupSender);
     await expect(send({ provider: 'nope', mode: 'callback' })).resolves.toMatchObject({
       ok: false,
       error: { code: 'unknown_provider' },

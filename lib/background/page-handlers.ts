@@ -1,4 +1,6 @@
-import { backgroundStatus } from '../background-status';
+import browser from 'webextension-polyfill';
+import { readActivity } from '../activity/activity-log';
+import { listSiteConsents } from '../consent/site-consents';
 import {
   cancelConnect,
   dropExpired,
@@ -11,18 +13,38 @@ import {
 import { readState } from '../flows/flow-state';
 import type { Handlers } from '../messaging/channel';
 import { stringParams } from '../messaging/channel';
-import type { PopupToBackground } from '../messaging/popup-protocol';
+import type { PageToBackground, PopupMessages } from '../messaging/page-protocol';
 import type { FlowMode } from '../protocol';
+import { readSettings } from '../settings/extension-settings';
+import { consentHandlers } from './consent-handlers';
 import { engineDeps } from './engine-deps';
+import { optionsHandlers } from './options-handlers';
+import { siteHandlers } from './site-handlers';
+
+/** How many activity entries the popup shows; the log keeps more. */
+const POPUP_ACTIVITY = 20;
 
 /** What the background answers the popup: each message hands over to the flow engine. */
-export const popupHandlers: Handlers<PopupToBackground> = {
-  getStatus: () => backgroundStatus(),
+const popupHandlers: Handlers<PopupMessages> = {
+  getStatus: async () => {
+    const { companionUrl } = await readSettings((await engineDeps()).store);
+    return { version: browser.runtime.getManifest().version, companionUrl };
+  },
   getState: async () => {
     const deps = await engineDeps();
     await dropExpired(deps);
-    const state = await readState(deps.store);
-    return { pending: Object.values(state.pending), accounts: state.accounts, lastOutcome: state.lastOutcome };
+    const [state, sites, activity] = await Promise.all([
+      readState(deps.store),
+      listSiteConsents(deps.store),
+      readActivity(deps.store, POPUP_ACTIVITY),
+    ]);
+    return {
+      pending: Object.values(state.pending),
+      accounts: state.accounts,
+      lastOutcome: state.lastOutcome,
+      sites,
+      activity,
+    };
   },
   listProviders: async () => (await engineDeps()).client.providers(),
   refreshAccounts: async () => refreshAccounts(await engineDeps()),
@@ -40,4 +62,12 @@ export const popupHandlers: Handlers<PopupToBackground> = {
   },
   revoke: async (params) => revokeAccount(await engineDeps(), stringParams(params, 'accountId').accountId),
   revokeAll: async () => revokeAllAccounts(await engineDeps()),
+};
+
+/** Every message our pages may send; the compiler refuses a message without a handler. */
+export const pageHandlers: Handlers<PageToBackground> = {
+  ...popupHandlers,
+  ...siteHandlers,
+  ...optionsHandlers,
+  ...consentHandlers,
 };

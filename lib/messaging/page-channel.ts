@@ -1,17 +1,17 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import { type AnswerOf, dispatch, failure, type Handlers, isEnvelope, type ParamsOf } from './channel';
-import type { PopupToBackground } from './popup-protocol';
+import type { PageToBackground } from './page-protocol';
 import type { MessageResult } from './result';
 
-const CHANNEL = 'popup→background';
+const CHANNEL = 'page→background';
 
 /** Sends a popup message to the background and returns its typed answer. */
-export async function sendToBackground<K extends keyof PopupToBackground>(
+export async function sendToBackground<K extends keyof PageToBackground>(
   name: K,
-  params: ParamsOf<PopupToBackground[K]>,
-): Promise<MessageResult<AnswerOf<PopupToBackground[K]>>> {
+  params: ParamsOf<PageToBackground[K]>,
+): Promise<MessageResult<AnswerOf<PageToBackground[K]>>> {
   return (await browser.runtime.sendMessage({ channel: CHANNEL, name, params })) as MessageResult<
-    AnswerOf<PopupToBackground[K]>
+    AnswerOf<PageToBackground[K]>
   >;
 }
 
@@ -21,13 +21,13 @@ export async function sendToBackground<K extends keyof PopupToBackground>(
  * anything else, content scripts included, gets `sender_refused`. Other
  * channels are left alone.
  */
-export function popupMessageListener(handlers: Handlers<PopupToBackground>) {
+export function pageMessageListener(handlers: Handlers<PageToBackground>) {
   return (message: unknown, sender: Runtime.MessageSender): Promise<unknown> | undefined => {
     if (!isEnvelope(message, CHANNEL)) return undefined;
     if (!isOwnExtensionPage(sender)) {
       return Promise.resolve(failure({ code: 'sender_refused', message: 'only this extension’s pages may send this' }));
     }
-    return dispatch(handlers, message);
+    return dispatch(handlers, message, undefined);
   };
 }
 

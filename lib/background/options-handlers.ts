@@ -1,0 +1,85 @@
+import browser from 'webextension-polyfill';
+import { type CompanionClient, createCompanionClient } from '../companion-client/client';
+import { booleanParam, type Handlers, InvalidMessage, stringParams } from '../messaging/channel';
+import type { OptionsMessages, SettingsView } from '../messaging/page-protocol';
+import {
+  CONSENT_TIMEOUT_LIMITS,
+  checkCompanionUrl,
+  DEFAULT_COMPANION_URL,
+  readSettings,
+  writeSettings,
+} from '../settings/extension-settings';
+import { extensionStore, loadOrCreateInstallKey } from '../storage/install-key';
+import { forgetCompanionState, wipeDevice } from '../storage/wipe';
+import { engineDeps } from './engine-deps';
+
+/** The options page: which companion, how long a consent question waits, and "Forget this device". */
+export const optionsHandlers: Handlers<OptionsMessages> = {
+  getSettings: async () => settingsView(),
+  testCompanion: async (params) => {
+    const url = companionUrlParam(params);
+    return { providers: (await reachableCompanion(url)).length };
+  },
+  saveSettings: async (params) => {
+    const companionUrl = companionUrlParam(params);
+    const seconds = (params as { consentTimeoutSeconds?: unknown }).consentTimeoutSeconds;
+    if (
+      typeof seconds !== 'number' ||
+      !Number.isInteger(seconds) ||
+      seconds < CONSENT_TIMEOUT_LIMITS.min ||
+      seconds > CONSENT_TIMEOUT_LIMITS.max
+    ) {
+      throw new InvalidMessage(
+        `consentTimeoutSeconds must be a whole number from ${CONSENT_TIMEOUT_LIMITS.min} to ${CONSENT_TIMEOUT_LIMITS.max}`,
+      );
+    }
+    const store = extensionStore();
+    const current = await readSettings(store);
+    if (companionUrl !== current.companionUrl) {
+      // Only a companion that answers is kept; nothing changes otherwise.
+      await reachableCompanion(companionUrl);
+      await forgetCompanionState(store);
+    }
+    await writeSettings(store, { companionUrl, consentTimeoutSeconds: seconds });
+    return settingsView();
+  },
+  forgetDevice: async (params) => {
+    const force = booleanParam(params, 'force');
+    const deps = await engineDeps();
+    let accountsRevoked: number | null = null;
+    try {
+      accountsRevoked = (await deps.client.forgetInstall()).accountsRevoked;
+    } catch (error) {
+      // Without `force` nothing is wiped: the tokens would stay at the companion with no way to reach them.
+      if (!force) throw error;
+    }
+    await wipeDevice(deps.store);
+    return { accountsRevoked };
+  },
+};
+
+async function settingsView(): Promise<SettingsView> {
+  const settings = await readSettings(extensionStore());
+  return { ...settings, defaultCompanionUrl: DEFAULT_COMPANION_URL };
+}
+
+function companionUrlParam(params: unknown): string {
+  const checked = checkCompanionUrl(stringParams(params, 'companionUrl').companionUrl);
+  if (!checked.ok) throw new InvalidMessage(`the companion URL must be ${checked.reason}`);
+  return checked.url;
+}
+
+/** The extension lacks the host permission for a companion: the options page asks the user for it. */
+class HostPermissionMissing extends Error {
+  readonly code = 'host_permission_missing';
+}
+
+/** The companion's providers at `url`, asked with this install's key; refuses without the host permission. */
+async function reachableCompanion(url: string): Promise<Awaited<ReturnType<CompanionClient['providers']>>> {
+  const origin = new URL(url).origin;
+  if (!(await browser.permissions.contains({ origins: [`${origin}/*`] }))) {
+    throw new HostPermissionMissing(`the extension may not reach ${origin} yet`);
+  }
+  const keyPair = await loadOrCreateInstallKey(extensionStore());
+  return createCompanionClient({ baseUrl: url, keyPair }).providers();
+}

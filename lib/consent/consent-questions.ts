@@ -1,0 +1,99 @@
+import { get, type UseStore, update } from 'idb-keyval';
+import type { Pair, SignedActionMethod } from '../messaging/content-protocol';
+
+/** What the consent window shows and asks. Kept in IndexedDB so the window can read it. */
+export interface ConsentQuestion {
+  readonly id: string;
+  readonly origin: string;
+  readonly provider: string;
+  readonly providerName: string;
+  /** The accounts the site may act as: one, or several to choose from (the first is preselected). */
+  readonly accounts: readonly { readonly id: string; readonly screenName: string }[];
+  readonly method: SignedActionMethod;
+  /** The whole URL the call goes to, its query included. */
+  readonly url: string;
+  /** The form fields it sends (what a post says), shortened for display. */
+  readonly form: readonly Pair[];
+  readonly hasJsonBody: boolean;
+  /** `first-use`: Allow once / Always / Deny. `write`: this site must confirm each write: Allow / Deny. */
+  readonly kind: 'first-use' | 'write';
+  /** Epoch milliseconds. */
+  readonly askedAt: number;
+  readonly expiresAt: number;
+  readonly windowId?: number | undefined;
+}
+
+export type ConsentDecision = 'once' | 'always' | 'deny';
+
+export interface ConsentAnswer {
+  readonly decision: ConsentDecision;
+  /** For a yes: the account chosen (one of the question's). */
+  readonly accountId?: string;
+  /** For "always": whether writes still need a yes each time. */
+  readonly confirmWrites?: boolean;
+  /** For a no: the user said so, the window was closed, or time ran out. */
+  readonly reason?: 'denied' | 'closed' | 'timeout' | 'gone';
+}
+
+const KEY = 'consent-questions';
+
+type Questions = Record<string, ConsentQuestion>;
+
+async function changeQuestions<T>(store: UseStore, change: (all: Questions) => [Questions, T]): Promise<T> {
+  let result: T | undefined;
+  await update<Questions>(
+    KEY,
+    (all) => {
+      const [next, value] = change(all ?? {});
+      result = value;
+      return next;
+    },
+    store,
+  );
+  return result as T;
+}
+
+export async function readQuestion(store: UseStore, id: string): Promise<ConsentQuestion | undefined> {
+  const all = (await get<Questions>(KEY, store)) ?? {};
+  return Object.hasOwn(all, id) ? all[id] : undefined;
+}
+
+/**
+ * Stores a question unless this origin already has one open (its id is then
+ * returned as `open`): one window per site at a time, so a page cannot bury
+ * the user in windows. Stale questions (a worker stopped while asking) are
+ * swept on the way.
+ */
+export async function addQuestion(
+  store: UseStore,
+  question: ConsentQuestion,
+  now: number,
+): Promise<{ added: true } | { added: false; open: ConsentQuestion }> {
+  return changeQuestions<{ added: true } | { added: false; open: ConsentQuestion }>(store, (all) => {
+    const live = Object.fromEntries(Object.entries(all).filter(([, q]) => q.expiresAt > now));
+    const open = Object.values(live).find((q) => q.origin === question.origin);
+    if (open) return [live, { added: false, open }];
+    return [{ ...live, [question.id]: question }, { added: true }];
+  });
+}
+
+/** Records the question's window; false when the question was answered meanwhile. */
+export async function setQuestionWindow(store: UseStore, id: string, windowId: number | undefined): Promise<boolean> {
+  return changeQuestions(store, (all) => {
+    const found = all[id];
+    return found ? [{ ...all, [id]: { ...found, windowId } }, true] : [all, false];
+  });
+}
+
+/** Takes a question out, atomically: only the first answer to it counts. */
+export async function takeQuestion(
+  store: UseStore,
+  matches: (q: ConsentQuestion) => boolean,
+): Promise<ConsentQuestion | undefined> {
+  return changeQuestions(store, (all) => {
+    const found = Object.values(all).find(matches);
+    if (!found) return [all, undefined];
+    const { [found.id]: _gone, ...rest } = all;
+    return [rest, found];
+  });
+}

@@ -1,0 +1,166 @@
+import type { UseStore } from 'idb-keyval';
+import { type ActivityOutcome, appendActivity, loggedUrl } from '../activity/activity-log';
+import { type CompanionClient, CompanionClientError } from '../companion-client/client';
+import { readState } from '../flows/flow-state';
+import {
+  parseSignedActionRequest,
+  type SignedActionRequest,
+  type SignedActionResult,
+} from '../messaging/content-protocol';
+import type { Account, ProviderSummary } from '../protocol';
+import { askUser, type ConsentWindowPort } from './consent-broker';
+import { type ContentSender, judgeContentSender } from './content-sender';
+import { chooseAccount, consentNeeded, grantSiteConsent, listSiteConsents, touchSiteConsent } from './site-consents';
+
+export interface SignedActionDeps {
+  readonly store: UseStore;
+  readonly client: CompanionClient;
+  readonly consentWindow: ConsentWindowPort;
+  readonly now: () => number;
+  /** Our extension id: messages from any other are refused. */
+  readonly ownId: string;
+  readonly consentTimeoutMs: number;
+  /** Fetches the accounts from the companion and keeps them (the flow engine's refresh). */
+  readonly refreshAccounts: () => Promise<Account[]>;
+}
+
+/** A refusal with a stable code for the content script (`consent_denied`, `no_account`, …). */
+export class ActionRefused extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A content script's request for a signed API call (ARCHITECTURE.md,
+ * "Content scripts requesting signed actions"): who asks (from the browser),
+ * what (checked), as whom, with the user's consent for that origin, then the
+ * companion signs and sends it. Every request that gets past the sender check
+ * and the shape check lands in the activity log, refused or not.
+ */
+export async function performSignedAction(
+  deps: SignedActionDeps,
+  sender: ContentSender,
+  params: unknown,
+): Promise<SignedActionResult> {
+  const verdict = judgeContentSender(sender, deps.ownId);
+  if (!verdict.ok) throw new ActionRefused('sender_refused', verdict.reason);
+  const request = parseSignedActionRequest(params);
+  const origin = verdict.origin;
+  let account: Account | null = null;
+  const log = (outcome: ActivityOutcome) =>
+    appendActivity(deps.store, {
+      id: crypto.randomUUID(),
+      at: deps.now(),
+      origin,
+      provider: request.provider,
+      account: account && { id: account.id, screenName: account.screenName },
+      method: request.method,
+      url: loggedUrl(request.url),
+      outcome,
+    });
+
+  try {
+    const provider = await findProvider(deps.client, request);
+    account = await consentedAccount(deps, origin, provider, request);
+    const answer = await deps.client.request(account.id, {
+      method: request.method,
+      url: request.url,
+      ...(request.query ? { query: request.query.map(([n, v]) => [n, v] as [string, string]) } : {}),
+      ...(request.form ? { form: request.form.map(([n, v]) => [n, v] as [string, string]) } : {}),
+      ...(request.json === undefined ? {} : { json: request.json }),
+    });
+    await touchSiteConsent(deps.store, origin, account.id, deps.now());
+    await log({ kind: 'sent', status: answer.status });
+    return { ...answer, account: { id: account.id, provider: account.provider, screenName: account.screenName } };
+  } catch (error) {
+    if (error instanceof ActionRefused) {
+      await log({ kind: 'refused', code: error.code });
+    } else {
+      const code = error instanceof CompanionClientError ? error.code : 'internal_error';
+      await log({ kind: code === 'url_not_allowed' ? 'refused' : 'failed', code });
+      // The companion knows better than our cached list: an account it refuses is shown as such.
+      if (code === 'account_invalid' || code === 'account_not_found')
+        await deps.refreshAccounts().catch(() => undefined);
+    }
+    throw error;
+  }
+}
+
+async function findProvider(client: CompanionClient, request: SignedActionRequest): Promise<ProviderSummary> {
+  const provider = (await client.providers()).find((p) => p.id === request.provider);
+  if (!provider) throw new ActionRefused('unknown_provider', `the companion has no provider "${request.provider}"`);
+  // The companion enforces this too; checking first spares the user a question about a call that cannot happen.
+  if (!isUnderApiBase(request.url, provider.apiBaseUrls)) {
+    throw new ActionRefused('url_not_allowed', `${provider.name} calls go to ${provider.apiBaseUrls.join(' or ')}`);
+  }
+  return provider;
+}
+
+/** The account to act as, once the user has agreed (or had agreed before). */
+async function consentedAccount(
+  deps: SignedActionDeps,
+  origin: string,
+  provider: ProviderSummary,
+  request: SignedActionRequest,
+): Promise<Account> {
+  const consents = await listSiteConsents(deps.store);
+  let choice = chooseAccount((await readState(deps.store)).accounts, consents, origin, provider.id, request.accountId);
+  if (choice.kind === 'none') {
+    // The cached list may predate a connection made elsewhere: ask the companion once.
+    choice = chooseAccount(await deps.refreshAccounts(), consents, origin, provider.id, request.accountId);
+  }
+  if (choice.kind === 'none') throw new ActionRefused('no_account', choice.reason);
+  const candidates = choice.kind === 'account' ? [choice.account] : choice.accounts;
+  const preselected = candidates[0] as Account;
+  const need = consentNeeded(consents, origin, preselected.id, request.method);
+  if (choice.kind === 'account' && need === 'none') return preselected;
+
+  const answer = await askUser(
+    deps,
+    {
+      origin,
+      provider: provider.id,
+      providerName: provider.name,
+      accounts: candidates.map((a) => ({ id: a.id, screenName: a.screenName })),
+      method: request.method,
+      url: withQuery(request),
+      form: (request.form ?? []).slice(0, 20).map(([n, v]) => [n.slice(0, 100), v.slice(0, 500)] as const),
+      hasJsonBody: request.json !== undefined,
+      kind: need === 'write' ? 'write' : 'first-use',
+    },
+    deps.consentTimeoutMs,
+  );
+  if (answer.decision === 'deny') {
+    const why = { timeout: 'no answer in time', closed: 'the consent window was closed' }[answer.reason as string];
+    throw new ActionRefused('consent_denied', `the user did not allow this (${why ?? 'denied'})`);
+  }
+  const chosen = candidates.find((a) => a.id === answer.accountId) ?? preselected;
+  if (answer.decision === 'always') {
+    await grantSiteConsent(deps.store, {
+      origin,
+      provider: provider.id,
+      accountId: chosen.id,
+      screenName: chosen.screenName,
+      confirmWrites: answer.confirmWrites === true,
+      grantedAt: deps.now(),
+      lastUsedAt: null,
+    });
+  }
+  return chosen;
+}
+
+function isUnderApiBase(url: string, bases: readonly string[]): boolean {
+  const href = new URL(url).href;
+  return bases.some((base) => href.startsWith(new URL(base).href));
+}
+
+function withQuery(request: SignedActionRequest): string {
+  if (!request.query?.length) return request.url;
+  const url = new URL(request.url);
+  for (const [name, value] of request.query) url.searchParams.append(name, value);
+  return url.href;
+}

@@ -1,0 +1,52 @@
+import { requestSignedAction } from '../messaging/content-channel';
+import type { SignedActionResult } from '../messaging/content-protocol';
+import type { MessageResult } from '../messaging/result';
+
+/**
+ * The demo app's content script (the dev provider's /demo page): the page's
+ * form posts a status through `requestSignedAction`, and "Who am I?" reads
+ * the account. The page says which provider and API base it uses; the
+ * background asks the user, and the companion checks the URL, whatever the
+ * page says.
+ */
+export function attachDemoComposer(doc: Document): void {
+  const form = doc.querySelector<HTMLFormElement>('form[data-oauth1-demo="compose"]');
+  const result = doc.querySelector<HTMLElement>('[data-oauth1-demo="result"]');
+  if (!form || !result) return;
+  const provider = form.dataset.provider ?? '';
+  const apiBase = form.dataset.apiBase ?? '';
+  const state = doc.querySelector<HTMLElement>('[data-oauth1-demo="state"]');
+  if (state) state.textContent = 'The OAuth 1.0a Connect extension is active: posts go through your connected account.';
+
+  const show = (outcome: MessageResult<SignedActionResult>, success: (value: SignedActionResult) => string) => {
+    if (!outcome.ok) {
+      result.textContent = `Not done: ${outcome.error.message} (${outcome.error.code})`;
+    } else if (outcome.value.status >= 400) {
+      result.textContent = `The provider refused (HTTP ${outcome.value.status}).`;
+    } else {
+      result.textContent = success(outcome.value);
+    }
+  };
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const text = new FormData(form).get('status');
+    if (typeof text !== 'string' || text.trim() === '') return;
+    result.textContent = 'Asking the extension…';
+    void requestSignedAction({
+      provider,
+      method: 'POST',
+      url: new URL('statuses/update.json', apiBase).href,
+      form: [['status', text]],
+    }).then((outcome) => show(outcome, (value) => `Posted as @${value.account.screenName}.`));
+  });
+
+  doc.querySelector('[data-oauth1-demo="whoami"]')?.addEventListener('click', () => {
+    result.textContent = 'Asking the extension…';
+    void requestSignedAction({
+      provider,
+      method: 'GET',
+      url: new URL('account/verify_credentials.json', apiBase).href,
+    }).then((outcome) => show(outcome, (value) => `You are @${value.account.screenName}.`));
+  });
+}

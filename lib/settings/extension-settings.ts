@@ -1,0 +1,52 @@
+import { get, type UseStore, update } from 'idb-keyval';
+
+/** What the user can change in the options page. Kept in IndexedDB with the rest of the state. */
+export interface ExtensionSettings {
+  /** The companion's origin (and optional path), e.g. https://companion.example.com */
+  readonly companionUrl: string;
+  /** A consent question left unanswered this long is a "no". */
+  readonly consentTimeoutSeconds: number;
+}
+
+/** The build's companion URL (`WXT_COMPANION_URL`): public, never a secret. */
+export const DEFAULT_COMPANION_URL: string = import.meta.env.WXT_COMPANION_URL ?? 'http://127.0.0.1:8787';
+
+export const CONSENT_TIMEOUT_LIMITS = { min: 5, max: 600, default: 60 } as const;
+
+const KEY = 'settings';
+
+export async function readSettings(store: UseStore): Promise<ExtensionSettings> {
+  const stored = await get<Partial<ExtensionSettings>>(KEY, store);
+  return {
+    companionUrl: stored?.companionUrl ?? DEFAULT_COMPANION_URL,
+    consentTimeoutSeconds: stored?.consentTimeoutSeconds ?? CONSENT_TIMEOUT_LIMITS.default,
+  };
+}
+
+export async function writeSettings(store: UseStore, change: Partial<ExtensionSettings>): Promise<void> {
+  await update<Partial<ExtensionSettings>>(KEY, (stored) => ({ ...stored, ...change }), store);
+}
+
+/**
+ * A companion URL the extension may use, normalised (no trailing slash), or
+ * why not. HTTPS, except plain HTTP on this machine for development: proofs
+ * and API answers must not cross a network in clear.
+ */
+export function checkCompanionUrl(input: string): { ok: true; url: string } | { ok: false; reason: string } {
+  let url: URL;
+  try {
+    url = new URL(input.trim());
+  } catch {
+    return { ok: false, reason: 'not a URL' };
+  }
+  if (url.username || url.password) return { ok: false, reason: 'a URL without a user name or password' };
+  if (url.search || url.hash) return { ok: false, reason: 'a URL without a query or fragment' };
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    return { ok: false, reason: 'HTTPS (plain HTTP only for 127.0.0.1 or localhost)' };
+  }
+  return { ok: true, url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
+}
+
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
+}
