@@ -2,19 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page, Worker } from '@playwright/test';
 import { EXTENSION_DIR, expect, test } from './support/chromium-extension';
+import { connectAccount as connect } from './support/connect-account';
 import { peek } from './support/dev-provider-peek';
-
-async function connect(context: BrowserContext, page: Page, extensionId: string, user = '@alice (Alice Example)') {
-  await page.goto(`chrome-extension://${extensionId}/popup.html`);
-  const authorizeTab = context.waitForEvent('page');
-  await page.getByRole('button', { name: 'Connect Dev provider' }).click();
-  const provider = await authorizeTab;
-  await provider.getByLabel('Signed in as').selectOption({ label: user });
-  const closed = provider.waitForEvent('close');
-  await provider.getByRole('button', { name: 'Authorize app' }).click();
-  await closed;
-  await expect(page.getByRole('list', { name: 'Connected accounts' })).toContainText(user.split(' ')[0] as string);
-}
 
 test('revokes an account: the popup no longer lists it and the provider refuses its token', async ({
   context,
