@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page, Worker } from '@playwright/test';
+import type { Worker } from '@playwright/test';
 import { EXTENSION_DIR, expect, test } from './support/chromium-extension';
 import { connectAccount as connect } from './support/connect-account';
 import { peek } from './support/dev-provider-peek';
