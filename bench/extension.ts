@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import globalSetup from '../tests/e2e/support/global-setup';
-import { launchWithExtension } from '../tests/e2e/support/launch-chromium';
+import { extensionServiceWorker, launchWithExtension } from '../tests/e2e/support/launch-chromium';
 
 const dir = resolve('.output/chrome-mv3');
 const files = (sub: string, pattern: RegExp) =>
@@ -47,7 +47,7 @@ const profile = await mkdtemp(join(tmpdir(), 'oauth1-bench-ext-'));
 const context = await launchWithExtension(profile, dir);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] as number;
 try {
-  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  const worker = await extensionServiceWorker(context, dir);
   const popupUrl = `chrome-extension://${new URL(worker.url()).host}/popup.html`;
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(popupUrl);

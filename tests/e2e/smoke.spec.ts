@@ -1,5 +1,6 @@
 import type { Browser } from 'wxt/browser';
-import { expect, test } from './support/chromium-extension';
+import { EXTENSION_DIR, expect, test } from './support/chromium-extension';
+import { unpackedExtensionId } from './support/launch-chromium';
 
 /** Typing for callbacks run in the service worker (see support/chromium-extension.ts). */
 declare const chrome: typeof Browser;
@@ -10,6 +11,8 @@ test('the service worker starts and the popup shows the providers of the compani
   extensionId,
 }) => {
   expect(serviceWorker.url()).toBe(`chrome-extension://${extensionId}/background.js`);
+  // The fixture's fallback (waking a worker that has not started) relies on knowing the id beforehand.
+  expect(extensionId).toBe(unpackedExtensionId(EXTENSION_DIR));
   const manifest = await serviceWorker.evaluate(() => chrome.runtime.getManifest());
   expect(manifest.manifest_version).toBe(3);
   expect(manifest.version).toBe('0.1.0');

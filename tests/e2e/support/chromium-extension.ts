@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, test as base, expect, type Worker } from '@playwright/test';
 import type { Browser } from 'wxt/browser';
-import { launchWithExtension } from './launch-chromium';
+import { extensionServiceWorker, launchWithExtension } from './launch-chromium';
 
 /**
  * The `chrome` global inside the extension's service worker, for typing callbacks
@@ -47,7 +47,7 @@ export const test = base.extend<ChromiumExtensionFixtures>({
   },
 
   serviceWorker: async ({ context }, use) => {
-    const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+    const worker = await extensionServiceWorker(context, EXTENSION_DIR);
     // The `serviceworker` event can come before background.ts has run its top level;
     // a message sent before its listener exists is lost ("Receiving end does not exist").
     await expect

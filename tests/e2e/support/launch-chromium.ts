@@ -1,4 +1,5 @@
-import { type BrowserContext, chromium } from '@playwright/test';
+import { createHash } from 'node:crypto';
+import { type BrowserContext, chromium, type Worker } from '@playwright/test';
 
 /**
  * Debian's Chromium (scripts/ensure-system-packages.sh). Playwright's own
@@ -40,4 +41,35 @@ export function launchWithExtension(
       '--disable-gpu',
     ],
   });
+}
+
+/**
+ * The id Chromium gives an unpacked extension: the first 128 bits of the
+ * SHA-256 of its absolute path, written with the letters a to p.
+ */
+export function unpackedExtensionId(extensionDir: string): string {
+  const hex = createHash('sha256').update(extensionDir).digest('hex').slice(0, 32);
+  return [...hex].map((digit) => String.fromCharCode(97 + Number.parseInt(digit, 16))).join('');
+}
+
+/**
+ * The extension's service worker. Usually it is running before the first
+ * look; rarely (a loaded machine) it started before Playwright attached, or
+ * not at all yet. Then opening one of the extension's pages wakes it.
+ */
+export async function extensionServiceWorker(context: BrowserContext, extensionDir: string): Promise<Worker> {
+  const started = Date.now();
+  let nudged = false;
+  while (Date.now() - started < 20_000) {
+    const worker = context.serviceWorkers()[0];
+    if (worker) return worker;
+    if (!nudged && Date.now() - started > 2_000) {
+      nudged = true;
+      const page = await context.newPage();
+      // Not awaited to completion: the page only has to ask the worker something.
+      void page.goto(`chrome-extension://${unpackedExtensionId(extensionDir)}/popup.html`).catch(() => undefined);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the extension’s service worker did not start within 20 s');
 }
