@@ -1,4 +1,5 @@
 import type { UseStore } from 'idb-keyval';
+import { ActionRefused } from './action-refused';
 import {
   addQuestion,
   type ConsentAnswer,
@@ -20,9 +21,11 @@ export interface ConsentBrokerDeps {
   readonly now: () => number;
 }
 
-/** Thrown when a site already has a question open: answered `consent_pending`. */
-export class ConsentPending extends Error {
-  readonly code = 'consent_pending';
+/** Thrown when a site already has a question open: answered (and logged) as `consent_pending`. */
+export class ConsentPending extends ActionRefused {
+  constructor(message: string) {
+    super('consent_pending', message);
+  }
 }
 
 /**
@@ -30,7 +33,7 @@ export class ConsentPending extends Error {
  * is a message reply: if the worker stops, the reply channel is gone too, and
  * the stored question is swept as stale.
  */
-const waiting = new Map<string, (answer: ConsentAnswer) => void>();
+const waiting = new Map<string, { resolve: (answer: ConsentAnswer) => void; windowId?: number | undefined }>();
 
 /**
  * Asks the user in a consent window and waits for the answer. No answer in
@@ -48,13 +51,15 @@ export async function askUser(
     if (added.open.windowId !== undefined) await deps.consentWindow.focus(added.open.windowId).catch(() => undefined);
     throw new ConsentPending(`a question for ${question.origin} is already waiting for the user`);
   }
-  const answer = new Promise<ConsentAnswer>((resolve) => waiting.set(full.id, resolve));
+  const answer = new Promise<ConsentAnswer>((resolve) => waiting.set(full.id, { resolve }));
   const timer = setTimeout(
     () => void settleQuestion(deps, full.id, { decision: 'deny', reason: 'timeout' }),
     timeoutMs,
   );
   try {
     const windowId = await deps.consentWindow.open(full.id);
+    const waiter = waiting.get(full.id);
+    if (waiter) waiter.windowId = windowId;
     const stillOpen = await setQuestionWindow(deps.store, full.id, windowId);
     // Answered (or timed out) while the window was opening: nobody else knows to close it.
     if (!stillOpen && windowId !== undefined) await deps.consentWindow.close(windowId).catch(() => undefined);
@@ -74,11 +79,14 @@ export async function askUser(
  */
 export async function settleQuestion(deps: ConsentBrokerDeps, id: string, answer: ConsentAnswer): Promise<boolean> {
   const question = await takeQuestion(deps.store, (q) => q.id === id);
-  if (question?.windowId !== undefined) await deps.consentWindow.close(question.windowId).catch(() => undefined);
-  const resolve = waiting.get(id);
+  const waiter = waiting.get(id);
   waiting.delete(id);
-  if (!question || !resolve) return false;
-  resolve(answer);
+  // The stored question may have been swept while we waited (the clock jumped, e.g. after
+  // sleep): the waiter still knows its window, and still gets its answer. A wait must end.
+  const windowId = question?.windowId ?? waiter?.windowId;
+  if (windowId !== undefined) await deps.consentWindow.close(windowId).catch(() => undefined);
+  if (!waiter) return false;
+  waiter.resolve(answer);
   return true;
 }
 
@@ -86,7 +94,7 @@ export async function settleQuestion(deps: ConsentBrokerDeps, id: string, answer
 export async function handleConsentWindowClosed(deps: ConsentBrokerDeps, windowId: number): Promise<void> {
   const question = await takeQuestion(deps.store, (q) => q.windowId === windowId);
   if (!question) return;
-  const resolve = waiting.get(question.id);
+  const waiter = waiting.get(question.id);
   waiting.delete(question.id);
-  resolve?.({ decision: 'deny', reason: 'closed' });
+  waiter?.resolve({ decision: 'deny', reason: 'closed' });
 }

@@ -8,6 +8,8 @@ import {
   type SignedActionResult,
 } from '../messaging/content-protocol';
 import type { Account, ProviderSummary } from '../protocol';
+import { isUnderApiBase } from '../protocol/api-base';
+import { ActionRefused } from './action-refused';
 import { askUser, type ConsentWindowPort } from './consent-broker';
 import { type ContentSender, judgeContentSender } from './content-sender';
 import { chooseAccount, consentNeeded, grantSiteConsent, listSiteConsents, touchSiteConsent } from './site-consents';
@@ -22,16 +24,6 @@ export interface SignedActionDeps {
   readonly consentTimeoutMs: number;
   /** Fetches the accounts from the companion and keeps them (the flow engine's refresh). */
   readonly refreshAccounts: () => Promise<Account[]>;
-}
-
-/** A refusal with a stable code for the content script (`consent_denied`, `no_account`, …). */
-export class ActionRefused extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /**
@@ -50,14 +42,15 @@ export async function performSignedAction(
   if (!verdict.ok) throw new ActionRefused('sender_refused', verdict.reason);
   const request = parseSignedActionRequest(params);
   const origin = verdict.origin;
-  let account: Account | null = null;
+  /** The account the request acts as, once known (also for a refusal after it was chosen). */
+  const attempt: { account: Account | null } = { account: null };
   const log = (outcome: ActivityOutcome) =>
     appendActivity(deps.store, {
       id: crypto.randomUUID(),
       at: deps.now(),
       origin,
       provider: request.provider,
-      account: account && { id: account.id, screenName: account.screenName },
+      account: attempt.account && { id: attempt.account.id, screenName: attempt.account.screenName },
       method: request.method,
       url: loggedUrl(request.url),
       outcome,
@@ -65,7 +58,7 @@ export async function performSignedAction(
 
   try {
     const provider = await findProvider(deps.client, request);
-    account = await consentedAccount(deps, origin, provider, request);
+    const account = await consentedAccount(deps, origin, provider, request, attempt);
     const answer = await deps.client.request(account.id, {
       method: request.method,
       url: request.url,
@@ -94,7 +87,7 @@ async function findProvider(client: CompanionClient, request: SignedActionReques
   const provider = (await client.providers()).find((p) => p.id === request.provider);
   if (!provider) throw new ActionRefused('unknown_provider', `the companion has no provider "${request.provider}"`);
   // The companion enforces this too; checking first spares the user a question about a call that cannot happen.
-  if (!isUnderApiBase(request.url, provider.apiBaseUrls)) {
+  if (!provider.apiBaseUrls.some((base) => isUnderApiBase(new URL(request.url), new URL(base)))) {
     throw new ActionRefused('url_not_allowed', `${provider.name} calls go to ${provider.apiBaseUrls.join(' or ')}`);
   }
   return provider;
@@ -106,6 +99,7 @@ async function consentedAccount(
   origin: string,
   provider: ProviderSummary,
   request: SignedActionRequest,
+  attempt: { account: Account | null },
 ): Promise<Account> {
   const consents = await listSiteConsents(deps.store);
   let choice = chooseAccount((await readState(deps.store)).accounts, consents, origin, provider.id, request.accountId);
@@ -116,6 +110,7 @@ async function consentedAccount(
   if (choice.kind === 'none') throw new ActionRefused('no_account', choice.reason);
   const candidates = choice.kind === 'account' ? [choice.account] : choice.accounts;
   const preselected = candidates[0] as Account;
+  attempt.account = preselected;
   const need = consentNeeded(consents, origin, preselected.id, request.method);
   if (choice.kind === 'account' && need === 'none') return preselected;
 
@@ -139,7 +134,9 @@ async function consentedAccount(
     throw new ActionRefused('consent_denied', `the user did not allow this (${why ?? 'denied'})`);
   }
   const chosen = candidates.find((a) => a.id === answer.accountId) ?? preselected;
-  if (answer.decision === 'always') {
+  attempt.account = chosen;
+  // A write this site must confirm is allowed once at most, whatever the answer claims.
+  if (answer.decision === 'always' && need !== 'write') {
     await grantSiteConsent(deps.store, {
       origin,
       provider: provider.id,
@@ -151,11 +148,6 @@ async function consentedAccount(
     });
   }
   return chosen;
-}
-
-function isUnderApiBase(url: string, bases: readonly string[]): boolean {
-  const href = new URL(url).href;
-  return bases.some((base) => href.startsWith(new URL(base).href));
 }
 
 function withQuery(request: SignedActionRequest): string {

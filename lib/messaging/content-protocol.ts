@@ -94,20 +94,20 @@ export function parseSignedActionRequest(params: unknown): SignedActionRequest {
 
 function pairs(value: unknown, field: string): Pair[] | undefined {
   if (value === undefined) return undefined;
-  const valid =
-    Array.isArray(value) &&
-    value.length <= MAX_PAIRS &&
-    value.every(
-      (p) =>
-        Array.isArray(p) &&
-        p.length === 2 &&
-        typeof p[0] === 'string' &&
-        typeof p[1] === 'string' &&
-        p[0].length <= 4096 &&
-        p[1].length <= 65536,
-    );
-  if (!valid) throw new InvalidMessage(`${field} must be a list of at most ${MAX_PAIRS} [name, value] string pairs`);
-  return (value as [string, string][]).map(([n, v]) => [n, v] as const);
+  const refuse = () => new InvalidMessage(`${field} must be a list of at most ${MAX_PAIRS} [name, value] string pairs`);
+  if (!Array.isArray(value) || value.length > MAX_PAIRS) throw refuse();
+  const checked: Pair[] = [];
+  // Indexed, not every(): every() skips the holes of a sparse array.
+  for (let i = 0; i < value.length; i++) {
+    const p: unknown = value[i];
+    if (!Array.isArray(p) || p.length !== 2) throw refuse();
+    const [name, text] = p as unknown[];
+    if (typeof name !== 'string' || typeof text !== 'string' || name.length > 4096 || text.length > 65536) {
+      throw refuse();
+    }
+    checked.push([name, text]);
+  }
+  return checked;
 }
 
 function jsonLength(value: unknown): number {

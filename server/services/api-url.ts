@@ -1,3 +1,4 @@
+import { isUnderApiBase } from '../../lib/protocol/api-base';
 /**
  * The signing proxy's allowlist: a URL may be signed only when it lies under
  * one of the provider's `apiBaseUrls`. Parsed with WHATWG URL (which resolves
@@ -16,7 +17,7 @@ export function allowedApiUrl(raw: string, apiBaseUrls: readonly string[]): URL 
   }
   if (url.username || url.password || url.hash || raw.includes('#')) return undefined;
   if (!hasPlainSegments(url.pathname)) return undefined;
-  return apiBaseUrls.some((base) => isUnder(url, new URL(base))) ? url : undefined;
+  return apiBaseUrls.some((base) => isUnderApiBase(url, new URL(base))) ? url : undefined;
 }
 
 /**
@@ -38,13 +39,6 @@ function hasPlainSegments(pathname: string): boolean {
     if (decoded === '.' || decoded === '..' || hasControlCharacter(decoded)) return false;
   }
   return true;
-}
-
-function isUnder(url: URL, base: URL): boolean {
-  if (url.protocol !== base.protocol || url.hostname !== base.hostname || url.port !== base.port) return false;
-  if (base.pathname.endsWith('/')) return url.pathname.startsWith(base.pathname);
-  // A base without a trailing slash names one resource (e.g. Flickr's /services/rest).
-  return url.pathname === base.pathname;
 }
 
 function hasControlCharacter(text: string): boolean {

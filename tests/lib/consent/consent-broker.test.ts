@@ -199,13 +199,10 @@ describe('the consent broker', () => {
     await expect(a.asking).resolves.toEqual({ decision: 'deny', reason: 'closed' });
   });
 
-  // BUG (lib/consent/consent-broker.ts, settleQuestion): when the stored
-  // question is gone, the waiter is deleted without being resolved. addQuestion
-  // sweeps every question whose expiresAt (wall clock) has passed, even one this
-  // worker still waits for: after a laptop sleep, Date.now() has jumped but the
-  // timer has not fired yet. Another site's question sweeps it; the timer then
-  // finds nothing and the first askUser never settles (nor can a window close).
-  it.fails('still answers no (timeout) when its stored question was swept as expired before the timer fired', async () => {
+  // addQuestion sweeps every question whose expiresAt (wall clock) has passed,
+  // even one this worker still waits for: after a laptop sleep, Date.now() has
+  // jumped but the timer has not fired yet. The wait must still end.
+  it('still answers no (timeout) when its stored question was swept as expired before the timer fired', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const { deps, windows, clock } = setup();
     const first = await askAndWaitForWindow(deps, windows, SITE);

@@ -368,12 +368,10 @@ describe('performSignedAction: refusals before the user is asked', () => {
     expect(questions).toEqual([]);
   });
 
-  // BUG (lib/consent/signed-action.ts, isUnderApiBase): the precheck is a plain
-  // string prefix, while the companion (server/services/api-url.ts, isUnder)
-  // reads a base without a trailing slash as one exact resource. A URL the
-  // companion will refuse thus gets past the precheck and the user is asked
-  // about a call that cannot happen, which the precheck exists to spare.
-  it.fails('refuses a URL that only extends a base without a trailing slash (as the companion does)', async () => {
+  // The precheck follows the companion's rule (lib/protocol/api-base.ts): a base
+  // without a trailing slash is one exact resource, so the user is never asked
+  // about a call the companion would refuse.
+  it('refuses a URL that only extends a base without a trailing slash (as the companion does)', async () => {
     const { deps, questions } = await setup({
       cached: [account('acc-f', 'fl', { provider: 'flickr' })],
       consentTimeoutMs: 50,
@@ -427,10 +425,8 @@ describe('performSignedAction: refusals before the user is asked', () => {
   });
 
   // BUG (lib/consent/signed-action.ts, the catch in performSignedAction):
-  // ConsentPending is neither an ActionRefused nor a CompanionClientError, so
-  // it is logged as { kind: 'failed', code: 'internal_error' } while the
-  // content script gets consent_pending. Nothing failed: a rule refused it.
-  it.fails('logs a second question for a site while one is open as refused: consent_pending', async () => {
+  // A rule refused it; nothing failed.
+  it('logs a second question for a site while one is open as refused: consent_pending', async () => {
     const { deps, questions } = await setup();
     const first = performSignedAction(deps, SENDER, GET);
     await vi.waitFor(() => expect(questions).toHaveLength(1));

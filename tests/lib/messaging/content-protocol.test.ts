@@ -115,11 +115,9 @@ describe('parseSignedActionRequest refuses with invalid_message', () => {
     expect(refusal({ provider: 'x', method: 'POST', url: API, json })).toEqual(invalid);
   });
 
-  // BUG (lib/messaging/content-protocol.ts, pairs): Array.prototype.every skips
-  // holes, so a sparse list (structured cloning, as Firefox's messaging uses,
-  // keeps holes) passes the pair check; the oauth_ check then destructures
-  // `undefined` and throws a TypeError, answered internal_error, not invalid_message.
-  it.fails('a sparse pair list (holes are not pairs)', () => {
+  // Array.prototype.every skips holes, and structured cloning (Firefox's
+  // messaging) keeps them: a sparse list must still be refused as invalid_message.
+  it('a sparse pair list (holes are not pairs)', () => {
     expect(refusal({ provider: 'x', method: 'GET', url: API, query: new Array(2) })).toEqual(invalid);
   });
 
