@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import type { PopupState, SettingsView } from '../lib/messaging/page-protocol';
 import type { MessageError } from '../lib/messaging/result';
-import { CONSENT_TIMEOUT_LIMITS, checkCompanionUrl } from '../lib/settings/extension-settings';
+import { CONSENT_TIMEOUT_LIMITS, checkCompanionUrl, hostPermissionPattern } from '../lib/settings/extension-settings';
 import { ActivityList } from './activity-list';
 import { SiteList } from './site-list';
 import { ask, describeError } from './use-background';
@@ -53,13 +53,14 @@ export function Options() {
   const permitted = async (): Promise<string> => {
     const checked = checkCompanionUrl(url);
     if (!checked.ok) throw { code: 'invalid_message', message: `The companion URL must be ${checked.reason}.` };
-    const { protocol, hostname } = new URL(checked.url);
-    const granted = await browser.permissions.request({ origins: [`${protocol}//${hostname}/*`] });
-    if (!granted)
+    const granted = await browser.permissions.request({ origins: [hostPermissionPattern(checked.url)] });
+    if (!granted) {
+      const host = new URL(checked.url).hostname;
       throw {
         code: 'host_permission_missing',
-        message: `Without permission for ${hostname}, the extension cannot reach it.`,
+        message: `Without permission for ${host}, the extension cannot reach it.`,
       };
+    }
     return checked.url;
   };
 

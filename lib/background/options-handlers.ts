@@ -6,6 +6,7 @@ import {
   CONSENT_TIMEOUT_LIMITS,
   checkCompanionUrl,
   DEFAULT_COMPANION_URL,
+  hostPermissionPattern,
   readSettings,
   writeSettings,
 } from '../settings/extension-settings';
@@ -76,9 +77,8 @@ class HostPermissionMissing extends Error {
 
 /** The companion's providers at `url`, asked with this install's key; refuses without the host permission. */
 async function reachableCompanion(url: string): Promise<Awaited<ReturnType<CompanionClient['providers']>>> {
-  const origin = new URL(url).origin;
-  if (!(await browser.permissions.contains({ origins: [`${origin}/*`] }))) {
-    throw new HostPermissionMissing(`the extension may not reach ${origin} yet`);
+  if (!(await browser.permissions.contains({ origins: [hostPermissionPattern(url)] }))) {
+    throw new HostPermissionMissing(`the extension may not reach ${new URL(url).origin} yet`);
   }
   const keyPair = await loadOrCreateInstallKey(extensionStore());
   return createCompanionClient({ baseUrl: url, keyPair }).providers();

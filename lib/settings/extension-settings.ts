@@ -50,3 +50,12 @@ export function checkCompanionUrl(input: string): { ok: true; url: string } | { 
 export function isLoopbackHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
 }
+
+/**
+ * The host permission a companion URL needs: its scheme and host, any port
+ * (Firefox's match patterns have no port, Chrome's match any when none is given).
+ */
+export function hostPermissionPattern(url: string): string {
+  const { protocol, hostname } = new URL(url);
+  return `${protocol}//${hostname}/*`;
+}

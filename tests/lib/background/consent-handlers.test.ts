@@ -1,0 +1,86 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it, vi } from 'vitest';
+import { addQuestion, type ConsentQuestion, readQuestion } from '../../../lib/consent/consent-questions';
+import { extensionStore } from '../../../lib/storage/install-key';
+
+// The browser is the boundary: the consent window port closes windows through it.
+const removed: number[] = [];
+vi.mock('webextension-polyfill', () => ({
+  default: {
+    runtime: { id: 'our-extension-id', getURL: (path: string) => `chrome-extension://our-extension-id${path}` },
+    windows: {
+      remove: async (windowId: number) => {
+        removed.push(windowId);
+      },
+    },
+  },
+}));
+
+const { consentHandlers } = await import('../../../lib/background/consent-handlers');
+
+async function storedQuestion(overrides: Partial<ConsentQuestion> = {}): Promise<ConsentQuestion> {
+  const question: ConsentQuestion = {
+    id: crypto.randomUUID(),
+    origin: `https://${crypto.randomUUID()}.example`,
+    provider: 'dev',
+    providerName: 'Dev provider',
+    accounts: [
+      { id: 'acc-1', screenName: 'alice' },
+      { id: 'acc-2', screenName: 'bob' },
+    ],
+    method: 'POST',
+    url: 'http://127.0.0.1:8788/1.1/statuses/update.json',
+    form: [['status', 'hello']],
+    hasJsonBody: false,
+    kind: 'first-use',
+    askedAt: Date.now(),
+    expiresAt: Date.now() + 60_000,
+    windowId: 7,
+    ...overrides,
+  };
+  await addQuestion(extensionStore(), question, Date.now());
+  return question;
+}
+
+const answer = (params: unknown) => consentHandlers.answerConsent(params as never, undefined);
+
+describe('consent window handlers', () => {
+  it('shows a stored question, and nothing for an unknown or expired one', async () => {
+    const question = await storedQuestion();
+    await expect(consentHandlers.getConsentQuestion({ id: question.id }, undefined)).resolves.toEqual(question);
+    await expect(consentHandlers.getConsentQuestion({ id: 'no-such-question' }, undefined)).resolves.toBeNull();
+    const expired = await storedQuestion({ expiresAt: Date.now() - 1 });
+    await expect(consentHandlers.getConsentQuestion({ id: expired.id }, undefined)).resolves.toBeNull();
+  });
+
+  it.each([
+    ['a decision that is not one of once, always, deny', { decision: 'yes' }],
+    ['an account the question did not offer', { decision: 'once', accountId: 'acc-9' }],
+    ['confirmWrites that is not a boolean', { decision: 'always', confirmWrites: 'true' }],
+  ])('refuses %s with invalid_message and leaves the question open', async (_case, extra) => {
+    const question = await storedQuestion();
+    await expect(answer({ id: question.id, ...extra })).rejects.toMatchObject({ code: 'invalid_message' });
+    expect(await readQuestion(extensionStore(), question.id)).toEqual(question);
+  });
+
+  it('refuses "always" for a write the site must confirm each time', async () => {
+    const question = await storedQuestion({ kind: 'write' });
+    await expect(answer({ id: question.id, decision: 'always' })).rejects.toMatchObject({ code: 'invalid_message' });
+    expect(await readQuestion(extensionStore(), question.id)).toBeDefined();
+  });
+
+  it('answers accepted: false for a question that is gone, and changes nothing', async () => {
+    await expect(answer({ id: 'no-such-question', decision: 'once' })).resolves.toEqual({ accepted: false });
+  });
+
+  it('takes a valid answer: the question is removed and its window closed', async () => {
+    const question = await storedQuestion({ windowId: 41 });
+    // No request waits in this worker (it would in the background): the answer is not accepted,
+    // yet the question goes and the window closes, so nothing is left behind.
+    await expect(answer({ id: question.id, decision: 'once', accountId: 'acc-2' })).resolves.toEqual({
+      accepted: false,
+    });
+    expect(await readQuestion(extensionStore(), question.id)).toBeUndefined();
+    expect(removed).toContain(41);
+  });
+});
