@@ -11,6 +11,12 @@ import { ask, describeError } from './use-background';
  */
 const POLL_MS = 1000;
 
+/**
+ * The yes buttons wake up this long after the question shows: a page can time
+ * its request so the window opens under a click meant for something else.
+ */
+const ARM_MS = 500;
+
 /** The consent window: one site, one request, the user's answer. Deny has the focus. */
 export function Consent({ questionId }: { questionId: string }) {
   const [question, setQuestion] = useState<ConsentQuestion | null | undefined>(undefined);
@@ -32,8 +38,12 @@ export function Consent({ questionId }: { questionId: string }) {
   }, [questionId]);
 
   const loaded = question !== undefined && question !== null;
+  const [armed, setArmed] = useState(false);
   useEffect(() => {
-    if (loaded) deny.current?.focus();
+    if (!loaded) return;
+    deny.current?.focus();
+    const timer = setTimeout(() => setArmed(true), ARM_MS);
+    return () => clearTimeout(timer);
   }, [loaded]);
 
   if (error) return <p role="alert">{describeError(error)}</p>;
@@ -100,15 +110,15 @@ export function Consent({ questionId }: { questionId: string }) {
       <div class="actions">
         {question.kind === 'first-use' ? (
           <>
-            <button type="button" onClick={() => void answer('once')}>
+            <button type="button" disabled={!armed} onClick={() => void answer('once')}>
               Allow once
             </button>
-            <button type="button" class="secondary" onClick={() => void answer('always')}>
+            <button type="button" class="secondary" disabled={!armed} onClick={() => void answer('always')}>
               Always for this site
             </button>
           </>
         ) : (
-          <button type="button" onClick={() => void answer('once')}>
+          <button type="button" disabled={!armed} onClick={() => void answer('once')}>
             Allow
           </button>
         )}
