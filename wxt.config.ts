@@ -16,7 +16,7 @@ export default defineConfig({
     // The build's companion; any port of its host (match patterns have none in Firefox).
     host_permissions: [`${new URL(companionUrl).protocol}//${new URL(companionUrl).hostname}/*`],
     // Another companion, chosen in the options page, is asked for when chosen.
-    optional_host_permissions: ['https://*/*', 'http://127.0.0.1/*', 'http://localhost/*'],
+    optional_host_permissions: ['https://*/*', 'http://127.0.0.1/*', 'http://localhost/*', 'http://[::1]/*'],
     ...(browser === 'firefox'
       ? { browser_specific_settings: { gecko: { id: 'oauth1-connect@extension.local', strict_min_version: '128.0' } } }
       : {}),

@@ -21,17 +21,22 @@ const ARM_MS = 500;
 export function Consent({ questionId }: { questionId: string }) {
   const [question, setQuestion] = useState<ConsentQuestion | null | undefined>(undefined);
   const [accountId, setAccountId] = useState<string | undefined>(undefined);
-  const [confirmWrites, setConfirmWrites] = useState(false);
+  // On by default: "Always" given for a harmless read should not silently cover posts and deletions.
+  const [confirmWrites, setConfirmWrites] = useState(true);
   const [now, setNow] = useState(Date.now());
   const [error, setError] = useState<MessageError | null>(null);
   const deny = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
+    // A failed look (the worker restarting) is not the end: the next one may work.
     const load = () =>
-      ask('getConsentQuestion', { id: questionId }).then((q) => {
-        setQuestion(q);
-        setNow(Date.now());
-      }, setError);
+      ask('getConsentQuestion', { id: questionId }).then(
+        (q) => {
+          setQuestion(q);
+          setNow(Date.now());
+        },
+        () => undefined,
+      );
     void load();
     const timer = setInterval(() => void load(), POLL_MS);
     return () => clearInterval(timer);
@@ -42,8 +47,23 @@ export function Consent({ questionId }: { questionId: string }) {
   useEffect(() => {
     if (!loaded) return;
     deny.current?.focus();
-    const timer = setTimeout(() => setArmed(true), ARM_MS);
-    return () => clearTimeout(timer);
+    // Armed ARM_MS after the window shows or comes back to the front; disarmed whenever it loses focus.
+    let timer = setTimeout(() => setArmed(true), ARM_MS);
+    const disarm = () => {
+      clearTimeout(timer);
+      setArmed(false);
+    };
+    const rearm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => setArmed(true), ARM_MS);
+    };
+    window.addEventListener('blur', disarm);
+    window.addEventListener('focus', rearm);
+    return () => {
+      clearTimeout(timer);
+      window.removeEventListener('blur', disarm);
+      window.removeEventListener('focus', rearm);
+    };
   }, [loaded]);
 
   if (error) return <p role="alert">{describeError(error)}</p>;
@@ -56,7 +76,10 @@ export function Consent({ questionId }: { questionId: string }) {
       decision,
       accountId: accountId ?? (question.accounts[0]?.id as string),
       confirmWrites,
-    }).then(() => window.close(), setError);
+    }).then(({ accepted }) => {
+      if (accepted) window.close();
+      else setError({ code: 'internal_error', message: 'This request is no longer waiting: nothing was done.' });
+    }, setError);
   const secondsLeft = Math.max(0, Math.ceil((question.expiresAt - now) / 1000));
   const single = question.accounts.length === 1 ? question.accounts[0] : undefined;
 
@@ -86,25 +109,34 @@ export function Consent({ questionId }: { questionId: string }) {
         </dd>
         <dt>Request</dt>
         <dd class="request" data-testid="consent-request">
-          {question.method} {question.url}
+          {question.method} {visible(question.url)}
         </dd>
-        {question.form.map(([name, value]) => (
-          <Fragment key={name}>
-            <dt class="request">{name}</dt>
-            <dd>{value}</dd>
+        {question.form.map(([name, value], index) => (
+          <Fragment key={index}>
+            <dt class="request">{visible(name)}</dt>
+            <dd class="value">{visible(value)}</dd>
           </Fragment>
         ))}
-        {question.hasJsonBody && (
+        {question.json !== null && (
           <>
-            <dt>Body</dt>
-            <dd>JSON data</dd>
+            <dt>JSON body</dt>
+            <dd>
+              <pre class="value">{visible(question.json)}</pre>
+            </dd>
           </>
         )}
       </dl>
+      {(question.hidden.fields > 0 || question.hidden.shortened) && (
+        <p role="alert">
+          This request sends more than is shown here
+          {question.hidden.fields > 0 ? `: ${question.hidden.fields} more fields` : ''}
+          {question.hidden.shortened ? ', and some values are cut short' : ''}. Allow it only if you trust this site.
+        </p>
+      )}
       {question.kind === 'first-use' && (
         <label class="inline">
           <input type="checkbox" checked={confirmWrites} onChange={(e) => setConfirmWrites(e.currentTarget.checked)} />
-          With “Always”, still ask me before each change (POST, PUT, PATCH, DELETE)
+          With “Always”, still ask me before each change this site makes (POST, PUT, PATCH, DELETE)
         </label>
       )}
       <div class="actions">
@@ -130,5 +162,17 @@ export function Consent({ questionId }: { questionId: string }) {
         Denied automatically in {secondsLeft} s.
       </p>
     </main>
+  );
+}
+
+/**
+ * Text a page chose, shown so it cannot disguise itself: bidirectional and
+ * invisible format characters (which can reorder or hide what follows) are
+ * written out as escapes.
+ */
+function visible(text: string): string {
+  return text.replace(
+    /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g,
+    (c) => `\\u{${c.charCodeAt(0).toString(16)}}`,
   );
 }

@@ -91,7 +91,8 @@ export function Options() {
               : `This device was forgotten: ${accountsRevoked} account${accountsRevoked === 1 ? '' : 's'} revoked at the companion, local data wiped.`,
         };
       } catch (e) {
-        if ((e as MessageError).code === 'companion_unreachable') setForgetStep('unreachable');
+        // Whatever went wrong (unreachable, a proxy's error page, a refused proof), the user can still wipe.
+        setForgetStep('unreachable');
         throw e;
       }
     });
@@ -179,7 +180,7 @@ export function Options() {
       )}
       {forgetStep === 'unreachable' && (
         <p>
-          The companion cannot be reached, so the accounts stay valid there.{' '}
+          The companion did not revoke the accounts, so they may stay valid there.{' '}
           <button type="button" disabled={busy} onClick={() => void forget(true)}>
             Wipe this device anyway
           </button>{' '}

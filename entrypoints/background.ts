@@ -1,9 +1,10 @@
 import browser from 'webextension-polyfill';
 import { defineBackground } from 'wxt/utils/define-background';
 import { contentHandlers } from '../lib/background/content-handlers';
-import { consentDeps, isCallbackUrl, withEngine } from '../lib/background/engine-deps';
+import { isCallbackUrl, withConsent, withEngine } from '../lib/background/engine-deps';
 import { pageHandlers } from '../lib/background/page-handlers';
-import { handleConsentWindowClosed } from '../lib/consent/consent-broker';
+import { handleAskingTabGone, handleConsentWindowClosed } from '../lib/consent/consent-broker';
+import { originOf } from '../lib/consent/content-sender';
 import { handleAlarm, handleTabClosed, handleTabUrl } from '../lib/flows/flow-engine';
 import { contentMessageListener } from '../lib/messaging/content-channel';
 import { pageMessageListener } from '../lib/messaging/page-channel';
@@ -14,12 +15,15 @@ export default defineBackground(() => {
   browser.runtime.onMessage.addListener(pageMessageListener(pageHandlers));
   browser.runtime.onMessage.addListener(contentMessageListener(contentHandlers));
   browser.tabs.onUpdated.addListener((tabId, changeInfo) => {
+    if (changeInfo.url === undefined) return;
     // Most navigations are not ours: no IndexedDB work for them.
     if (isCallbackUrl(changeInfo.url)) withEngine((deps) => handleTabUrl(deps, tabId, changeInfo.url as string));
+    withConsent((deps) => handleAskingTabGone(deps, tabId, originOf(changeInfo.url)));
   });
-  browser.tabs.onRemoved.addListener((tabId) => withEngine((deps) => handleTabClosed(deps, tabId)));
+  browser.tabs.onRemoved.addListener((tabId) => {
+    withEngine((deps) => handleTabClosed(deps, tabId));
+    withConsent((deps) => handleAskingTabGone(deps, tabId, null));
+  });
   browser.alarms.onAlarm.addListener((alarm) => withEngine((deps) => handleAlarm(deps, alarm.name)));
-  browser.windows.onRemoved.addListener((windowId) => {
-    handleConsentWindowClosed(consentDeps(), windowId).catch((error: unknown) => console.error('consent:', error));
-  });
+  browser.windows.onRemoved.addListener((windowId) => withConsent((deps) => handleConsentWindowClosed(deps, windowId)));
 });

@@ -81,6 +81,11 @@ export function withEngine(handle: (deps: FlowEngineDeps) => Promise<unknown>): 
     .catch((error: unknown) => console.error('flow engine:', error));
 }
 
+/** Runs an event handler of the consent broker; its failures are logged, never unhandled. */
+export function withConsent(handle: (deps: ConsentBrokerDeps) => Promise<unknown>): void {
+  handle(consentDeps()).catch((error: unknown) => console.error('consent:', error));
+}
+
 /**
  * Whether a navigated URL may be a companion's callback: a cheap filter so
  * that most navigations cost no IndexedDB work. The engine then compares it

@@ -1,5 +1,6 @@
 import browser from 'webextension-polyfill';
 import { type CompanionClient, createCompanionClient } from '../companion-client/client';
+import { denyAllQuestions } from '../consent/consent-broker';
 import { booleanParam, type Handlers, InvalidMessage, stringParams } from '../messaging/channel';
 import type { OptionsMessages, SettingsView } from '../messaging/page-protocol';
 import {
@@ -12,7 +13,7 @@ import {
 } from '../settings/extension-settings';
 import { extensionStore, loadOrCreateInstallKey } from '../storage/install-key';
 import { forgetCompanionState, wipeDevice } from '../storage/wipe';
-import { engineDeps } from './engine-deps';
+import { consentDeps, engineDeps } from './engine-deps';
 
 /** The options page: which companion, how long a consent question waits, and "Forget this device". */
 export const optionsHandlers: Handlers<OptionsMessages> = {
@@ -39,6 +40,8 @@ export const optionsHandlers: Handlers<OptionsMessages> = {
     if (companionUrl !== current.companionUrl) {
       // Only a companion that answers is kept; nothing changes otherwise.
       await reachableCompanion(companionUrl);
+      // Questions waiting for the old companion's accounts end first: nothing may write after the wipe.
+      await denyAllQuestions(consentDeps());
       await forgetCompanionState(store);
     }
     await writeSettings(store, { companionUrl, consentTimeoutSeconds: seconds });
@@ -54,6 +57,7 @@ export const optionsHandlers: Handlers<OptionsMessages> = {
       // Without `force` nothing is wiped: the tokens would stay at the companion with no way to reach them.
       if (!force) throw error;
     }
+    await denyAllQuestions(consentDeps());
     await wipeDevice(deps.store);
     return { accountsRevoked };
   },

@@ -54,6 +54,8 @@ export function createCompanionClient(options: CompanionClientOptions) {
     try {
       response = await doFetch(url, {
         method,
+        // The companion never redirects: a redirect is someone else answering.
+        redirect: 'error',
         headers: { dpop: proof, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? null : JSON.stringify(body),
       });

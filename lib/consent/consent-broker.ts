@@ -4,8 +4,11 @@ import {
   addQuestion,
   type ConsentAnswer,
   type ConsentQuestion,
+  hasTabQuestion,
   setQuestionWindow,
+  takeAllQuestions,
   takeQuestion,
+  takeTabQuestions,
 } from './consent-questions';
 
 /** The consent window as the broker needs it; the background wires it to `windows`. */
@@ -47,10 +50,8 @@ export async function askUser(
   const now = deps.now();
   const full: ConsentQuestion = { ...question, id: crypto.randomUUID(), askedAt: now, expiresAt: now + timeoutMs };
   const added = await addQuestion(deps.store, full, now);
-  if (!added.added) {
-    if (added.open.windowId !== undefined) await deps.consentWindow.focus(added.open.windowId).catch(() => undefined);
-    throw new ConsentPending(`a question for ${question.origin} is already waiting for the user`);
-  }
+  // Not brought to the front again: a page could time that to put the window under a click.
+  if (!added.added) throw new ConsentPending(`a question for ${question.origin} is already waiting for the user`);
   const answer = new Promise<ConsentAnswer>((resolve) => waiting.set(full.id, { resolve }));
   const timer = setTimeout(
     () => void settleQuestion(deps, full.id, { decision: 'deny', reason: 'timeout' }),
@@ -97,4 +98,32 @@ export async function handleConsentWindowClosed(deps: ConsentBrokerDeps, windowI
   const waiter = waiting.get(question.id);
   waiting.delete(question.id);
   waiter?.resolve({ decision: 'deny', reason: 'closed' });
+}
+
+/**
+ * `tabs.onRemoved` / `tabs.onUpdated`: the asking tab closed or left the site
+ * (`nowOn`: the origin it is on now, null when closed). Its questions end as
+ * a no: a window must not stay over another page, answering for one gone.
+ */
+export async function handleAskingTabGone(deps: ConsentBrokerDeps, tabId: number, nowOn: string | null): Promise<void> {
+  // Every navigation of every tab comes here: a read first, a write only when a question is concerned.
+  if (!(await hasTabQuestion(deps.store, tabId, nowOn))) return;
+  for (const question of await takeTabQuestions(deps.store, tabId, nowOn)) {
+    await endTaken(deps, question, { decision: 'deny', reason: 'left' });
+  }
+}
+
+/** Every open question ends as a no (the device is wiped, or the companion changed). */
+export async function denyAllQuestions(deps: ConsentBrokerDeps): Promise<void> {
+  for (const question of await takeAllQuestions(deps.store)) {
+    await endTaken(deps, question, { decision: 'deny', reason: 'wiped' });
+  }
+}
+
+async function endTaken(deps: ConsentBrokerDeps, question: ConsentQuestion, answer: ConsentAnswer): Promise<void> {
+  const waiter = waiting.get(question.id);
+  waiting.delete(question.id);
+  const windowId = question.windowId ?? waiter?.windowId;
+  if (windowId !== undefined) await deps.consentWindow.close(windowId).catch(() => undefined);
+  waiter?.resolve(answer);
 }

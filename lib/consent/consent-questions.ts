@@ -12,9 +12,14 @@ export interface ConsentQuestion {
   readonly method: SignedActionMethod;
   /** The whole URL the call goes to, its query included. */
   readonly url: string;
-  /** The form fields it sends (what a post says), shortened for display. */
+  /** The form fields it sends (what a post says), in order, as many as the window shows (see `hidden`). */
   readonly form: readonly Pair[];
-  readonly hasJsonBody: boolean;
+  /** The JSON body it sends, pretty-printed (as much as the window shows), or null. */
+  readonly json: string | null;
+  /** What the window cannot show in full, said in the window: never a silent cut. */
+  readonly hidden: { readonly fields: number; readonly shortened: boolean };
+  /** The tab that asked: the question ends if that tab closes or leaves the site. */
+  readonly tabId: number;
   /** `first-use`: Allow once / Always / Deny. `write`: this site must confirm each write: Allow / Deny. */
   readonly kind: 'first-use' | 'write';
   /** Epoch milliseconds. */
@@ -32,7 +37,7 @@ export interface ConsentAnswer {
   /** For "always": whether writes still need a yes each time. */
   readonly confirmWrites?: boolean;
   /** For a no: the user said so, the window was closed, or time ran out. */
-  readonly reason?: 'denied' | 'closed' | 'timeout' | 'gone';
+  readonly reason?: 'denied' | 'closed' | 'timeout' | 'left' | 'wiped';
 }
 
 const KEY = 'consent-questions';
@@ -96,4 +101,53 @@ export async function takeQuestion(
     const { [found.id]: _gone, ...rest } = all;
     return [rest, found];
   });
+}
+
+/** How much of a request the consent window shows; beyond this it says what it left out. */
+export const DISPLAY_LIMITS = { fields: 50, valueChars: 2000, jsonChars: 4000 } as const;
+
+/** The form and JSON body as the window shows them, and what it could not show. */
+export function displayedBody(
+  form: readonly Pair[] | undefined,
+  json: unknown,
+): Pick<ConsentQuestion, 'form' | 'json' | 'hidden'> {
+  const fields = form ?? [];
+  let shortened = false;
+  const shown = fields.slice(0, DISPLAY_LIMITS.fields).map(([name, value]) => {
+    if (name.length > DISPLAY_LIMITS.valueChars || value.length > DISPLAY_LIMITS.valueChars) shortened = true;
+    return [name.slice(0, DISPLAY_LIMITS.valueChars), value.slice(0, DISPLAY_LIMITS.valueChars)] as const;
+  });
+  let text: string | null = null;
+  if (json !== undefined) {
+    text = JSON.stringify(json, null, 2);
+    if (text.length > DISPLAY_LIMITS.jsonChars) {
+      shortened = true;
+      text = text.slice(0, DISPLAY_LIMITS.jsonChars);
+    }
+  }
+  return { form: shown, json: text, hidden: { fields: fields.length - shown.length, shortened } };
+}
+
+export async function hasTabQuestion(store: UseStore, tabId: number, stillOn: string | null): Promise<boolean> {
+  const all = (await get<Questions>(KEY, store)) ?? {};
+  return Object.values(all).some((q) => q.tabId === tabId && q.origin !== stillOn);
+}
+
+/** Takes out the questions of a tab (closed, or gone to another site), atomically. */
+export async function takeTabQuestions(
+  store: UseStore,
+  tabId: number,
+  stillOn: string | null,
+): Promise<ConsentQuestion[]> {
+  return changeQuestions(store, (all) => {
+    const gone = Object.values(all).filter((q) => q.tabId === tabId && q.origin !== stillOn);
+    if (gone.length === 0) return [all, []];
+    const rest = Object.fromEntries(Object.entries(all).filter(([, q]) => !gone.includes(q)));
+    return [rest, gone];
+  });
+}
+
+/** Takes out every question (the device is being wiped, or the companion changed). */
+export async function takeAllQuestions(store: UseStore): Promise<ConsentQuestion[]> {
+  return changeQuestions(store, (all) => [{}, Object.values(all)]);
 }

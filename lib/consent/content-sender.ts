@@ -42,7 +42,8 @@ export function judgeContentSender(sender: ContentSender, ownId: string): Sender
   return { ok: true, origin: frameOrigin, tabId };
 }
 
-function originOf(url: string | undefined): string | null {
+/** A URL's origin, or null for none (unparsable, or opaque such as data:). */
+export function originOf(url: string | undefined): string | null {
   if (url === undefined || !URL.canParse(url)) return null;
   const origin = new URL(url).origin;
   // Opaque origins (data:, blob: of one, sandboxed) serialise as "null".

@@ -8,9 +8,10 @@ import {
   type SignedActionResult,
 } from '../messaging/content-protocol';
 import type { Account, ProviderSummary } from '../protocol';
-import { isUnderApiBase } from '../protocol/api-base';
+import { allowedApiUrl } from '../protocol/api-url';
 import { ActionRefused } from './action-refused';
 import { askUser, type ConsentWindowPort } from './consent-broker';
+import { displayedBody } from './consent-questions';
 import { type ContentSender, judgeContentSender } from './content-sender';
 import { chooseAccount, consentNeeded, grantSiteConsent, listSiteConsents, touchSiteConsent } from './site-consents';
 
@@ -58,7 +59,7 @@ export async function performSignedAction(
 
   try {
     const provider = await findProvider(deps.client, request);
-    const account = await consentedAccount(deps, origin, provider, request, attempt);
+    const account = await consentedAccount(deps, verdict, provider, request, attempt);
     const answer = await deps.client.request(account.id, {
       method: request.method,
       url: request.url,
@@ -87,7 +88,7 @@ async function findProvider(client: CompanionClient, request: SignedActionReques
   const provider = (await client.providers()).find((p) => p.id === request.provider);
   if (!provider) throw new ActionRefused('unknown_provider', `the companion has no provider "${request.provider}"`);
   // The companion enforces this too; checking first spares the user a question about a call that cannot happen.
-  if (!provider.apiBaseUrls.some((base) => isUnderApiBase(new URL(request.url), new URL(base)))) {
+  if (!allowedApiUrl(request.url, provider.apiBaseUrls)) {
     throw new ActionRefused('url_not_allowed', `${provider.name} calls go to ${provider.apiBaseUrls.join(' or ')}`);
   }
   return provider;
@@ -96,7 +97,7 @@ async function findProvider(client: CompanionClient, request: SignedActionReques
 /** The account to act as, once the user has agreed (or had agreed before). */
 async function consentedAccount(
   deps: SignedActionDeps,
-  origin: string,
+  { origin, tabId }: { origin: string; tabId: number },
   provider: ProviderSummary,
   request: SignedActionRequest,
   attempt: { account: Account | null },
@@ -123,14 +124,19 @@ async function consentedAccount(
       accounts: candidates.map((a) => ({ id: a.id, screenName: a.screenName })),
       method: request.method,
       url: withQuery(request),
-      form: (request.form ?? []).slice(0, 20).map(([n, v]) => [n.slice(0, 100), v.slice(0, 500)] as const),
-      hasJsonBody: request.json !== undefined,
+      ...displayedBody(request.form, request.json),
+      tabId,
       kind: need === 'write' ? 'write' : 'first-use',
     },
     deps.consentTimeoutMs,
   );
   if (answer.decision === 'deny') {
-    const why = { timeout: 'no answer in time', closed: 'the consent window was closed' }[answer.reason as string];
+    const why = {
+      timeout: 'no answer in time',
+      closed: 'the consent window was closed',
+      left: 'the page was left or closed',
+      wiped: 'the extension was reset',
+    }[answer.reason as string];
     throw new ActionRefused('consent_denied', `the user did not allow this (${why ?? 'denied'})`);
   }
   const chosen = candidates.find((a) => a.id === answer.accountId) ?? preselected;
@@ -150,9 +156,9 @@ async function consentedAccount(
   return chosen;
 }
 
+/** The URL as it will be sent (normalised, so look-alike characters show percent-encoded), query included. */
 function withQuery(request: SignedActionRequest): string {
-  if (!request.query?.length) return request.url;
   const url = new URL(request.url);
-  for (const [name, value] of request.query) url.searchParams.append(name, value);
+  for (const [name, value] of request.query ?? []) url.searchParams.append(name, value);
   return url.href;
 }

@@ -30,6 +30,8 @@ export function attachDemoComposer(doc: Document): void {
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
+    // The user's own submit only: a page script's requestSubmit() or dispatched event is not a person.
+    if (!event.isTrusted) return;
     const text = new FormData(form).get('status');
     if (typeof text !== 'string' || text.trim() === '') return;
     result.textContent = 'Asking the extension…';
@@ -41,7 +43,8 @@ export function attachDemoComposer(doc: Document): void {
     }).then((outcome) => show(outcome, (value) => `Posted as @${value.account.screenName}.`));
   });
 
-  doc.querySelector('[data-oauth1-demo="whoami"]')?.addEventListener('click', () => {
+  doc.querySelector('[data-oauth1-demo="whoami"]')?.addEventListener('click', (event) => {
+    if (!event.isTrusted) return;
     result.textContent = 'Asking the extension…';
     void requestSignedAction({
       provider,

@@ -11,7 +11,11 @@ export interface ExtensionSettings {
 /** The build's companion URL (`WXT_COMPANION_URL`): public, never a secret. */
 export const DEFAULT_COMPANION_URL: string = import.meta.env.WXT_COMPANION_URL ?? 'http://127.0.0.1:8787';
 
-export const CONSENT_TIMEOUT_LIMITS = { min: 5, max: 600, default: 60 } as const;
+/**
+ * At most 4 minutes: the site's message waits for the answer, and Chrome stops
+ * a worker whose single event runs past 5 minutes.
+ */
+export const CONSENT_TIMEOUT_LIMITS = { min: 5, max: 240, default: 60 } as const;
 
 const KEY = 'settings';
 

@@ -1,9 +1,9 @@
 import { serializeFormEncoded } from '../../lib/oauth1';
 import type { ProxyRequest, ProxyResponse } from '../../lib/protocol';
+import { allowedApiUrl } from '../../lib/protocol/api-url';
 import { CompanionError } from '../errors';
 import { signedCall, type UpstreamResponse } from '../upstream/signed-call';
 import { openAccountTokens } from './accounts';
-import { allowedApiUrl } from './api-url';
 import type { ServiceContext } from './context';
 import { providerOrThrow } from './flows';
 

@@ -75,7 +75,11 @@ test('Always for this site: later posts go without a window; the popup lists the
 }) => {
   await connectAccount(context, page, extensionId);
   const demo = await openDemo(context);
-  await answer(await postAndGetConsent(context, demo, uniqueStatus('first')), 'Always for this site');
+  const first = await postAndGetConsent(context, demo, uniqueStatus('first'));
+  // On by default, so that "Always" does not silently cover changes; this user lets the site post freely.
+  await expect(first.getByLabel(/still ask me before each change/)).toBeChecked();
+  await first.getByLabel(/still ask me before each change/).uncheck();
+  await answer(first, 'Always for this site');
   await expect(result(demo)).toHaveText('Posted as @alice.');
 
   const second = uniqueStatus('second, unasked');
@@ -144,7 +148,9 @@ test('closing the consent window is a no', async ({ context, page, extensionId }
 test('revoking a site in the popup makes it ask again', async ({ context, page, extensionId }) => {
   await connectAccount(context, page, extensionId);
   const demo = await openDemo(context);
-  await answer(await postAndGetConsent(context, demo, uniqueStatus('before revoke')), 'Always for this site');
+  const before = await postAndGetConsent(context, demo, uniqueStatus('before revoke'));
+  await before.getByLabel(/still ask me before each change/).uncheck();
+  await answer(before, 'Always for this site');
   await expect(result(demo)).toHaveText('Posted as @alice.');
 
   await page.goto(`chrome-extension://${extensionId}/popup.html`);
@@ -199,4 +205,21 @@ test('another site is asked separately, and one question per site is open at a t
   await other.getByRole('button', { name: 'Who am I?' }).click();
   await expect(result(other)).toContainText('consent_pending');
   await answer(consent, 'Deny');
+});
+
+test('a question ends when its page goes elsewhere: the window closes and nothing is posted', async ({
+  context,
+  page,
+  extensionId,
+}) => {
+  await connectAccount(context, page, extensionId);
+  const demo = await openDemo(context);
+  const text = uniqueStatus('page left');
+  const consent = await postAndGetConsent(context, demo, text);
+  const closed = consent.waitForEvent('close');
+  await demo.goto(`http://127.0.0.1:${DEV_PROVIDER_PORT}/statuses`.replace('127.0.0.1', 'localhost'));
+  await closed;
+  expect((await peek()).statuses).not.toContain(text);
+  await page.goto(`chrome-extension://${extensionId}/popup.html`);
+  await expect(page.getByRole('list', { name: 'Recent activity' })).toContainText('Denied');
 });

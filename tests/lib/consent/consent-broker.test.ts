@@ -6,10 +6,18 @@ import {
   type ConsentBrokerDeps,
   ConsentPending,
   type ConsentWindowPort,
+  denyAllQuestions,
+  handleAskingTabGone,
   handleConsentWindowClosed,
   settleQuestion,
 } from '../../../lib/consent/consent-broker';
-import { addQuestion, type ConsentQuestion, readQuestion } from '../../../lib/consent/consent-questions';
+import {
+  addQuestion,
+  type ConsentQuestion,
+  DISPLAY_LIMITS,
+  displayedBody,
+  readQuestion,
+} from '../../../lib/consent/consent-questions';
 
 const SITE = 'https://site.example';
 const TIMEOUT_MS = 60_000;
@@ -24,7 +32,9 @@ function question(origin = SITE): Omit<ConsentQuestion, 'id' | 'askedAt' | 'expi
     method: 'GET',
     url: 'https://api.x.com/1.1/account/verify_credentials.json',
     form: [],
-    hasJsonBody: false,
+    json: null,
+    hidden: { fields: 0, shortened: false },
+    tabId: 1,
     kind: 'first-use',
   };
 }
@@ -162,13 +172,14 @@ describe('the consent broker', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('refuses a second question for a site that has one open, and brings the open window forward', async () => {
+  it('refuses a second question for a site that has one open, without bringing the window forward', async () => {
     const { deps, windows } = setup();
-    const { asking, questionId, windowId } = await askAndWaitForWindow(deps, windows);
+    const { asking, questionId } = await askAndWaitForWindow(deps, windows);
     const second = askUser(deps, question(), TIMEOUT_MS);
     await expect(second).rejects.toBeInstanceOf(ConsentPending);
     await expect(second).rejects.toMatchObject({ code: 'consent_pending' });
-    expect(windows.focused).toEqual([windowId]);
+    // Not focused: a page could time a second request to put the window under the user's click.
+    expect(windows.focused).toEqual([]);
     expect(windows.opened).toHaveLength(1);
     // The first question is untouched.
     expect(await readQuestion(deps.store, questionId)).toBeDefined();
@@ -276,5 +287,54 @@ describe('the consent broker', () => {
     });
     await expect(askUser(deps, question(), TIMEOUT_MS)).resolves.toEqual({ decision: 'deny', reason: 'timeout' });
     expect(windows.closed).toEqual([321]);
+  });
+});
+
+describe('questions end with their tab, and with a wipe', () => {
+  it('a tab that closes or leaves the site ends its question as a no, and closes the window', async () => {
+    const { deps, windows } = setup();
+    const asked = askUser(deps, { ...question(), tabId: 5 }, TIMEOUT_MS);
+    await windows.nextOpen();
+    // A navigation within the same site changes nothing.
+    await handleAskingTabGone(deps, 5, SITE);
+    await handleAskingTabGone(deps, 6, null);
+    expect(windows.closed).toEqual([]);
+    await handleAskingTabGone(deps, 5, 'https://elsewhere.example');
+    await expect(asked).resolves.toEqual({ decision: 'deny', reason: 'left' });
+    expect(windows.closed).toHaveLength(1);
+  });
+
+  it('denyAllQuestions ends every open question (forget this device)', async () => {
+    const { deps, windows } = setup();
+    const one = askUser(deps, question('https://one.example'), TIMEOUT_MS);
+    await windows.nextOpen();
+    const two = askUser(deps, question('https://two.example'), TIMEOUT_MS);
+    await windows.nextOpen();
+    await denyAllQuestions(deps);
+    await expect(one).resolves.toMatchObject({ decision: 'deny', reason: 'wiped' });
+    await expect(two).resolves.toMatchObject({ decision: 'deny', reason: 'wiped' });
+    // Both windows close (one may be closed twice, by the wipe and by its opener: harmless).
+    expect(new Set(windows.closed).size).toBe(2);
+  });
+});
+
+describe('what the window shows', () => {
+  it('shows every field up to its limits and says what it left out, never cutting silently', () => {
+    const many = Array.from({ length: DISPLAY_LIMITS.fields + 3 }, (_, i) => [`f${i}`, 'v'] as const);
+    expect(displayedBody(many, undefined).hidden).toEqual({ fields: 3, shortened: false });
+    const long = displayedBody([['status', `Hi${' '.repeat(DISPLAY_LIMITS.valueChars)}payload`]], undefined);
+    expect(long.hidden).toEqual({ fields: 0, shortened: true });
+    expect(displayedBody([['status', 'hello']], undefined)).toEqual({
+      form: [['status', 'hello']],
+      json: null,
+      hidden: { fields: 0, shortened: false },
+    });
+  });
+
+  it('pretty-prints a JSON body and says when it is cut', () => {
+    expect(displayedBody(undefined, { text: 'hi' }).json).toBe('{\n  "text": "hi"\n}');
+    const big = displayedBody(undefined, { text: 'x'.repeat(DISPLAY_LIMITS.jsonChars) });
+    expect(big.json).toHaveLength(DISPLAY_LIMITS.jsonChars);
+    expect(big.hidden.shortened).toBe(true);
   });
 });

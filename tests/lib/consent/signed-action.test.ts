@@ -26,7 +26,7 @@ const FLICKR: ProviderSummary = {
   id: 'flickr',
   name: 'Flickr',
   modes: ['oob'],
-  // A base without a trailing slash names one resource (server/services/api-url.ts).
+  // A base without a trailing slash names one resource (lib/protocol/api-url.ts).
   apiBaseUrls: ['https://api.flickr.com/services/rest'],
 };
 
@@ -182,7 +182,8 @@ describe('performSignedAction: consent', () => {
       method: 'POST',
       url: `${API}/statuses/update.json?a=b+c`,
       form: [['status', 'hello']],
-      hasJsonBody: false,
+      json: null,
+      hidden: { fields: 0, shortened: false },
       kind: 'first-use',
       askedAt: NOW,
       expiresAt: NOW + 5_000,
@@ -368,7 +369,7 @@ describe('performSignedAction: refusals before the user is asked', () => {
     expect(questions).toEqual([]);
   });
 
-  // The precheck follows the companion's rule (lib/protocol/api-base.ts): a base
+  // The precheck follows the companion's rule (lib/protocol/api-url.ts): a base
   // without a trailing slash is one exact resource, so the user is never asked
   // about a call the companion would refuse.
   it('refuses a URL that only extends a base without a trailing slash (as the companion does)', async () => {
@@ -538,7 +539,7 @@ describe('performSignedAction: the companion’s answers', () => {
     const { deps } = await setup({ answers: [{ decision: 'once' }] });
     await performSignedAction(deps, SENDER, {
       ...GET,
-      url: `${API}/search.json?q=private+words#frag`,
+      url: `${API}/search.json?q=private+words`,
       query: [['count', '5']],
     });
     expect((await readActivity(deps.store))[0]?.url).toBe(`${API}/search.json`);

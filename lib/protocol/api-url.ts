@@ -1,4 +1,3 @@
-import { isUnderApiBase } from '../../lib/protocol/api-base';
 /**
  * The signing proxy's allowlist: a URL may be signed only when it lies under
  * one of the provider's `apiBaseUrls`. Parsed with WHATWG URL (which resolves
@@ -7,6 +6,7 @@ import { isUnderApiBase } from '../../lib/protocol/api-base';
  * characters, and encoded `/`, `\`, `.` or `%` in the path, which some
  * servers decode again behind the prefix check.
  */
+/** Shared by the companion (which enforces it) and the extension (which checks before asking the user); no zod, so the extension can import it alone. */
 export function allowedApiUrl(raw: string, apiBaseUrls: readonly string[]): URL | undefined {
   if (/[\s\\]/.test(raw) || hasControlCharacter(raw)) return undefined;
   let url: URL;
@@ -47,4 +47,17 @@ function hasControlCharacter(text: string): boolean {
     if (code < 0x20 || code === 0x7f) return true;
   }
   return false;
+}
+
+/**
+ * Whether a URL is under one of a provider's API base URLs: same scheme,
+ * host and port; under the base path when it ends in `/`, otherwise that
+ * exact resource (e.g. Flickr's /services/rest). One rule for both halves:
+ * the companion enforces it, the extension checks it before asking the user.
+ * No zod here: the extension imports this file on its own.
+ */
+export function isUnderApiBase(url: URL, base: URL): boolean {
+  if (url.protocol !== base.protocol || url.hostname !== base.hostname || url.port !== base.port) return false;
+  if (base.pathname.endsWith('/')) return url.pathname.startsWith(base.pathname);
+  return url.pathname === base.pathname;
 }
