@@ -3,7 +3,7 @@ import { createCompanionClient } from '../companion-client/client';
 import type { ConsentBrokerDeps, ConsentWindowPort } from '../consent/consent-broker';
 import type { SignedActionDeps } from '../consent/signed-action';
 import { type BrowserPort, type FlowEngineDeps, refreshAccounts } from '../flows/flow-engine';
-import { readSettings } from '../settings/extension-settings';
+import { type ExtensionSettings, readSettings } from '../settings/extension-settings';
 import { extensionStore, loadOrCreateInstallKey } from '../storage/install-key';
 
 /** The extension APIs the flow engine uses. */
@@ -46,14 +46,14 @@ const consentWindow: ConsentWindowPort = {
  * IndexedDB holds (the install key and the settings included).
  */
 export async function engineDeps(): Promise<FlowEngineDeps> {
+  return (await depsWithSettings()).deps;
+}
+
+async function depsWithSettings(): Promise<{ deps: FlowEngineDeps; settings: ExtensionSettings }> {
   const store = extensionStore();
   const [keyPair, settings] = await Promise.all([loadOrCreateInstallKey(store), readSettings(store)]);
-  return {
-    store,
-    client: createCompanionClient({ baseUrl: settings.companionUrl, keyPair }),
-    browser: browserPort,
-    now: Date.now,
-  };
+  const client = createCompanionClient({ baseUrl: settings.companionUrl, keyPair });
+  return { deps: { store, client, browser: browserPort, now: Date.now }, settings };
 }
 
 /** What the consent window's answers need. */
@@ -63,8 +63,7 @@ export function consentDeps(): ConsentBrokerDeps {
 
 /** What a content script's signed action needs: the engine's parts, the consent window and the timeout. */
 export async function signedActionDeps(): Promise<SignedActionDeps> {
-  const deps = await engineDeps();
-  const settings = await readSettings(deps.store);
+  const { deps, settings } = await depsWithSettings();
   return {
     ...deps,
     consentWindow,

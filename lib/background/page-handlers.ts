@@ -16,6 +16,7 @@ import { stringParams } from '../messaging/channel';
 import type { PageToBackground, PopupMessages } from '../messaging/page-protocol';
 import type { FlowMode } from '../protocol';
 import { readSettings } from '../settings/extension-settings';
+import { extensionStore } from '../storage/install-key';
 import { consentHandlers } from './consent-handlers';
 import { engineDeps } from './engine-deps';
 import { optionsHandlers } from './options-handlers';
@@ -27,7 +28,7 @@ const POPUP_ACTIVITY = 20;
 /** What the background answers the popup: each message hands over to the flow engine. */
 const popupHandlers: Handlers<PopupMessages> = {
   getStatus: async () => {
-    const { companionUrl } = await readSettings((await engineDeps()).store);
+    const { companionUrl } = await readSettings(extensionStore());
     return { version: browser.runtime.getManifest().version, companionUrl };
   },
   getState: async () => {

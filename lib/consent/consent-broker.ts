@@ -4,11 +4,9 @@ import {
   addQuestion,
   type ConsentAnswer,
   type ConsentQuestion,
-  hasTabQuestion,
+  hasQuestion,
   setQuestionWindow,
-  takeAllQuestions,
-  takeQuestion,
-  takeTabQuestions,
+  takeQuestions,
 } from './consent-questions';
 
 /** The consent window as the broker needs it; the background wires it to `windows`. */
@@ -79,25 +77,15 @@ export async function askUser(
  * nothing (false). The window closes either way.
  */
 export async function settleQuestion(deps: ConsentBrokerDeps, id: string, answer: ConsentAnswer): Promise<boolean> {
-  const question = await takeQuestion(deps.store, (q) => q.id === id);
-  const waiter = waiting.get(id);
-  waiting.delete(id);
-  // The stored question may have been swept while we waited (the clock jumped, e.g. after
-  // sleep): the waiter still knows its window, and still gets its answer. A wait must end.
-  const windowId = question?.windowId ?? waiter?.windowId;
-  if (windowId !== undefined) await deps.consentWindow.close(windowId).catch(() => undefined);
-  if (!waiter) return false;
-  waiter.resolve(answer);
-  return true;
+  const [question] = await takeQuestions(deps.store, (q) => q.id === id);
+  return endQuestion(deps, id, question, answer);
 }
 
 /** `windows.onRemoved`: a consent window closed without an answer is a no. */
 export async function handleConsentWindowClosed(deps: ConsentBrokerDeps, windowId: number): Promise<void> {
-  const question = await takeQuestion(deps.store, (q) => q.windowId === windowId);
-  if (!question) return;
-  const waiter = waiting.get(question.id);
-  waiting.delete(question.id);
-  waiter?.resolve({ decision: 'deny', reason: 'closed' });
+  for (const question of await takeQuestions(deps.store, (q) => q.windowId === windowId)) {
+    await endQuestion(deps, question.id, question, { decision: 'deny', reason: 'closed' }, false);
+  }
 }
 
 /**
@@ -106,24 +94,39 @@ export async function handleConsentWindowClosed(deps: ConsentBrokerDeps, windowI
  * a no: a window must not stay over another page, answering for one gone.
  */
 export async function handleAskingTabGone(deps: ConsentBrokerDeps, tabId: number, nowOn: string | null): Promise<void> {
+  const gone = (q: ConsentQuestion) => q.tabId === tabId && q.origin !== nowOn;
   // Every navigation of every tab comes here: a read first, a write only when a question is concerned.
-  if (!(await hasTabQuestion(deps.store, tabId, nowOn))) return;
-  for (const question of await takeTabQuestions(deps.store, tabId, nowOn)) {
-    await endTaken(deps, question, { decision: 'deny', reason: 'left' });
+  if (!(await hasQuestion(deps.store, gone))) return;
+  for (const question of await takeQuestions(deps.store, gone)) {
+    await endQuestion(deps, question.id, question, { decision: 'deny', reason: 'left' });
   }
 }
 
 /** Every open question ends as a no (the device is wiped, or the companion changed). */
 export async function denyAllQuestions(deps: ConsentBrokerDeps): Promise<void> {
-  for (const question of await takeAllQuestions(deps.store)) {
-    await endTaken(deps, question, { decision: 'deny', reason: 'wiped' });
+  for (const question of await takeQuestions(deps.store, () => true)) {
+    await endQuestion(deps, question.id, question, { decision: 'deny', reason: 'wiped' });
   }
 }
 
-async function endTaken(deps: ConsentBrokerDeps, question: ConsentQuestion, answer: ConsentAnswer): Promise<void> {
-  const waiter = waiting.get(question.id);
-  waiting.delete(question.id);
-  const windowId = question.windowId ?? waiter?.windowId;
-  if (windowId !== undefined) await deps.consentWindow.close(windowId).catch(() => undefined);
-  waiter?.resolve(answer);
+/**
+ * Gives a taken question's answer to whoever waits for it, and closes its
+ * window. The stored question may have been swept while we waited (the clock
+ * jumped, e.g. after sleep): the waiter still knows its window, and still
+ * gets its answer. A wait must end. False when nobody waited.
+ */
+async function endQuestion(
+  deps: ConsentBrokerDeps,
+  id: string,
+  question: ConsentQuestion | undefined,
+  answer: ConsentAnswer,
+  closeWindow = true,
+): Promise<boolean> {
+  const waiter = waiting.get(id);
+  waiting.delete(id);
+  const windowId = question?.windowId ?? waiter?.windowId;
+  if (closeWindow && windowId !== undefined) await deps.consentWindow.close(windowId).catch(() => undefined);
+  if (!waiter) return false;
+  waiter.resolve(answer);
+  return true;
 }

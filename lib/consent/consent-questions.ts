@@ -1,5 +1,6 @@
-import { get, type UseStore, update } from 'idb-keyval';
+import { get, type UseStore } from 'idb-keyval';
 import type { Pair, SignedActionMethod } from '../messaging/content-protocol';
+import { changeKey } from '../storage/change-key';
 
 /** What the consent window shows and asks. Kept in IndexedDB so the window can read it. */
 export interface ConsentQuestion {
@@ -44,18 +45,8 @@ const KEY = 'consent-questions';
 
 type Questions = Record<string, ConsentQuestion>;
 
-async function changeQuestions<T>(store: UseStore, change: (all: Questions) => [Questions, T]): Promise<T> {
-  let result: T | undefined;
-  await update<Questions>(
-    KEY,
-    (all) => {
-      const [next, value] = change(all ?? {});
-      result = value;
-      return next;
-    },
-    store,
-  );
-  return result as T;
+function changeQuestions<T>(store: UseStore, change: (all: Questions) => [Questions, T]): Promise<T> {
+  return changeKey(store, KEY, {}, change);
 }
 
 export async function readQuestion(store: UseStore, id: string): Promise<ConsentQuestion | undefined> {
@@ -90,17 +81,18 @@ export async function setQuestionWindow(store: UseStore, id: string, windowId: n
   });
 }
 
-/** Takes a question out, atomically: only the first answer to it counts. */
-export async function takeQuestion(
-  store: UseStore,
-  matches: (q: ConsentQuestion) => boolean,
-): Promise<ConsentQuestion | undefined> {
+/** Takes out the questions that match, atomically: only the first answer to a question counts. */
+export function takeQuestions(store: UseStore, matches: (q: ConsentQuestion) => boolean): Promise<ConsentQuestion[]> {
   return changeQuestions(store, (all) => {
-    const found = Object.values(all).find(matches);
-    if (!found) return [all, undefined];
-    const { [found.id]: _gone, ...rest } = all;
-    return [rest, found];
+    const taken = Object.values(all).filter(matches);
+    if (taken.length === 0) return [all, []];
+    return [Object.fromEntries(Object.entries(all).filter(([, q]) => !taken.includes(q))), taken];
   });
+}
+
+/** Whether any question matches: a read, for events that usually concern none. */
+export async function hasQuestion(store: UseStore, matches: (q: ConsentQuestion) => boolean): Promise<boolean> {
+  return Object.values((await get<Questions>(KEY, store)) ?? {}).some(matches);
 }
 
 /** How much of a request the consent window shows; beyond this it says what it left out. */
@@ -126,28 +118,4 @@ export function displayedBody(
     }
   }
   return { form: shown, json: text, hidden: { fields: fields.length - shown.length, shortened } };
-}
-
-export async function hasTabQuestion(store: UseStore, tabId: number, stillOn: string | null): Promise<boolean> {
-  const all = (await get<Questions>(KEY, store)) ?? {};
-  return Object.values(all).some((q) => q.tabId === tabId && q.origin !== stillOn);
-}
-
-/** Takes out the questions of a tab (closed, or gone to another site), atomically. */
-export async function takeTabQuestions(
-  store: UseStore,
-  tabId: number,
-  stillOn: string | null,
-): Promise<ConsentQuestion[]> {
-  return changeQuestions(store, (all) => {
-    const gone = Object.values(all).filter((q) => q.tabId === tabId && q.origin !== stillOn);
-    if (gone.length === 0) return [all, []];
-    const rest = Object.fromEntries(Object.entries(all).filter(([, q]) => !gone.includes(q)));
-    return [rest, gone];
-  });
-}
-
-/** Takes out every question (the device is being wiped, or the companion changed). */
-export async function takeAllQuestions(store: UseStore): Promise<ConsentQuestion[]> {
-  return changeQuestions(store, (all) => [{}, Object.values(all)]);
 }

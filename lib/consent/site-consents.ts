@@ -1,6 +1,7 @@
 import { get, type UseStore, update } from 'idb-keyval';
 import { isWrite, type SignedActionMethod } from '../messaging/content-protocol';
 import type { Account } from '../protocol';
+import { changeKey } from '../storage/change-key';
 
 /** "Always for this site": an origin may act as one account without asking. */
 export interface SiteConsent {
@@ -53,19 +54,12 @@ export async function setConfirmWrites(store: UseStore, origin: string, accountI
 }
 
 /** Removes an origin's consents (for one account, or all of them); how many went. */
-export async function revokeSiteConsent(store: UseStore, origin: string, accountId?: string): Promise<number> {
-  let removed = 0;
-  await changeConsents(store, (all) => {
-    const kept = Object.fromEntries(
-      Object.entries(all).filter(([, c]) => {
-        const goes = c.origin === origin && (accountId === undefined || c.accountId === accountId);
-        if (goes) removed += 1;
-        return !goes;
-      }),
-    );
-    return kept;
+export function revokeSiteConsent(store: UseStore, origin: string, accountId?: string): Promise<number> {
+  return changeKey<Record<string, SiteConsent>, number>(store, KEY, {}, (all) => {
+    const goes = (c: SiteConsent) => c.origin === origin && (accountId === undefined || c.accountId === accountId);
+    const kept = Object.entries(all).filter(([, c]) => !goes(c));
+    return [Object.fromEntries(kept), Object.keys(all).length - kept.length];
   });
-  return removed;
 }
 
 /** Consents for accounts that no longer exist go with them. */

@@ -1,5 +1,6 @@
-import { get, type UseStore, update } from 'idb-keyval';
+import { get, type UseStore } from 'idb-keyval';
 import type { Account, FlowMode } from '../protocol';
+import { changeKey } from '../storage/change-key';
 
 /** A connection the user started and has not finished. Kept in IndexedDB, so a stopped worker loses nothing. */
 export interface PendingFlow {
@@ -38,24 +39,7 @@ export async function readState(store: UseStore): Promise<ExtensionState> {
   return (await get<ExtensionState>(KEY, store)) ?? EMPTY;
 }
 
-/**
- * Changes the state in one IndexedDB transaction (read and write together),
- * so that two events handled at once cannot lose each other's change.
- * Returns what `change` returned.
- */
-export async function changeState<T>(
-  store: UseStore,
-  change: (state: ExtensionState) => [ExtensionState, T],
-): Promise<T> {
-  let result: T | undefined;
-  await update<ExtensionState>(
-    KEY,
-    (current) => {
-      const [next, value] = change(current ?? EMPTY);
-      result = value;
-      return next;
-    },
-    store,
-  );
-  return result as T;
+/** Changes the state in one IndexedDB transaction; returns what `change` returned. */
+export function changeState<T>(store: UseStore, change: (state: ExtensionState) => [ExtensionState, T]): Promise<T> {
+  return changeKey(store, KEY, EMPTY, change);
 }
