@@ -1,5 +1,5 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
-import { calculateJwkThumbprint, decodeProtectedHeader, type JWK, jwtVerify } from 'jose';
+import { createPublicKey, type KeyObject, verify } from 'node:crypto';
+import { calculateJwkThumbprint, decodeJwt, decodeProtectedHeader, type JWK } from 'jose';
 import { CompanionError } from '../errors';
 
 export interface ProofContext {
@@ -38,6 +38,8 @@ export async function verifyProof(proof: string | undefined, context: ProofConte
   try {
     const header = decodeProtectedHeader(proof);
     if (header.typ !== 'dpop+jwt' || header.alg !== 'ES256') throw new Error('typ must be dpop+jwt and alg ES256');
+    // RFC 7515 section 4.1.11: an extension we do not know must not be ignored.
+    if ('crit' in header || 'b64' in header) throw new Error('no JWS extensions are understood');
     jwk = header.jwk as JWK;
     // Coordinates exactly as RFC 7518 writes them (43 base64url characters), so one key has one thumbprint.
     const canonical = (c: unknown) => typeof c === 'string' && /^[A-Za-z0-9_-]{43}$/.test(c);
@@ -52,7 +54,8 @@ export async function verifyProof(proof: string | undefined, context: ProofConte
   try {
     const known = await installKey(jwk);
     installId = known.installId;
-    ({ payload: claims } = await jwtVerify(proof, known.key, { typ: 'dpop+jwt', algorithms: ['ES256'] }));
+    if (!signatureVerifies(proof, known.key)) throw new Error('signature verification failed');
+    claims = decodeJwt(proof);
   } catch (error) {
     throw new CompanionError('dpop_invalid', `the DPoP proof does not verify: ${reason(error)}`);
   }
@@ -102,6 +105,20 @@ async function installKey(jwk: JWK): Promise<{ key: KeyObject; installId: string
   if (knownKeys.size >= KNOWN_KEYS_LIMIT) knownKeys.delete(knownKeys.keys().next().value as string);
   knownKeys.set(id, entry);
   return entry;
+}
+
+/**
+ * The JWS signature (RFC 7515 section 5.2) over the first two parts, ES256
+ * written as r || s (RFC 7518 section 3.4). jose 6 verifies only through
+ * WebCrypto, which Node runs on its thread pool: 204 µs a proof awaited one
+ * at a time here, against 59 µs for this call on the same key.
+ */
+function signatureVerifies(proof: string, key: KeyObject): boolean {
+  const parts = proof.split('.');
+  // 64 bytes in unpadded base64url, nothing else: Buffer would skip stray characters.
+  if (parts.length !== 3 || !/^[A-Za-z0-9_-]{86}$/.test(parts[2] ?? '')) return false;
+  const signature = Buffer.from(parts[2] as string, 'base64url');
+  return verify('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), { key, dsaEncoding: 'ieee-p1363' }, signature);
 }
 
 /** RFC 9449 section 4.3: htu is compared without query and fragment, after URL normalisation. */

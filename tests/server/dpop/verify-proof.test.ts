@@ -1,3 +1,4 @@
+import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../../lib/protocol';
@@ -111,5 +112,44 @@ describe('verifyProof (RFC 9449)', () => {
       .setProtectedHeader({ alg: 'HS256', typ: 'dpop+jwt', jwk: install.publicJwk })
       .sign(new Uint8Array(32));
     await expectCode(verifyProof(hs, context()), 'dpop_invalid');
+  });
+
+  describe('the signature, checked with node:crypto', () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jwk = publicKey.export({ format: 'jwk' });
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    /** A proof put together by hand, so each part can be written wrongly on purpose. */
+    function handMade(options: { header?: object; encoding?: 'der' | 'ieee-p1363' } = {}): string {
+      const header = part({ alg: 'ES256', typ: 'dpop+jwt', jwk, ...options.header });
+      const payload = part({ htm: 'POST', htu: URL_, jti: randomUUID(), iat: Math.floor(Date.now() / 1000) });
+      const signature = sign('sha256', Buffer.from(`${header}.${payload}`), {
+        key: privateKey,
+        dsaEncoding: options.encoding ?? 'ieee-p1363',
+      });
+      return `${header}.${payload}.${signature.toString('base64url')}`;
+    }
+
+    it('accepts a proof made independently of jose', async () => {
+      await expect(verifyProof(handMade(), context())).resolves.toHaveProperty('installId');
+    });
+
+    it('refuses a DER signature, stray characters, an extra part and a swapped payload', async () => {
+      await expectCode(verifyProof(handMade({ encoding: 'der' }), context()), 'dpop_invalid');
+      const good = handMade();
+      const [header, payload, signature] = good.split('.') as [string, string, string];
+      // Buffer's base64url decoder would skip the '!' and find the same 64 bytes.
+      await expectCode(
+        verifyProof(`${header}.${payload}.${signature.slice(0, 40)}!${signature.slice(40)}`, context()),
+        'dpop_invalid',
+      );
+      await expectCode(verifyProof(`${good}.${signature}`, context()), 'dpop_invalid');
+      const otherPayload = handMade().split('.')[1];
+      await expectCode(verifyProof(`${header}.${otherPayload}.${signature}`, context()), 'dpop_invalid');
+    });
+
+    it('refuses a JWS extension it does not understand (crit, b64)', async () => {
+      await expectCode(verifyProof(handMade({ header: { crit: ['exp'] } }), context()), 'dpop_invalid');
+      await expectCode(verifyProof(handMade({ header: { b64: false, crit: ['b64'] } }), context()), 'dpop_invalid');
+    });
   });
 });
