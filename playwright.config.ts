@@ -1,10 +1,11 @@
 import { defineConfig } from '@playwright/test';
 
 /**
- * End-to-end tests against the built extension (`wxt build` → `.output/chrome-mv3`).
- * No project names a browser and nothing uses the built-in `browser` fixture: the
- * fixture in tests/e2e/support launches Debian's Chromium itself, so Playwright never
- * needs (or tries to download) its own browser builds.
+ * End-to-end tests against the built extension (`.output/chrome-mv3` and
+ * `.output/firefox-mv3`). No project names a browser and nothing uses the built-in
+ * `browser` fixture: the fixtures launch Debian's Chromium (tests/e2e/support) and
+ * Debian's Firefox ESR over WebDriver BiDi with puppeteer-core (tests/e2e/firefox),
+ * so Playwright never needs (or tries to download) its own browser builds.
  */
 export default defineConfig({
   testDir: 'tests/e2e',

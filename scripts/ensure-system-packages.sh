@@ -2,6 +2,7 @@
 # Installs the Debian packages the tests need, when they are missing:
 #   chromium  the e2e tests drive Debian's Chromium (Playwright must not
 #             download browsers: this machine reaches only npm and apt);
+#   firefox-esr the Firefox e2e tests drive Debian's Firefox ESR (over WebDriver BiDi);
 #   openssl   the RSA tests make and check keys with it, independently of node:crypto;
 #   postgresql the store tests run against a throwaway PostgreSQL server (tests/support).
 # Idempotent and quiet when all is there. Runs before `npm test` and in .ci/run.
@@ -9,6 +10,7 @@ set -euo pipefail
 
 missing=()
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+[[ -x /usr/bin/firefox-esr ]] || missing+=(firefox-esr)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 ((${#missing[@]})) || exit 0
