@@ -85,17 +85,16 @@ export function Consent({ questionId }: { questionId: string }) {
 
   return (
     <main class="page">
-      <h1>
-        {question.kind === 'write'
-          ? `${question.origin} wants to make a change as your ${question.providerName} account`
-          : `Let ${question.origin} act as your ${question.providerName} account?`}
-      </h1>
+      <h1>{headingOf(question)}</h1>
+      {question.kind === 'no-account' && <p data-testid="account-problem">{accountProblemText(question)}</p>}
       <dl>
         <dt>Site</dt>
         <dd data-testid="consent-origin">{question.origin}</dd>
         <dt>Account</dt>
         <dd>
-          {single ? (
+          {question.accounts.length === 0 ? (
+            'none'
+          ) : single ? (
             `@${single.screenName}`
           ) : (
             <select aria-label="Account" value={accountId} onChange={(e) => setAccountId(e.currentTarget.value)}>
@@ -140,7 +139,7 @@ export function Consent({ questionId }: { questionId: string }) {
         </label>
       )}
       <div class="actions">
-        {question.kind === 'first-use' ? (
+        {question.kind === 'no-account' ? null : question.kind === 'first-use' ? (
           <>
             <button type="button" disabled={!armed} onClick={() => void answer('once')}>
               Allow once
@@ -155,14 +154,36 @@ export function Consent({ questionId }: { questionId: string }) {
           </button>
         )}
         <button type="button" class="secondary" ref={deny} onClick={() => void answer('deny')}>
-          Deny
+          {question.kind === 'no-account' ? 'Close' : 'Deny'}
         </button>
       </div>
       <p class="muted" aria-live="polite">
-        Denied automatically in {secondsLeft} s.
+        {question.kind === 'no-account' ? 'Closes' : 'Denied'} automatically in {secondsLeft} s.
       </p>
     </main>
   );
+}
+
+function headingOf(question: ConsentQuestion): string {
+  switch (question.kind) {
+    case 'write':
+      return `${question.origin} wants to make a change as your ${question.providerName} account`;
+    case 'first-use':
+      return `Let ${question.origin} act as your ${question.providerName} account?`;
+    case 'no-account':
+      return `${question.origin} asked to act as your ${question.providerName} account`;
+  }
+}
+
+/** Why no account can act, and what the user can do; the site itself is only told no. */
+function accountProblemText(question: ConsentQuestion): string {
+  const name = question.providerName;
+  const problem = {
+    'none-connected': `You have no ${name} account connected.`,
+    'needs-reconnecting': `Your ${name} account must be connected again: ${name} no longer accepts it.`,
+    'not-found': `The site asked for a ${name} account that is not connected here.`,
+  }[question.accountProblem ?? 'none-connected'];
+  return `${problem} To let this site use one, connect it with the extension’s toolbar button, then try again on the site. The site is told no, and learns nothing about your accounts.`;
 }
 
 /**

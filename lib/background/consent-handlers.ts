@@ -23,6 +23,8 @@ export const consentHandlers: Handlers<ConsentMessages> = {
     if (accountId !== undefined && !question.accounts.some((a) => a.id === accountId)) {
       throw new InvalidMessage('that account was not offered');
     }
+    // A site asking for an account the user does not have can only be told no.
+    if (question.kind === 'no-account' && decision !== 'deny') throw new InvalidMessage('this question takes deny');
     // A write the site must confirm each time is allowed once or not at all.
     if (question.kind === 'write' && decision === 'always')
       throw new InvalidMessage('this question takes once or deny');

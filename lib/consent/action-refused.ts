@@ -3,6 +3,8 @@ export class ActionRefused extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** What the user's activity log records, when the site is told less (see `no-account` questions). */
+    readonly loggedCode: string = code,
   ) {
     super(message);
   }

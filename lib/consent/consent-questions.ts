@@ -21,13 +21,22 @@ export interface ConsentQuestion {
   readonly hidden: { readonly fields: number; readonly shortened: boolean };
   /** The tab that asked: the question ends if that tab closes or leaves the site. */
   readonly tabId: number;
-  /** `first-use`: Allow once / Always / Deny. `write`: this site must confirm each write: Allow / Deny. */
-  readonly kind: 'first-use' | 'write';
+  /**
+   * `first-use`: Allow once / Always / Deny. `write`: this site must confirm each write: Allow / Deny.
+   * `no-account`: a site that was never allowed asked for an account the user does not have (or must
+   * reconnect): the window says so and can only be closed, and the site hears the same `consent_denied`
+   * as for a no. So a site learns nothing about the user's accounts before the user has said yes.
+   */
+  readonly kind: 'first-use' | 'write' | 'no-account';
+  /** For `no-account`: why no account can act. */
+  readonly accountProblem?: AccountProblem;
   /** Epoch milliseconds. */
   readonly askedAt: number;
   readonly expiresAt: number;
   readonly windowId?: number | undefined;
 }
+
+export type AccountProblem = 'none-connected' | 'needs-reconnecting' | 'not-found';
 
 export type ConsentDecision = 'once' | 'always' | 'deny';
 

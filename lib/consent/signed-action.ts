@@ -11,7 +11,7 @@ import type { Account, ProviderSummary } from '../protocol';
 import { allowedApiUrl } from '../protocol/api-url';
 import { ActionRefused } from './action-refused';
 import { askUser, type ConsentWindowPort } from './consent-broker';
-import { displayedBody } from './consent-questions';
+import { type ConsentAnswer, displayedBody } from './consent-questions';
 import { type ContentSender, judgeContentSender } from './content-sender';
 import { chooseAccount, consentNeeded, grantSiteConsent, listSiteConsents, touchSiteConsent } from './site-consents';
 
@@ -72,7 +72,7 @@ export async function performSignedAction(
     return { ...answer, account: { id: account.id, provider: account.provider, screenName: account.screenName } };
   } catch (error) {
     if (error instanceof ActionRefused) {
-      await log({ kind: 'refused', code: error.code });
+      await log({ kind: 'refused', code: error.loggedCode });
     } else {
       const code = error instanceof CompanionClientError ? error.code : 'internal_error';
       await log({ kind: code === 'url_not_allowed' ? 'refused' : 'failed', code });
@@ -108,7 +108,23 @@ async function consentedAccount(
     // The cached list may predate a connection made elsewhere: ask the companion once.
     choice = chooseAccount(await deps.refreshAccounts(), consents, origin, provider.id, request.accountId);
   }
-  if (choice.kind === 'none') throw new ActionRefused('no_account', choice.reason);
+  if (choice.kind === 'none') {
+    // A site allowed for this provider before may hear why. Any other would learn from an instant
+    // no_account that the user has no account there: it gets a window saying so, and a plain no.
+    if (consents.some((c) => c.origin === origin && c.provider === provider.id))
+      throw new ActionRefused('no_account', choice.reason);
+    const answer = await askUser(
+      deps,
+      {
+        ...questionAbout(request, origin, tabId, provider),
+        accounts: [],
+        kind: 'no-account',
+        accountProblem: choice.problem,
+      },
+      deps.consentTimeoutMs,
+    );
+    throw new ActionRefused('consent_denied', deniedMessage(answer), 'no_account');
+  }
   const candidates = choice.kind === 'account' ? [choice.account] : choice.accounts;
   const preselected = candidates[0] as Account;
   attempt.account = preselected;
@@ -118,27 +134,13 @@ async function consentedAccount(
   const answer = await askUser(
     deps,
     {
-      origin,
-      provider: provider.id,
-      providerName: provider.name,
+      ...questionAbout(request, origin, tabId, provider),
       accounts: candidates.map((a) => ({ id: a.id, screenName: a.screenName })),
-      method: request.method,
-      url: withQuery(request),
-      ...displayedBody(request.form, request.json),
-      tabId,
       kind: need === 'write' ? 'write' : 'first-use',
     },
     deps.consentTimeoutMs,
   );
-  if (answer.decision === 'deny') {
-    const why = {
-      timeout: 'no answer in time',
-      closed: 'the consent window was closed',
-      left: 'the page was left or closed',
-      wiped: 'the extension was reset',
-    }[answer.reason as string];
-    throw new ActionRefused('consent_denied', `the user did not allow this (${why ?? 'denied'})`);
-  }
+  if (answer.decision === 'deny') throw new ActionRefused('consent_denied', deniedMessage(answer));
   const chosen = candidates.find((a) => a.id === answer.accountId) ?? preselected;
   attempt.account = chosen;
   // A write this site must confirm is allowed once at most, whatever the answer claims.
@@ -154,6 +156,30 @@ async function consentedAccount(
     });
   }
   return chosen;
+}
+
+/** What every consent window shows: who asks, for which provider, what exactly. */
+function questionAbout(request: SignedActionRequest, origin: string, tabId: number, provider: ProviderSummary) {
+  return {
+    origin,
+    provider: provider.id,
+    providerName: provider.name,
+    method: request.method,
+    url: withQuery(request),
+    ...displayedBody(request.form, request.json),
+    tabId,
+  };
+}
+
+/** The same words for every no, so a site cannot tell a no-account window from a user's no. */
+function deniedMessage(answer: ConsentAnswer): string {
+  const why = {
+    timeout: 'no answer in time',
+    closed: 'the consent window was closed',
+    left: 'the page was left or closed',
+    wiped: 'the extension was reset',
+  }[answer.reason as string];
+  return `the user did not allow this (${why ?? 'denied'})`;
 }
 
 /** The URL as it will be sent (normalised, so look-alike characters show percent-encoded), query included. */

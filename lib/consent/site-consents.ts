@@ -2,6 +2,7 @@ import { get, type UseStore, update } from 'idb-keyval';
 import { isWrite, type SignedActionMethod } from '../messaging/content-protocol';
 import type { Account } from '../protocol';
 import { changeKey } from '../storage/change-key';
+import type { AccountProblem } from './consent-questions';
 
 /** "Always for this site": an origin may act as one account without asking. */
 export interface SiteConsent {
@@ -72,7 +73,7 @@ export type AccountChoice =
   | { readonly kind: 'account'; readonly account: Account }
   /** Several accounts and no consent that picks one: the user chooses in the consent window. */
   | { readonly kind: 'choose'; readonly accounts: readonly Account[] }
-  | { readonly kind: 'none'; readonly reason: string };
+  | { readonly kind: 'none'; readonly reason: string; readonly problem: AccountProblem };
 
 /**
  * Which account a request acts as. A named account must be the user's, for
@@ -91,7 +92,7 @@ export function chooseAccount(
     const named = usable.find((a) => a.id === accountId);
     return named
       ? { kind: 'account', account: named }
-      : { kind: 'none', reason: `no usable ${provider} account with id ${accountId}` };
+      : { kind: 'none', reason: `no usable ${provider} account with id ${accountId}`, problem: 'not-found' };
   }
   if (usable.length === 0) {
     const invalid = accounts.some((a) => a.provider === provider);
@@ -100,6 +101,7 @@ export function chooseAccount(
       reason: invalid
         ? `the ${provider} account needs to be connected again`
         : `no ${provider} account is connected: connect one in the extension’s popup`,
+      problem: invalid ? 'needs-reconnecting' : 'none-connected',
     };
   }
   const consented = usable.find((a) => consents.some((c) => c.origin === origin && c.accountId === a.id));

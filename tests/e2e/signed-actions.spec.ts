@@ -121,6 +121,25 @@ test('Deny: nothing is posted, the page hears consent_denied, the popup logs it'
   await expect(page.getByRole('list', { name: 'Recent activity' })).toContainText('Denied');
 });
 
+test('without an account: the window tells the user, the page hears only consent_denied, the popup logs no_account', async ({
+  context,
+  page,
+  extensionId,
+}) => {
+  await page.goto(`chrome-extension://${extensionId}/popup.html`);
+  await expect(page.getByText('No account connected yet.')).toBeVisible();
+  const demo = await openDemo(context);
+  const text = uniqueStatus('no account');
+  const window = await postAndGetConsent(context, demo, text);
+  await expect(window.getByTestId('account-problem')).toContainText('You have no Dev provider account connected.');
+  await expect(window.getByRole('button', { name: 'Allow once' })).toHaveCount(0);
+  await answer(window, 'Close');
+  await expect(result(demo)).toContainText('(consent_denied)');
+  expect((await peek()).statuses).not.toContain(text);
+  await page.reload();
+  await expect(page.getByRole('list', { name: 'Recent activity' })).toContainText('Refused (no_account)');
+});
+
 test('no answer in time is a no: the window closes and nothing is posted', async ({ context, page, extensionId }) => {
   await connectAccount(context, page, extensionId);
   await page.goto(`chrome-extension://${extensionId}/options.html`);

@@ -71,6 +71,16 @@ describe('consent window handlers', () => {
     expect(await readQuestion(extensionStore(), question.id)).toBeDefined();
   });
 
+  it('takes only deny for a no-account question (there is nothing to allow)', async () => {
+    const question = await storedQuestion({ kind: 'no-account', accounts: [], accountProblem: 'none-connected' });
+    for (const decision of ['once', 'always']) {
+      await expect(answer({ id: question.id, decision })).rejects.toMatchObject({ code: 'invalid_message' });
+    }
+    expect(await readQuestion(extensionStore(), question.id)).toEqual(question);
+    await expect(answer({ id: question.id, decision: 'deny' })).resolves.toEqual({ accepted: false });
+    expect(await readQuestion(extensionStore(), question.id)).toBeUndefined();
+  });
+
   it('answers accepted: false for a question that is gone, and changes nothing', async () => {
     await expect(answer({ id: 'no-such-question', decision: 'once' })).resolves.toEqual({ accepted: false });
   });

@@ -319,18 +319,73 @@ describe('performSignedAction: consent', () => {
 });
 
 describe('performSignedAction: refusals before the user is asked', () => {
-  it('refuses no_account after asking the companion exactly once', async () => {
-    const { deps, questions, request, refreshAccounts } = await setup({ cached: [], companion: [] });
+  it('without an account, a site never allowed gets a window saying so and a plain no, never no_account', async () => {
+    const { deps, questions, request, refreshAccounts } = await setup({
+      cached: [],
+      companion: [],
+      answers: [{ decision: 'deny', reason: 'denied' }],
+    });
+    await expect(performSignedAction(deps, SENDER, POST)).rejects.toMatchObject({
+      code: 'consent_denied',
+      message: 'the user did not allow this (denied)',
+    });
+    expect(refreshAccounts).toHaveBeenCalledTimes(1);
+    expect(questions).toMatchObject([
+      { kind: 'no-account', accountProblem: 'none-connected', accounts: [], origin: SITE, method: 'POST' },
+    ]);
+    expect(request).not.toHaveBeenCalled();
+    // The user's own log says why.
+    expect(await readActivity(deps.store)).toMatchObject([
+      { account: null, outcome: { kind: 'refused', code: 'no_account' } },
+    ]);
+  });
+
+  it('tells a site nothing a user’s no would not: the same code and words, with or without an account', async () => {
+    const refusal = async (cached: readonly Account[], answer: ConsentAnswer) => {
+      const { deps } = await setup({ cached, companion: cached, answers: [answer] });
+      return performSignedAction(deps, SENDER, GET).then(
+        () => 'sent',
+        (e: Error & { code?: string }) => `${e.code}: ${e.message}`,
+      );
+    };
+    for (const reason of ['denied', 'closed'] as const) {
+      expect(await refusal([], { decision: 'deny', reason })).toBe(
+        await refusal([ALICE], { decision: 'deny', reason }),
+      );
+    }
+  });
+
+  it('names the problem in the window: an account to reconnect, or a named account that is not here', async () => {
+    const stale = await setup({
+      cached: [{ ...ALICE, status: 'invalid' }],
+      answers: [{ decision: 'deny', reason: 'closed' }],
+    });
+    await expect(performSignedAction(stale.deps, SENDER, GET)).rejects.toMatchObject({ code: 'consent_denied' });
+    expect(stale.questions[0]).toMatchObject({ kind: 'no-account', accountProblem: 'needs-reconnecting' });
+
+    const named = await setup({ answers: [{ decision: 'deny', reason: 'closed' }] });
+    await expect(performSignedAction(named.deps, SENDER, { ...GET, accountId: 'acc-nobody' })).rejects.toMatchObject({
+      code: 'consent_denied',
+    });
+    expect(named.questions[0]).toMatchObject({ kind: 'no-account', accountProblem: 'not-found', accounts: [] });
+  });
+
+  it('tells a site allowed for this provider before that there is no account, without a window', async () => {
+    const { deps, questions } = await setup({ cached: [], companion: [] });
+    await grantSiteConsent(deps.store, {
+      origin: SITE,
+      provider: 'x',
+      accountId: ALICE.id,
+      screenName: 'alice',
+      confirmWrites: false,
+      grantedAt: NOW,
+      lastUsedAt: null,
+    });
     await expect(performSignedAction(deps, SENDER, GET)).rejects.toMatchObject({
       code: 'no_account',
       message: expect.stringContaining('connect one'),
     });
-    expect(refreshAccounts).toHaveBeenCalledTimes(1);
     expect(questions).toEqual([]);
-    expect(request).not.toHaveBeenCalled();
-    expect(await readActivity(deps.store)).toMatchObject([
-      { account: null, outcome: { kind: 'refused', code: 'no_account' } },
-    ]);
   });
 
   it('finds an account connected elsewhere since the cache was filled (one refresh)', async () => {

@@ -133,7 +133,11 @@ describe('chooseAccount', () => {
 
   it('refuses a named account of another provider', () => {
     const accounts = [account('a'), account('t', { provider: 'tumblr' })];
-    expect(chooseAccount(accounts, [], SITE, 'x', 't')).toEqual({ kind: 'none', reason: expect.any(String) });
+    expect(chooseAccount(accounts, [], SITE, 'x', 't')).toEqual({
+      kind: 'none',
+      reason: expect.any(String),
+      problem: 'not-found',
+    });
   });
 
   it('refuses a named account that is not the user’s', () => {
@@ -147,7 +151,11 @@ describe('chooseAccount', () => {
 
   it('never picks an invalid account on its own, and says it must be connected again', () => {
     const choice = chooseAccount([account('a', { status: 'invalid' })], [], SITE, 'x', undefined);
-    expect(choice).toEqual({ kind: 'none', reason: expect.stringContaining('connected again') });
+    expect(choice).toEqual({
+      kind: 'none',
+      reason: expect.stringContaining('connected again'),
+      problem: 'needs-reconnecting',
+    });
   });
 
   it('skips an invalid account when a usable one is there', () => {
@@ -176,7 +184,11 @@ describe('chooseAccount', () => {
 
   it('says how to connect one when none of the provider is connected', () => {
     const choice = chooseAccount([account('t', { provider: 'tumblr' })], [], SITE, 'x', undefined);
-    expect(choice).toEqual({ kind: 'none', reason: expect.stringMatching(/no x account is connected.*connect one/) });
+    expect(choice).toEqual({
+      kind: 'none',
+      reason: expect.stringMatching(/no x account is connected.*connect one/),
+      problem: 'none-connected',
+    });
   });
 });
 
