@@ -14,7 +14,10 @@ export function ActivityList({ entries, busy, onClear }: Props) {
       <ol class="activity" aria-label="Recent activity">
         {entries.map((entry) => (
           <li key={entry.id}>
-            <span class={entry.outcome.kind === 'sent' ? 'ok' : 'error'}>{describeOutcome(entry.outcome)}</span>{' '}
+            <span class={entry.outcome.kind === 'sent' ? 'ok' : 'error'}>
+              {describeOutcome(entry.outcome)}
+              {entry.repeats !== undefined && entry.repeats > 1 && ` ×${entry.repeats}`}
+            </span>{' '}
             <strong>{entry.origin}</strong>
             {entry.account && <> as @{entry.account.screenName}</>}
             <small class="request">
