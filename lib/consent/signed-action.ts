@@ -9,6 +9,7 @@ import {
 } from '../messaging/content-protocol';
 import type { Account, ProviderSummary } from '../protocol';
 import { allowedApiUrl } from '../protocol/api-url';
+import { currentGeneration } from '../storage/generation';
 import { ActionRefused } from './action-refused';
 import { askUser, type ConsentWindowPort } from './consent-broker';
 import { type ConsentAnswer, displayedBody } from './consent-questions';
@@ -43,10 +44,12 @@ export async function performSignedAction(
   if (!verdict.ok) throw new ActionRefused('sender_refused', verdict.reason);
   const request = parseSignedActionRequest(params);
   const origin = verdict.origin;
+  const guarded = guardedDeps(deps);
   /** The account the request acts as, once known (also for a refusal after it was chosen). */
   const attempt: { account: Account | null } = { account: null };
-  const log = (outcome: ActivityOutcome) =>
-    appendActivity(deps.store, {
+  const log = async (outcome: ActivityOutcome) => {
+    if (!guarded.current()) return;
+    await appendActivity(deps.store, {
       id: crypto.randomUUID(),
       at: deps.now(),
       origin,
@@ -56,10 +59,12 @@ export async function performSignedAction(
       url: loggedUrl(request.url),
       outcome,
     });
+  };
 
   try {
     const provider = await findProvider(deps.client, request);
-    const account = await consentedAccount(deps, verdict, provider, request, attempt);
+    const account = await consentedAccount(guarded, verdict, provider, request, attempt);
+    guarded.assertCurrent();
     const answer = await deps.client.request(account.id, {
       method: request.method,
       url: request.url,
@@ -67,7 +72,7 @@ export async function performSignedAction(
       ...(request.form ? { form: request.form.map(([n, v]) => [n, v] as [string, string]) } : {}),
       ...(request.json === undefined ? {} : { json: request.json }),
     });
-    await touchSiteConsent(deps.store, origin, account.id, deps.now());
+    if (guarded.current()) await touchSiteConsent(deps.store, origin, account.id, deps.now());
     await log({ kind: 'sent', status: answer.status });
     return { ...answer, account: { id: account.id, provider: account.provider, screenName: account.screenName } };
   } catch (error) {
@@ -78,7 +83,7 @@ export async function performSignedAction(
       await log({ kind: code === 'url_not_allowed' ? 'refused' : 'failed', code });
       // The companion knows better than our cached list: an account it refuses is shown as such.
       if (code === 'account_invalid' || code === 'account_not_found')
-        await deps.refreshAccounts().catch(() => undefined);
+        await guarded.refreshAccounts().catch(() => undefined);
     }
     throw error;
   }
@@ -94,9 +99,34 @@ async function findProvider(client: CompanionClient, request: SignedActionReques
   return provider;
 }
 
+/** The deps, bound to the companion state this request began in (lib/storage/generation.ts). */
+interface GuardedDeps extends SignedActionDeps {
+  current(): boolean;
+  /** Refuses, as a no, work that would outlive a reset. */
+  assertCurrent(): void;
+}
+
+function guardedDeps(deps: SignedActionDeps): GuardedDeps {
+  const began = currentGeneration();
+  const current = () => currentGeneration() === began;
+  const assertCurrent = () => {
+    if (!current()) throw new ActionRefused('consent_denied', deniedMessage({ decision: 'deny', reason: 'wiped' }));
+  };
+  return {
+    ...deps,
+    current,
+    assertCurrent,
+    // The refresh writes the accounts it fetched: never into a state reset meanwhile.
+    refreshAccounts: async () => {
+      assertCurrent();
+      return deps.refreshAccounts();
+    },
+  };
+}
+
 /** The account to act as, once the user has agreed (or had agreed before). */
 async function consentedAccount(
-  deps: SignedActionDeps,
+  deps: GuardedDeps,
   { origin, tabId }: { origin: string; tabId: number },
   provider: ProviderSummary,
   request: SignedActionRequest,
@@ -145,6 +175,7 @@ async function consentedAccount(
   attempt.account = chosen;
   // A write this site must confirm is allowed once at most, whatever the answer claims.
   if (answer.decision === 'always' && need !== 'write') {
+    deps.assertCurrent();
     await grantSiteConsent(deps.store, {
       origin,
       provider: provider.id,

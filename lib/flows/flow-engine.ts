@@ -1,8 +1,9 @@
 import type { UseStore } from 'idb-keyval';
 import { type CompanionClient, CompanionClientError } from '../companion-client/client';
 import { pruneSiteConsents } from '../consent/site-consents';
-import type { FlowMode } from '../protocol';
-import { changeState, type FlowOutcome, type PendingFlow } from './flow-state';
+import type { Account, FlowMode } from '../protocol';
+import { currentGeneration } from '../storage/generation';
+import { changeState, type FlowOutcome, type PendingFlow, readState } from './flow-state';
 
 /** The browser as the flow engine needs it; the background wires it to the extension APIs. */
 export interface BrowserPort {
@@ -134,8 +135,11 @@ export async function dropExpired(deps: FlowEngineDeps): Promise<void> {
 }
 
 /** Fetches the accounts from the companion and keeps them for the popup's next first paint. */
-export async function refreshAccounts(deps: FlowEngineDeps) {
+export async function refreshAccounts(deps: FlowEngineDeps): Promise<Account[]> {
+  const began = currentGeneration();
   const accounts = await deps.client.accounts();
+  // Fetched from a companion the user has left or forgotten meanwhile: the fresh state stays fresh.
+  if (currentGeneration() !== began) return [...(await readState(deps.store)).accounts];
   await changeState(deps.store, (s) => [{ ...s, accounts }, undefined]);
   // A site's "always" for an account that is gone must not carry over to anything.
   await pruneSiteConsents(deps.store, accounts);

@@ -1,10 +1,12 @@
 import { delMany, type UseStore } from 'idb-keyval';
+import { startNewGeneration } from './generation';
 
 /** What belongs to one companion: its accounts, pending flows, and the sites allowed to use those accounts. */
 const COMPANION_KEYS = ['extension-state', 'site-consents', 'consent-questions'];
 
 /** Moving to another companion: the old one's accounts mean nothing there. */
 export async function forgetCompanionState(store: UseStore): Promise<void> {
+  startNewGeneration();
   await delMany(COMPANION_KEYS, store);
 }
 
@@ -14,5 +16,6 @@ export async function forgetCompanionState(store: UseStore): Promise<void> {
  * settings (which companion) are the user's choice, not state.
  */
 export async function wipeDevice(store: UseStore): Promise<void> {
+  startNewGeneration();
   await delMany([...COMPANION_KEYS, 'activity', 'install-key'], store);
 }

@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { createStore } from 'idb-keyval';
+import { createStore, type UseStore } from 'idb-keyval';
 import { describe, expect, it, vi } from 'vitest';
 import { readActivity } from '../../../lib/activity/activity-log';
 import { type CompanionClient, CompanionClientError } from '../../../lib/companion-client/client';
@@ -10,6 +10,7 @@ import { performSignedAction, type SignedActionDeps } from '../../../lib/consent
 import { grantSiteConsent, listSiteConsents } from '../../../lib/consent/site-consents';
 import { changeState, readState } from '../../../lib/flows/flow-state';
 import type { Account, ProviderSummary, ProxyRequest, ProxyResponse } from '../../../lib/protocol';
+import { forgetCompanionState } from '../../../lib/storage/wipe';
 
 const OWN_ID = 'our-extension-id';
 const SITE = 'https://site.example';
@@ -71,6 +72,8 @@ interface Options {
   readonly answers?: readonly ConsentAnswer[];
   readonly request?: (accountId: string, input: ProxyRequest) => Promise<ProxyResponse>;
   readonly providers?: readonly ProviderSummary[];
+  /** Runs while the companion's provider list is on its way. */
+  readonly onProviders?: () => Promise<void>;
   readonly consentTimeoutMs?: number;
 }
 
@@ -97,7 +100,10 @@ async function setup(options: Options = {}) {
     focus: async () => undefined,
   };
   const request = vi.fn(options.request ?? (async () => RESPONSE));
-  const providers = vi.fn(async () => [...(options.providers ?? [X, FLICKR])]);
+  const providers = vi.fn(async () => {
+    await options.onProviders?.();
+    return [...(options.providers ?? [X, FLICKR])];
+  });
   const client = { providers, request } as unknown as CompanionClient;
   const refreshAccounts = vi.fn(async () => {
     const accounts = [...(options.companion ?? cached)];
@@ -503,6 +509,42 @@ describe('performSignedAction: refusals before the user is asked', () => {
     expect(questions).toHaveLength(1);
     await settleQuestion(deps, questions[0]?.id as string, { decision: 'once' });
     await expect(first).resolves.toMatchObject({ status: 200 });
+  });
+});
+
+describe('performSignedAction: a reset while a request is under way', () => {
+  it('a reset before the call: nothing is sent, nothing is written, the site hears a no', async () => {
+    let store: UseStore | undefined;
+    const { deps, request } = await setup({
+      providers: [X],
+      // The user picks another companion while the providers are on their way.
+      onProviders: async () => {
+        if (store) await forgetCompanionState(store);
+      },
+    });
+    store = deps.store;
+    await expect(performSignedAction(deps, SENDER, GET)).rejects.toMatchObject({
+      code: 'consent_denied',
+      message: 'the user did not allow this (the extension was reset)',
+    });
+    expect(request).not.toHaveBeenCalled();
+    expect(await readActivity(deps.store)).toEqual([]);
+    expect((await readState(deps.store)).accounts).toEqual([]);
+  });
+
+  it('a reset during the call: the page gets the provider’s answer, the fresh state gets nothing', async () => {
+    let store: UseStore | undefined;
+    const { deps } = await setup({
+      answers: [{ decision: 'always', confirmWrites: false }],
+      request: async () => {
+        if (store) await forgetCompanionState(store);
+        return RESPONSE;
+      },
+    });
+    store = deps.store;
+    await expect(performSignedAction(deps, SENDER, GET)).resolves.toMatchObject({ status: 200 });
+    expect(await listSiteConsents(deps.store)).toEqual([]);
+    expect(await readActivity(deps.store)).toEqual([]);
   });
 });
 

@@ -17,6 +17,7 @@ import {
 } from '../../../lib/flows/flow-engine';
 import { readState } from '../../../lib/flows/flow-state';
 import { loadOrCreateInstallKey } from '../../../lib/storage/install-key';
+import { forgetCompanionState } from '../../../lib/storage/wipe';
 import { makeHarness, PUBLIC_URL } from '../../support/companion-harness';
 
 let stores = 0;
@@ -61,6 +62,28 @@ async function setup() {
 }
 
 describe('the flow engine', () => {
+  it('keeps nothing it fetched from a companion the user left while the fetch was under way', async () => {
+    const { h, store, deps } = await setup();
+    let resetDuringAccounts = false;
+    const client = createCompanionClient({
+      baseUrl: PUBLIC_URL,
+      keyPair: await loadOrCreateInstallKey(store),
+      fetch: async (input, init) => {
+        const answer = await h.app.request(input as string, init);
+        // The user picks another companion while the account list is on its way.
+        if (resetDuringAccounts && (input as string).endsWith('/v1/accounts')) await forgetCompanionState(store);
+        return answer;
+      },
+      now: () => h.clock.now,
+    });
+    const resetting = { ...deps, client };
+    const flow = await startConnect(resetting, 'dev', 'callback');
+    const { location } = await h.decide(flow.authorizeUrl, 'authorize', '1002');
+    resetDuringAccounts = true;
+    await handleTabUrl(resetting, flow.tabId as number, location as string);
+    expect((await readState(store)).accounts).toEqual([]);
+  });
+
   it('connects with a callback: opens the authorize tab, catches the callback, closes the tab, lists the account', async () => {
     const { h, store, browser, deps } = await setup();
     const flow = await startConnect(deps, 'dev', 'callback');
