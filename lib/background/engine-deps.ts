@@ -1,5 +1,6 @@
 import browser from 'webextension-polyfill';
 import { createCompanionClient } from '../companion-client/client';
+import { providersMemo } from '../companion-client/providers-memo';
 import type { ConsentBrokerDeps, ConsentWindowPort } from '../consent/consent-broker';
 import type { SignedActionDeps } from '../consent/signed-action';
 import { type BrowserPort, type FlowEngineDeps, refreshAccounts } from '../flows/flow-engine';
@@ -61,6 +62,9 @@ export function consentDeps(): ConsentBrokerDeps {
   return { store: extensionStore(), consentWindow, now: Date.now };
 }
 
+/** Kept while the worker lives: a restarted worker fetches the list again, which is fine. */
+const rememberedProviders = providersMemo();
+
 /** What a content script's signed action needs: the engine's parts, the consent window and the timeout. */
 export async function signedActionDeps(): Promise<SignedActionDeps> {
   const { deps, settings } = await depsWithSettings();
@@ -70,6 +74,7 @@ export async function signedActionDeps(): Promise<SignedActionDeps> {
     ownId: browser.runtime.id,
     consentTimeoutMs: settings.consentTimeoutSeconds * 1000,
     refreshAccounts: () => refreshAccounts(deps),
+    providers: () => rememberedProviders(settings.companionUrl, () => deps.client.providers()),
   };
 }
 

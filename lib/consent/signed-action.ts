@@ -26,6 +26,8 @@ export interface SignedActionDeps {
   readonly consentTimeoutMs: number;
   /** Fetches the accounts from the companion and keeps them (the flow engine's refresh). */
   readonly refreshAccounts: () => Promise<Account[]>;
+  /** The companion's providers (lately fetched ones will do: see providers-memo.ts). */
+  readonly providers: () => Promise<ProviderSummary[]>;
 }
 
 /**
@@ -62,7 +64,7 @@ export async function performSignedAction(
   };
 
   try {
-    const provider = await findProvider(deps.client, request);
+    const provider = await findProvider(deps.providers, request);
     const account = await consentedAccount(guarded, verdict, provider, request, attempt);
     guarded.assertCurrent();
     const answer = await deps.client.request(account.id, {
@@ -89,8 +91,11 @@ export async function performSignedAction(
   }
 }
 
-async function findProvider(client: CompanionClient, request: SignedActionRequest): Promise<ProviderSummary> {
-  const provider = (await client.providers()).find((p) => p.id === request.provider);
+async function findProvider(
+  providers: () => Promise<ProviderSummary[]>,
+  request: SignedActionRequest,
+): Promise<ProviderSummary> {
+  const provider = (await providers()).find((p) => p.id === request.provider);
   if (!provider) throw new ActionRefused('unknown_provider', `the companion has no provider "${request.provider}"`);
   // The companion enforces this too; checking first spares the user a question about a call that cannot happen.
   if (!allowedApiUrl(request.url, provider.apiBaseUrls)) {

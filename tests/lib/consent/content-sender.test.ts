@@ -117,6 +117,7 @@ describe('the message’s own claims never matter', () => {
     const deps: SignedActionDeps = {
       store,
       client: { providers, request } as unknown as CompanionClient,
+      providers,
       consentWindow: {
         open: async (id) => {
           questions.push((await readQuestion(store, id)) as ConsentQuestion);

@@ -118,6 +118,7 @@ async function setup(options: Options = {}) {
     ownId: OWN_ID,
     consentTimeoutMs: options.consentTimeoutMs ?? 5_000,
     refreshAccounts,
+    providers,
   };
   /** Gives more answers for windows yet to open. */
   const answer = (...more: ConsentAnswer[]) => answers.push(...more);
