@@ -11,6 +11,7 @@ import {
   readSettings,
   writeSettings,
 } from '../settings/extension-settings';
+import { unusedHostPermissions } from '../settings/host-permissions';
 import { extensionStore, loadOrCreateInstallKey } from '../storage/install-key';
 import { forgetCompanionState, wipeDevice } from '../storage/wipe';
 import { consentDeps, engineDeps } from './engine-deps';
@@ -45,6 +46,7 @@ export const optionsHandlers: Handlers<OptionsMessages> = {
       await forgetCompanionState(store);
     }
     await writeSettings(store, { companionUrl, consentTimeoutSeconds: seconds });
+    await releaseUnusedHostPermissions(companionUrl);
     return settingsView();
   },
   forgetDevice: async (params) => {
@@ -72,6 +74,14 @@ function companionUrlParam(params: unknown): string {
   const checked = checkCompanionUrl(stringParams(params, 'companionUrl').companionUrl);
   if (!checked.ok) throw new InvalidMessage(`the companion URL must be ${checked.reason}`);
   return checked.url;
+}
+
+/** Gives back hosts granted for companions tried or left; a failure here costs only tidiness. */
+async function releaseUnusedHostPermissions(companionUrl: string): Promise<void> {
+  const { origins = [] } = await browser.permissions.getAll();
+  const unused = unusedHostPermissions(origins, companionUrl, browser.runtime.getManifest());
+  // One at a time: a host the browser will not give back must not keep the others.
+  await Promise.all(unused.map((origin) => browser.permissions.remove({ origins: [origin] }).catch(() => false)));
 }
 
 /** The extension lacks the host permission for a companion: the options page asks the user for it. */

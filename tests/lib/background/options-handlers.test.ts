@@ -1,14 +1,29 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { readSettings } from '../../../lib/settings/extension-settings';
+import { unusedHostPermissions } from '../../../lib/settings/host-permissions';
 import { extensionStore } from '../../../lib/storage/install-key';
 
 // The browser is the boundary: which host permissions the user granted.
 const granted = new Set<string>();
 vi.mock('webextension-polyfill', () => ({
   default: {
-    runtime: { id: 'our-extension-id', getURL: (path: string) => `chrome-extension://our-extension-id${path}` },
-    permissions: { contains: async ({ origins }: { origins: string[] }) => origins.every((o) => granted.has(o)) },
+    runtime: {
+      id: 'our-extension-id',
+      getURL: (path: string) => `chrome-extension://our-extension-id${path}`,
+      getManifest: () => ({
+        host_permissions: ['http://127.0.0.1/*'],
+        content_scripts: [{ matches: ['http://127.0.0.1/demo*'] }],
+      }),
+    },
+    permissions: {
+      contains: async ({ origins }: { origins: string[] }) => origins.every((o) => granted.has(o)),
+      getAll: async () => ({ origins: [...granted] }),
+      remove: async ({ origins }: { origins: string[] }) => {
+        for (const origin of origins) granted.delete(origin);
+        return true;
+      },
+    },
   },
 }));
 
@@ -59,5 +74,38 @@ describe('options handlers', () => {
       consentTimeoutSeconds: 30,
     });
     expect((await readSettings(extensionStore())).consentTimeoutSeconds).toBe(30);
+  });
+
+  it('gives back on save the hosts granted for companions tried before, and keeps what the manifest grants', async () => {
+    for (const origin of ['http://127.0.0.1/*', 'https://tried.example/*', 'https://other.example/*'])
+      granted.add(origin);
+    const { companionUrl } = await readSettings(extensionStore());
+    await save({ companionUrl, consentTimeoutSeconds: 60 });
+    expect([...granted]).toEqual(['http://127.0.0.1/*']);
+  });
+});
+
+describe('unusedHostPermissions', () => {
+  const manifest = {
+    host_permissions: ['http://127.0.0.1/*'],
+    content_scripts: [{ matches: ['http://localhost/demo*'] }],
+  };
+
+  it('keeps the chosen companion’s host (any port), the manifest’s hosts and the content scripts’ matches', () => {
+    const granted = [
+      'https://companion.example/*',
+      'http://127.0.0.1/*',
+      'http://localhost/demo*',
+      'https://old.example/*',
+    ];
+    expect(unusedHostPermissions(granted, 'https://companion.example:8443/base', manifest)).toEqual([
+      'https://old.example/*',
+    ]);
+  });
+
+  it('gives back a host the user moved away from, even a loopback one', () => {
+    expect(unusedHostPermissions(['http://localhost/*'], 'https://companion.example', manifest)).toEqual([
+      'http://localhost/*',
+    ]);
   });
 });
