@@ -2,9 +2,10 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { routePath } from 'hono/route';
 import type { Logger } from 'pino';
-import { CompanionError, problemOf } from './errors';
+import { CompanionError, noSuchEndpoint, problemOf } from './errors';
 import { requireProof } from './http/dpop-middleware';
 import type { CompanionEnv } from './http/env';
+import { metricsAccess, type RemoteAddressOf, socketRemoteAddress } from './http/metrics-access';
 import type { Metrics } from './metrics';
 import { accountsRoutes } from './routes/accounts';
 import { callbackRoutes } from './routes/callback';
@@ -20,6 +21,8 @@ export interface AppDependencies {
   readonly context: ServiceContext;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** Where a request comes from: its socket's address, unless a test says otherwise. */
+  readonly remoteAddressOf?: RemoteAddressOf;
 }
 
 /**
@@ -27,11 +30,12 @@ export interface AppDependencies {
  * callback page, health and metrics. Errors are thrown as CompanionError
  * anywhere and turned into RFC 9457 problem answers here, once.
  */
-export function createApp({ context, logger, metrics }: AppDependencies) {
+export function createApp({ context, logger, metrics, remoteAddressOf = socketRemoteAddress }: AppDependencies) {
   const app = new Hono<CompanionEnv>();
 
   app.use(async (c, next) => {
     c.set('context', context);
+    c.set('logger', logger);
     const started = performance.now();
     await next();
     const route = routePath(c) ?? 'unmatched';
@@ -67,12 +71,12 @@ export function createApp({ context, logger, metrics }: AppDependencies) {
     await context.store.ping();
     return c.json({ ok: true, store: context.store.kind });
   });
-  app.get('/metrics', async (c) =>
+  app.get('/metrics', metricsAccess(context.settings.metricsToken, remoteAddressOf), async (c) =>
     c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }),
   );
 
   app.notFound(() => {
-    throw new CompanionError('not_found', 'no such endpoint');
+    throw noSuchEndpoint();
   });
 
   app.onError((error, c) => {

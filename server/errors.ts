@@ -40,3 +40,8 @@ export function problemOf(error: CompanionError): Problem {
     ...(error.issues ? { issues: error.issues } : {}),
   };
 }
+
+/** The answer to a path that does not exist, and to one the caller may not learn exists (/metrics). */
+export function noSuchEndpoint(): CompanionError {
+  return new CompanionError('not_found', 'no such endpoint');
+}

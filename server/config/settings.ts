@@ -22,6 +22,11 @@ export interface Settings {
     readonly allFlowsPerMinute: number;
     readonly requestsPerMinute: number;
   };
+  /**
+   * When set, `GET /metrics` wants `Authorization: Bearer <this>` from everyone;
+   * when not, it answers only callers on this machine (see http/metrics-access.ts).
+   */
+  readonly metricsToken?: string | undefined;
   /** Warnings to log at start-up (e.g. a generated development vault key). */
   readonly warnings: readonly string[];
 }
@@ -37,6 +42,12 @@ const Environment = z.object({
   FLOWS_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   ALL_FLOWS_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  // The messages never echo the value: it is a secret.
+  METRICS_TOKEN: z
+    .string()
+    .min(32, 'at least 32 characters, e.g. openssl rand -hex 32')
+    .regex(/^[A-Za-z0-9._~+/-]+=*$/, 'only letters, digits and - . _ ~ + / (a Bearer token, RFC 6750 section 2.1)')
+    .optional(),
 });
 
 /**
@@ -89,6 +100,7 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
       allFlowsPerMinute: e.ALL_FLOWS_PER_MINUTE,
       requestsPerMinute: e.REQUESTS_PER_MINUTE,
     },
+    metricsToken: e.METRICS_TOKEN,
     warnings,
   };
 }

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { ServiceContext } from '../services/context';
 
 /** Hono's per-request variables and bindings for the companion. */
@@ -6,5 +7,7 @@ export interface CompanionEnv {
     /** Set by the DPoP middleware: the install that proved possession of its key. */
     installId: string;
     context: ServiceContext;
+    /** The app's logger, for services that must report something besides the request line. */
+    logger: Logger;
   };
 }

@@ -20,6 +20,6 @@ export const accountsRoutes = new Hono<CompanionEnv>()
     async (c) => {
       const accountId = pathId(c, 'accountId');
       const input = await readJson(c, ProxyRequest);
-      return c.json(await proxyRequest(c.get('context'), c.get('installId'), accountId, input));
+      return c.json(await proxyRequest(c.get('context'), c.get('installId'), accountId, input, c.get('logger')));
     },
   );

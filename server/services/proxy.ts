@@ -1,8 +1,13 @@
+import type { Logger } from 'pino';
 import { serializeFormEncoded } from '../../lib/oauth1';
 import type { ProxyRequest, ProxyResponse } from '../../lib/protocol';
 import { allowedApiUrl } from '../../lib/protocol/api-url';
+import type { Provider } from '../config/providers';
 import { CompanionError } from '../errors';
-import { signedCall, type UpstreamResponse } from '../upstream/signed-call';
+import { verifyRejectsToken } from '../upstream/provider-client';
+import { redactSecrets, secretForms } from '../upstream/secret-redaction';
+import { signedCall, type UpstreamDeps, type UpstreamResponse } from '../upstream/signed-call';
+import { isXv2BareUnauthorized, rejectsToken } from '../upstream/token-rejection';
 import { openAccountTokens } from './accounts';
 import type { ServiceContext } from './context';
 import { providerOrThrow } from './flows';
@@ -45,6 +50,7 @@ export async function proxyRequest(
   installId: string,
   accountId: string,
   input: ProxyRequest,
+  logger: Logger,
 ): Promise<ProxyResponse> {
   const row = await context.store.findAccount(accountId, installId);
   if (!row) throw new CompanionError('account_not_found', 'no such account for this install');
@@ -83,10 +89,43 @@ export async function proxyRequest(
     },
     context.upstream,
   );
-  if (rejectsToken(response)) await context.store.setAccountStatus(row.id, 'invalid');
+  if (await tokenRejected(provider, url, response, token, tokenSecret, context.upstream)) {
+    await context.store.setAccountStatus(row.id, 'invalid');
+  }
   const now = context.now();
   if (context.lastSeenWrites.due(`account:${row.id}`, now)) await context.store.markAccountUsed(row.id, now);
-  return responseView(response);
+
+  // For every signature method, not only PLAINTEXT (whose Authorization header
+  // carries both secrets, for an echoing endpoint to hand back): a provider
+  // knows both secrets and could return them in any answer, and the rule is
+  // that the extension never holds one. Looking costs a few Buffer searches
+  // per answer, far below the proof check and the upstream call; an answer
+  // without a secret is passed on untouched.
+  const redaction = redactSecrets(response, secretForms(provider.consumerSecret, tokenSecret));
+  if (redaction.places.length > 0) {
+    logger.warn(
+      { provider: provider.id, account: row.id, places: redaction.places },
+      `${provider.name}'s answer held a secret of this account or of the companion; redacted before passing it on`,
+    );
+  }
+  return responseView(redaction.response);
+}
+
+/**
+ * Whether the provider's answer says the account's token is dead. X API v2's
+ * bare 401 could also mean bad consumer credentials, so it is believed only
+ * when verify-credentials, asked with the same token, says the token is bad.
+ */
+async function tokenRejected(
+  provider: Provider,
+  url: URL,
+  response: UpstreamResponse,
+  token: string,
+  tokenSecret: string,
+  deps: UpstreamDeps,
+): Promise<boolean> {
+  if (rejectsToken(response)) return true;
+  return isXv2BareUnauthorized(url, response) && (await verifyRejectsToken(provider, token, tokenSecret, deps));
 }
 
 /** The JSON body as text; one too deeply nested to serialise is the caller's error, not ours. */
@@ -97,18 +136,6 @@ function jsonBody(json: unknown): string | undefined {
   } catch {
     throw new CompanionError('invalid_request', 'the json body cannot be serialised (too deeply nested?)');
   }
-}
-
-/** A 401 that says the token itself is bad: X's code 89, or OAuth Problem Reporting's token_*. */
-function rejectsToken(response: UpstreamResponse): boolean {
-  if (response.status !== 401) return false;
-  const text = new TextDecoder().decode(response.body.subarray(0, 4096));
-  return (
-    /"code"\s*:\s*89\b|invalid or expired token/i.test(text) ||
-    /oauth_problem=(token_rejected|token_expired|token_revoked)/.test(
-      `${text} ${response.headers.get('www-authenticate') ?? ''}`,
-    )
-  );
 }
 
 function responseView(response: UpstreamResponse): ProxyResponse {

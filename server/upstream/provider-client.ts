@@ -6,7 +6,9 @@ import {
 } from '../../lib/oauth1';
 import type { Provider } from '../config/providers';
 import { CompanionError } from '../errors';
+import { redactText, secretForms } from './secret-redaction';
 import { signedCall, type UpstreamDeps, type UpstreamResponse } from './signed-call';
+import { rejectsToken } from './token-rejection';
 
 export interface Identity {
   readonly userId: string;
@@ -20,7 +22,7 @@ export async function fetchRequestToken(
   deps: UpstreamDeps,
 ): Promise<TokenCredentials> {
   const response = await signedCall(provider, { method: 'POST', url: provider.requestTokenUrl, callback }, deps);
-  expectOk(provider, response, 'request_token');
+  expectOk(provider, response, 'request_token', undefined);
   try {
     return parseTemporaryCredentialsResponse(text(response));
   } catch (error) {
@@ -50,7 +52,7 @@ export async function fetchAccessToken(
     { method: 'POST', url: provider.accessTokenUrl, token: requestToken, tokenSecret: requestSecret, verifier },
     deps,
   );
-  expectOk(provider, response, 'access_token');
+  expectOk(provider, response, 'access_token', requestSecret);
   try {
     return parseTokenResponse(text(response));
   } catch {
@@ -76,7 +78,7 @@ export async function identify(provider: Provider, access: TokenCredentials, dep
     { method: 'GET', url: provider.verifyCredentialsUrl, token: access.token, tokenSecret: access.tokenSecret },
     deps,
   );
-  expectOk(provider, response, 'verify-credentials');
+  expectOk(provider, response, 'verify-credentials', access.tokenSecret);
   let json: unknown;
   try {
     json = JSON.parse(text(response));
@@ -113,9 +115,41 @@ export async function invalidateToken(
   }
 }
 
-function expectOk(provider: Provider, response: UpstreamResponse, step: string): void {
+/**
+ * Whether the provider still accepts a token, asked with its verify-credentials
+ * call, whose 401 says why (X v1.1: 89 for a bad token, 32 for bad consumer
+ * credentials): for answers that cannot tell (X API v2's bare 401). False when
+ * the provider has no such call, answers anything else, or cannot be reached:
+ * only a clear no marks an account invalid. Never throws.
+ */
+export async function verifyRejectsToken(
+  provider: Provider,
+  token: string,
+  tokenSecret: string,
+  deps: UpstreamDeps,
+): Promise<boolean> {
+  if (!provider.verifyCredentialsUrl) return false;
+  try {
+    const response = await signedCall(
+      provider,
+      { method: 'GET', url: provider.verifyCredentialsUrl, token, tokenSecret },
+      deps,
+    );
+    return rejectsToken(response);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Refuses a non-2xx answer, quoting its start to the caller. The quote goes to
+ * the extension, so secrets of the call the provider may have echoed (with
+ * PLAINTEXT, the Authorization header holds them) are taken out first.
+ */
+function expectOk(provider: Provider, response: UpstreamResponse, step: string, tokenSecret: string | undefined): void {
   if (response.status >= 200 && response.status < 300) return;
-  const snippet = text(response).slice(0, 200).replace(/\s+/g, ' ');
+  const quoted = redactText(text(response), secretForms(provider.consumerSecret, tokenSecret));
+  const snippet = quoted.slice(0, 200).replace(/\s+/g, ' ');
   throw new CompanionError(
     'provider_error',
     `${provider.name} answered ${step} with HTTP ${response.status}: ${snippet}`,

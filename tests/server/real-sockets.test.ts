@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningCompanion, startCompanion } from '../../server/start-companion';
@@ -68,10 +69,32 @@ describe('the whole flow over real sockets, companion and dev provider', () => {
     expect((completed.json.account as { screenName: string }).screenName).toBe('alice');
   });
 
-  it('answers health and Prometheus metrics', async () => {
+  it('answers health, and Prometheus metrics to a caller on this machine (a loopback socket, no token set)', async () => {
     expect(await (await fetch(`${companion.url}/healthz`)).json()).toEqual({ ok: true, store: 'sqlite' });
     const metrics = await (await fetch(`${companion.url}/metrics`)).text();
     expect(metrics).toMatch(/companion_http_requests_total\{route="\/v1\/flows",method="POST",status="201"\} \d+/);
     expect(metrics).toContain('process_resident_memory_bytes');
+  });
+});
+
+describe('/metrics with METRICS_TOKEN, over a real socket', () => {
+  it('wants the Bearer token even from loopback, and answers the not_found problem without it', async () => {
+    const token = randomBytes(24).toString('base64url');
+    const guarded = await startCompanion(
+      await companionEnvironment(real.configPath, { METRICS_TOKEN: token }),
+      pino({ level: 'silent' }),
+    );
+    try {
+      const refused = await fetch(`${guarded.url}/metrics`);
+      expect(refused.status).toBe(404);
+      expect(await refused.json()).toMatchObject({ code: 'not_found' });
+      const wrong = await fetch(`${guarded.url}/metrics`, { headers: { authorization: `Bearer ${token}x` } });
+      expect(wrong.status).toBe(404);
+      const allowed = await fetch(`${guarded.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+      expect(allowed.status).toBe(200);
+      expect(await allowed.text()).toContain('process_resident_memory_bytes');
+    } finally {
+      await guarded.close();
+    }
   });
 });

@@ -86,6 +86,29 @@ describe('loadSettings (the environment of ARCHITECTURE.md)', () => {
     }
   });
 
+  it('reads METRICS_TOKEN; without it there is none (so /metrics answers loopback callers only)', () => {
+    const token = randomBytes(24).toString('base64url');
+    expect(loadSettings({ ...base, METRICS_TOKEN: token }).metricsToken).toBe(token);
+    expect(loadSettings(base).metricsToken).toBeUndefined();
+  });
+
+  it.each([
+    ['too short', 'short-token'],
+    ['empty, e.g. an unset variable in a compose file', ''],
+    ['not a Bearer token (a space)', `${'a'.repeat(32)} b`],
+    ['not a Bearer token (a quote)', `${'a'.repeat(32)}"`],
+  ])('refuses a METRICS_TOKEN that is %s, without printing it', (_case, token) => {
+    let caught: unknown;
+    try {
+      loadSettings({ ...base, METRICS_TOKEN: token });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as Error).message).toMatch(/^bad environment: METRICS_TOKEN: /);
+    if (token) expect((caught as Error).message).not.toContain(token);
+  });
+
   it('never prints a secret in its errors', () => {
     const leaky = config({
       providers: [{ id: 'x', consumerKey: 'ck', consumerSecretEnv: 'X_SECRET', bogus: 'field' }],
