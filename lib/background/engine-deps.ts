@@ -5,6 +5,7 @@ import type { ConsentBrokerDeps, ConsentWindowPort } from '../consent/consent-br
 import type { SignedActionDeps } from '../consent/signed-action';
 import { type BrowserPort, type FlowEngineDeps, refreshAccounts } from '../flows/flow-engine';
 import { type ExtensionSettings, readSettings } from '../settings/extension-settings';
+import { currentGeneration } from '../storage/generation';
 import { extensionStore, loadOrCreateInstallKey } from '../storage/install-key';
 
 /** The extension APIs the flow engine uses. */
@@ -51,10 +52,12 @@ export async function engineDeps(): Promise<FlowEngineDeps> {
 }
 
 async function depsWithSettings(): Promise<{ deps: FlowEngineDeps; settings: ExtensionSettings }> {
+  // Taken before the settings are read: a reset after this point makes everything these deps fetch stale.
+  const generation = currentGeneration();
   const store = extensionStore();
   const [keyPair, settings] = await Promise.all([loadOrCreateInstallKey(store), readSettings(store)]);
   const client = createCompanionClient({ baseUrl: settings.companionUrl, keyPair });
-  return { deps: { store, client, browser: browserPort, now: Date.now }, settings };
+  return { deps: { store, client, browser: browserPort, now: Date.now, generation }, settings };
 }
 
 /** What the consent window's answers need. */

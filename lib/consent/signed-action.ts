@@ -9,7 +9,7 @@ import {
 } from '../messaging/content-protocol';
 import type { Account, ProviderSummary } from '../protocol';
 import { allowedApiUrl } from '../protocol/api-url';
-import { currentGeneration } from '../storage/generation';
+import { currentDeviceGeneration, currentGeneration, stillCurrent } from '../storage/generation';
 import { ActionRefused } from './action-refused';
 import { askUser, type ConsentWindowPort } from './consent-broker';
 import { type ConsentAnswer, displayedBody } from './consent-questions';
@@ -28,6 +28,8 @@ export interface SignedActionDeps {
   readonly refreshAccounts: () => Promise<Account[]>;
   /** The companion's providers (lately fetched ones will do: see providers-memo.ts). */
   readonly providers: () => Promise<ProviderSummary[]>;
+  /** The companion-state generation the deps were built in (see FlowEngineDeps). */
+  readonly generation?: number;
 }
 
 /**
@@ -49,8 +51,10 @@ export async function performSignedAction(
   const guarded = guardedDeps(deps);
   /** The account the request acts as, once known (also for a refusal after it was chosen). */
   const attempt: { account: Account | null } = { account: null };
+  const deviceGeneration = currentDeviceGeneration();
   const log = async (outcome: ActivityOutcome) => {
-    if (!guarded.current()) return;
+    // Logged after a change of companion too (the log is the user's record), not into a wiped device.
+    if (currentDeviceGeneration() !== deviceGeneration) return;
     await appendActivity(deps.store, {
       id: crypto.randomUUID(),
       at: deps.now(),
@@ -112,8 +116,8 @@ interface GuardedDeps extends SignedActionDeps {
 }
 
 function guardedDeps(deps: SignedActionDeps): GuardedDeps {
-  const began = currentGeneration();
-  const current = () => currentGeneration() === began;
+  const began = deps.generation ?? currentGeneration();
+  const current = () => stillCurrent(began);
   const assertCurrent = () => {
     if (!current()) throw new ActionRefused('consent_denied', deniedMessage({ decision: 'deny', reason: 'wiped' }));
   };

@@ -2,7 +2,7 @@ import type { UseStore } from 'idb-keyval';
 import { type CompanionClient, CompanionClientError } from '../companion-client/client';
 import { pruneSiteConsents } from '../consent/site-consents';
 import type { Account, FlowMode } from '../protocol';
-import { currentGeneration } from '../storage/generation';
+import { CompanionChanged, currentGeneration, stillCurrent } from '../storage/generation';
 import { changeState, type FlowOutcome, type PendingFlow, readState } from './flow-state';
 
 /** The browser as the flow engine needs it; the background wires it to the extension APIs. */
@@ -15,9 +15,16 @@ export interface BrowserPort {
 
 export interface FlowEngineDeps {
   readonly store: UseStore;
+  /** Bound to the companion URL and install key of the moment these deps were built. */
   readonly client: CompanionClient;
   readonly browser: BrowserPort;
   readonly now: () => number;
+  /**
+   * The companion-state generation these deps were built in (lib/storage/generation.ts): what
+   * the client fetches after a reset belongs to the old companion and is not written. Absent:
+   * each write checks against the generation its own call began in.
+   */
+  readonly generation?: number;
 }
 
 const ALARM_PREFIX = 'flow-expiry:';
@@ -32,7 +39,10 @@ export async function startConnect(deps: FlowEngineDeps, provider: string, mode:
   const providers = await deps.client.providers();
   const known = providers.find((p) => p.id === provider);
   if (!known) throw new CompanionClientError('unknown_provider', `no provider "${provider}" at the companion`);
+  const began = deps.generation ?? currentGeneration();
   const created = await deps.client.createFlow({ provider, mode });
+  // The flow was made at a companion the user has left: no pending flow, no tab.
+  if (!stillCurrent(began)) throw new CompanionChanged();
   const flow: PendingFlow = {
     flowId: created.flowId,
     provider,
@@ -136,10 +146,10 @@ export async function dropExpired(deps: FlowEngineDeps): Promise<void> {
 
 /** Fetches the accounts from the companion and keeps them for the popup's next first paint. */
 export async function refreshAccounts(deps: FlowEngineDeps): Promise<Account[]> {
-  const began = currentGeneration();
+  const began = deps.generation ?? currentGeneration();
   const accounts = await deps.client.accounts();
   // Fetched from a companion the user has left or forgotten meanwhile: the fresh state stays fresh.
-  if (currentGeneration() !== began) return [...(await readState(deps.store)).accounts];
+  if (!stillCurrent(began)) return [...(await readState(deps.store)).accounts];
   await changeState(deps.store, (s) => [{ ...s, accounts }, undefined]);
   // A site's "always" for an account that is gone must not carry over to anything.
   await pruneSiteConsents(deps.store, accounts);

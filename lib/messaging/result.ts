@@ -15,6 +15,8 @@ export type MessageErrorCode =
   | 'no_account'
   // The options page must ask for a host permission first.
   | 'host_permission_missing'
+  // Work begun before the user changed companions or forgot this device; nothing was kept.
+  | 'companion_changed'
   // Passed through from the companion client: the companion's own codes, or that it cannot be reached.
   | ErrorCode
   | 'companion_unreachable'

@@ -6,6 +6,8 @@
  * work in flight from before.
  */
 let generation = 0;
+/** Bumped only by "Forget this device", which also wipes the activity log. */
+let deviceGeneration = 0;
 
 export function currentGeneration(): number {
   return generation;
@@ -16,6 +18,25 @@ export function currentGeneration(): number {
  * a write that checked the generation before this has its transaction queued
  * first, so the reset removes it; any later write sees the new generation.
  */
-export function startNewGeneration(): void {
+export function startNewGeneration(scope: 'companion' | 'device'): void {
   generation++;
+  if (scope === 'device') deviceGeneration++;
+}
+
+/** The activity log outlives a change of companion (it is the user's record), not a wiped device. */
+export function currentDeviceGeneration(): number {
+  return deviceGeneration;
+}
+
+/** Work that began before a reset, stopped before it could write: the user may simply try again. */
+export class CompanionChanged extends Error {
+  readonly code = 'companion_changed';
+  constructor() {
+    super('the companion was changed or this device forgotten meanwhile; nothing was kept, try again');
+  }
+}
+
+/** Whether work that began in generation `began` may still write. */
+export function stillCurrent(began: number): boolean {
+  return began === generation;
 }

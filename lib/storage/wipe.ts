@@ -6,7 +6,7 @@ const COMPANION_KEYS = ['extension-state', 'site-consents', 'consent-questions']
 
 /** Moving to another companion: the old one's accounts mean nothing there. */
 export async function forgetCompanionState(store: UseStore): Promise<void> {
-  startNewGeneration();
+  startNewGeneration('companion');
   await delMany(COMPANION_KEYS, store);
 }
 
@@ -16,6 +16,6 @@ export async function forgetCompanionState(store: UseStore): Promise<void> {
  * settings (which companion) are the user's choice, not state.
  */
 export async function wipeDevice(store: UseStore): Promise<void> {
-  startNewGeneration();
+  startNewGeneration('device');
   await delMany([...COMPANION_KEYS, 'activity', 'install-key'], store);
 }

@@ -10,7 +10,7 @@ import { performSignedAction, type SignedActionDeps } from '../../../lib/consent
 import { grantSiteConsent, listSiteConsents } from '../../../lib/consent/site-consents';
 import { changeState, readState } from '../../../lib/flows/flow-state';
 import type { Account, ProviderSummary, ProxyRequest, ProxyResponse } from '../../../lib/protocol';
-import { forgetCompanionState } from '../../../lib/storage/wipe';
+import { forgetCompanionState, wipeDevice } from '../../../lib/storage/wipe';
 
 const OWN_ID = 'our-extension-id';
 const SITE = 'https://site.example';
@@ -514,7 +514,7 @@ describe('performSignedAction: refusals before the user is asked', () => {
 });
 
 describe('performSignedAction: a reset while a request is under way', () => {
-  it('a reset before the call: nothing is sent, nothing is written, the site hears a no', async () => {
+  it('a reset before the call: nothing is sent, no account comes back, the site hears a no', async () => {
     let store: UseStore | undefined;
     const { deps, request } = await setup({
       providers: [X],
@@ -529,16 +529,32 @@ describe('performSignedAction: a reset while a request is under way', () => {
       message: 'the user did not allow this (the extension was reset)',
     });
     expect(request).not.toHaveBeenCalled();
-    expect(await readActivity(deps.store)).toEqual([]);
+    expect(await readActivity(deps.store)).toMatchObject([{ outcome: { kind: 'refused', code: 'consent_denied' } }]);
     expect((await readState(deps.store)).accounts).toEqual([]);
   });
 
-  it('a reset during the call: the page gets the provider’s answer, the fresh state gets nothing', async () => {
+  it('another companion chosen during the call: the page gets the answer, the log keeps it, the fresh state nothing', async () => {
     let store: UseStore | undefined;
     const { deps } = await setup({
       answers: [{ decision: 'always', confirmWrites: false }],
       request: async () => {
         if (store) await forgetCompanionState(store);
+        return RESPONSE;
+      },
+    });
+    store = deps.store;
+    await expect(performSignedAction(deps, SENDER, GET)).resolves.toMatchObject({ status: 200 });
+    expect(await listSiteConsents(deps.store)).toEqual([]);
+    // The log is the user's record and outlives a change of companion.
+    expect(await readActivity(deps.store)).toMatchObject([{ outcome: { kind: 'sent', status: 200 } }]);
+  });
+
+  it('the device forgotten during the call: not even the log gets an entry', async () => {
+    let store: UseStore | undefined;
+    const { deps } = await setup({
+      answers: [{ decision: 'always', confirmWrites: false }],
+      request: async () => {
+        if (store) await wipeDevice(store);
         return RESPONSE;
       },
     });

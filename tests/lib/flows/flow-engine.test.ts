@@ -16,6 +16,7 @@ import {
   submitPin,
 } from '../../../lib/flows/flow-engine';
 import { readState } from '../../../lib/flows/flow-state';
+import { currentGeneration } from '../../../lib/storage/generation';
 import { loadOrCreateInstallKey } from '../../../lib/storage/install-key';
 import { forgetCompanionState } from '../../../lib/storage/wipe';
 import { makeHarness, PUBLIC_URL } from '../../support/companion-harness';
@@ -62,6 +63,46 @@ async function setup() {
 }
 
 describe('the flow engine', () => {
+  it('a flow completed at a companion the user left during /complete leaves nothing in the fresh state', async () => {
+    const { h, store, deps } = await setup();
+    let resetDuring = '';
+    const client = createCompanionClient({
+      baseUrl: PUBLIC_URL,
+      keyPair: await loadOrCreateInstallKey(store),
+      fetch: async (input, init) => {
+        const answer = await h.app.request(input as string, init);
+        if (resetDuring && (input as string).includes(resetDuring)) await forgetCompanionState(store);
+        return answer;
+      },
+      now: () => h.clock.now,
+    });
+    const flow = await startConnect({ ...deps, client }, 'dev', 'callback');
+    const { location } = await h.decide(flow.authorizeUrl, 'authorize', '1002');
+    resetDuring = '/complete';
+    // As the background builds deps for each event: the generation taken when the event began.
+    await handleTabUrl({ ...deps, client, generation: currentGeneration() }, flow.tabId as number, location as string);
+    expect(await readState(store)).toMatchObject({ accounts: [], pending: {} });
+  });
+
+  it('a flow created at a companion the user left meanwhile opens no tab and keeps no pending flow', async () => {
+    const { h, store, deps, browser } = await setup();
+    const client = createCompanionClient({
+      baseUrl: PUBLIC_URL,
+      keyPair: await loadOrCreateInstallKey(store),
+      fetch: async (input, init) => {
+        const answer = await h.app.request(input as string, init);
+        if ((input as string).endsWith('/v1/flows')) await forgetCompanionState(store);
+        return answer;
+      },
+      now: () => h.clock.now,
+    });
+    await expect(
+      startConnect({ ...deps, client, generation: currentGeneration() }, 'dev', 'callback'),
+    ).rejects.toMatchObject({ code: 'companion_changed' });
+    expect(browser.opened).toEqual([]);
+    expect((await readState(store)).pending).toEqual({});
+  });
+
   it('keeps nothing it fetched from a companion the user left while the fetch was under way', async () => {
     const { h, store, deps } = await setup();
     let resetDuringAccounts = false;
