@@ -13,7 +13,7 @@ export interface ActivityEntry {
   /** Scheme, host and path only: query values may be private, and the log is for telling what happened. */
   readonly url: string;
   readonly outcome: ActivityOutcome;
-  /** The same refusal again and again from one site is one entry, counted here (absent: once). */
+  /** The same refusal or failure again and again from one site is one entry, counted here (absent: once). */
   readonly repeats?: number;
 }
 
@@ -25,15 +25,19 @@ export type ActivityOutcome =
   /** The companion or the provider failed. */
   | { readonly kind: 'failed'; readonly code: string };
 
-/** The log keeps this many entries, newest first; older ones fall off, refusals first. */
+/** The log keeps this many entries, newest first; older ones fall off, those never sent first. */
 export const ACTIVITY_LIMIT = 200;
 
 /**
- * At most this many refusals per site are kept. Refusals cost a page nothing
- * (no window, no provider call); without a bound, one page could push out of
- * the log the record of what was really sent.
+ * At most this many entries per site of requests that were never sent
+ * (refused, or failed). They cost a page nothing (no window, no provider
+ * call); without a bound, one page could push out of the log the record of
+ * what was really sent.
  */
-export const REFUSALS_PER_ORIGIN = 20;
+export const UNSENT_PER_ORIGIN = 20;
+
+/** At most this many sent requests per site: one busy site cannot take the whole log. */
+export const SENT_PER_ORIGIN = 100;
 
 const KEY = 'activity';
 
@@ -41,22 +45,24 @@ export async function appendActivity(store: UseStore, entry: ActivityEntry): Pro
   await update<ActivityEntry[]>(KEY, (entries) => bounded(withEntry(entries ?? [], entry)), store);
 }
 
-/** The entry added, newest first; a refusal that repeats the site's last entry is counted in it instead. */
+const unsent = (entry: ActivityEntry) => entry.outcome.kind !== 'sent';
+
+/** The entry added, newest first; an unsent request that repeats the site's last entry is counted in it instead. */
 function withEntry(entries: readonly ActivityEntry[], entry: ActivityEntry): ActivityEntry[] {
   const lastOfSite = entries.findIndex((e) => e.origin === entry.origin);
   const last = entries[lastOfSite];
-  if (entry.outcome.kind === 'refused' && last && sameRefusal(last, entry)) {
+  if (unsent(entry) && last && sameUnsent(last, entry)) {
     const counted = { ...last, at: entry.at, repeats: (last.repeats ?? 1) + 1 };
     return [counted, ...entries.slice(0, lastOfSite), ...entries.slice(lastOfSite + 1)];
   }
   return [entry, ...entries];
 }
 
-function sameRefusal(a: ActivityEntry, b: ActivityEntry): boolean {
+function sameUnsent(a: ActivityEntry, b: ActivityEntry): boolean {
   return (
-    a.outcome.kind === 'refused' &&
-    b.outcome.kind === 'refused' &&
-    a.outcome.code === b.outcome.code &&
+    a.outcome.kind !== 'sent' &&
+    a.outcome.kind === b.outcome.kind &&
+    a.outcome.code === (b.outcome as { code: string }).code &&
     a.provider === b.provider &&
     a.account?.id === b.account?.id &&
     a.method === b.method &&
@@ -65,21 +71,22 @@ function sameRefusal(a: ActivityEntry, b: ActivityEntry): boolean {
 }
 
 /**
- * Within the limits: each site's newest REFUSALS_PER_ORIGIN refusals, then
- * ACTIVITY_LIMIT entries in all, dropping the oldest refusals before any
- * entry that reached the companion. So refusals never push out what was sent.
+ * Within the limits: each site's newest UNSENT_PER_ORIGIN unsent and
+ * SENT_PER_ORIGIN sent entries, then ACTIVITY_LIMIT entries in all, dropping
+ * the oldest unsent entries before any sent one. So what a page can cause
+ * for free never pushes out what was sent.
  */
 function bounded(entries: readonly ActivityEntry[]): ActivityEntry[] {
-  const refusalsSeen = new Map<string, number>();
+  const seen = new Map<string, number>();
   const kept = entries.filter((entry) => {
-    if (entry.outcome.kind !== 'refused') return true;
-    const seen = (refusalsSeen.get(entry.origin) ?? 0) + 1;
-    refusalsSeen.set(entry.origin, seen);
-    return seen <= REFUSALS_PER_ORIGIN;
+    const key = `${unsent(entry) ? 'unsent' : 'sent'} ${entry.origin}`;
+    const count = (seen.get(key) ?? 0) + 1;
+    seen.set(key, count);
+    return count <= (unsent(entry) ? UNSENT_PER_ORIGIN : SENT_PER_ORIGIN);
   });
   let excess = kept.length - ACTIVITY_LIMIT;
   for (let i = kept.length - 1; i >= 0 && excess > 0; i--) {
-    if (kept[i]?.outcome.kind === 'refused') {
+    if (unsent(kept[i] as ActivityEntry)) {
       kept.splice(i, 1);
       excess--;
     }

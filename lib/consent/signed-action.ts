@@ -103,7 +103,8 @@ async function findProvider(
   if (!provider) throw new ActionRefused('unknown_provider', `the companion has no provider "${request.provider}"`);
   // The companion enforces this too; checking first spares the user a question about a call that cannot happen.
   if (!allowedApiUrl(request.url, provider.apiBaseUrls)) {
-    throw new ActionRefused('url_not_allowed', `${provider.name} calls go to ${provider.apiBaseUrls.join(' or ')}`);
+    // Not which bases are allowed: a page that was never allowed learns no more of the companion's setup than it must.
+    throw new ActionRefused('url_not_allowed', `this URL is not under the ${provider.id} provider's API`);
   }
   return provider;
 }
@@ -143,15 +144,20 @@ async function consentedAccount(
 ): Promise<Account> {
   const consents = await listSiteConsents(deps.store);
   let choice = chooseAccount((await readState(deps.store)).accounts, consents, origin, provider.id, request.accountId);
-  if (choice.kind === 'none') {
+  const allowedBefore = consents.some((c) => c.origin === origin && c.provider === provider.id);
+  if (choice.kind === 'none' && allowedBefore) {
     // The cached list may predate a connection made elsewhere: ask the companion once.
     choice = chooseAccount(await deps.refreshAccounts(), consents, origin, provider.id, request.accountId);
+    // This site was allowed for this provider before: it may hear why.
+    if (choice.kind === 'none') throw new ActionRefused('no_account', choice.reason);
   }
   if (choice.kind === 'none') {
-    // A site allowed for this provider before may hear why. Any other would learn from an instant
-    // no_account that the user has no account there: it gets a window saying so, and a plain no.
-    if (consents.some((c) => c.origin === origin && c.provider === provider.id))
-      throw new ActionRefused('no_account', choice.reason);
+    // Any other site would learn from an instant no_account that the user has no account there, and
+    // from a refresh first (its time, or its failure) the same: it gets a window at once, from the
+    // cached list like every other first question, and a plain no. The list is refreshed afterwards,
+    // for the next time, and only once the window was shown (a page piling up requests gets
+    // consent_pending, and causes no refreshes).
+    deps.assertCurrent(); // no question about the state of a companion the user has left
     const answer = await askUser(
       deps,
       {
@@ -162,6 +168,7 @@ async function consentedAccount(
       },
       deps.consentTimeoutMs,
     );
+    void deps.refreshAccounts().catch(() => undefined);
     throw new ActionRefused('consent_denied', deniedMessage(answer), 'no_account');
   }
   const candidates = choice.kind === 'account' ? [choice.account] : choice.accounts;
@@ -170,6 +177,7 @@ async function consentedAccount(
   const need = consentNeeded(consents, origin, preselected.id, request.method);
   if (choice.kind === 'account' && need === 'none') return preselected;
 
+  deps.assertCurrent(); // no question about the state of a companion the user has left
   const answer = await askUser(
     deps,
     {

@@ -6,8 +6,9 @@ import {
   type ActivityEntry,
   type ActivityOutcome,
   appendActivity,
-  REFUSALS_PER_ORIGIN,
   readActivity,
+  SENT_PER_ORIGIN,
+  UNSENT_PER_ORIGIN,
 } from '../../../lib/activity/activity-log';
 
 const SITE = 'https://site.example';
@@ -75,17 +76,21 @@ describe('the activity log: refusals', () => {
     expect(await readActivity(store)).toHaveLength(2);
   });
 
-  it(`keeps a site’s newest ${REFUSALS_PER_ORIGIN} refusals, and a flood of them pushes out nothing that was sent`, async () => {
+  it(`keeps a site’s newest ${UNSENT_PER_ORIGIN} refusals, and a flood of them pushes out nothing that was sent`, async () => {
     const store = newStore();
-    const earlier = [sent(), sent({ origin: OTHER }), entry({ kind: 'failed', code: 'provider_error' })];
+    const earlier = [
+      sent(),
+      sent({ origin: OTHER }),
+      entry({ kind: 'failed', code: 'provider_error' }, { origin: OTHER }),
+    ];
     for (const e of earlier) await appendActivity(store, e);
     const flood = Array.from({ length: ACTIVITY_LIMIT + 50 }, (_, n) =>
       refused('url_not_allowed', { url: `https://api.x.com/1.1/${n}.json` }),
     );
     for (const e of flood) await appendActivity(store, e);
     const entries = await readActivity(store);
-    expect(entries.filter((e) => e.outcome.kind === 'refused')).toEqual(flood.slice(-REFUSALS_PER_ORIGIN).reverse());
-    expect(entries.slice(REFUSALS_PER_ORIGIN)).toEqual([...earlier].reverse());
+    expect(entries.filter((e) => e.outcome.kind === 'refused')).toEqual(flood.slice(-UNSENT_PER_ORIGIN).reverse());
+    expect(entries.slice(UNSENT_PER_ORIGIN)).toEqual([...earlier].reverse());
   });
 
   it(`at ${ACTIVITY_LIMIT} entries, the oldest refusals go before any entry that was sent`, async () => {
@@ -94,7 +99,7 @@ describe('the activity log: refusals', () => {
     const oldSent = sent();
     await appendActivity(store, oldSent);
     // 20 sites × 20 refusals: more than the limit, all refusals.
-    for (let round = 0; round < REFUSALS_PER_ORIGIN; round++) {
+    for (let round = 0; round < UNSENT_PER_ORIGIN; round++) {
       for (const origin of origins)
         await appendActivity(store, refused('consent_pending', { origin, url: `https://api.x.com/1.1/${round}.json` }));
     }
@@ -102,7 +107,7 @@ describe('the activity log: refusals', () => {
     expect(entries).toHaveLength(ACTIVITY_LIMIT);
     expect(entries).toContainEqual(oldSent);
     // What is kept of the refusals is the newest of them.
-    expect(entries[0]?.url).toBe(`https://api.x.com/1.1/${REFUSALS_PER_ORIGIN - 1}.json`);
+    expect(entries[0]?.url).toBe(`https://api.x.com/1.1/${UNSENT_PER_ORIGIN - 1}.json`);
     expect(entries.at(-2)?.outcome.kind).toBe('refused');
   });
 
@@ -110,11 +115,40 @@ describe('the activity log: refusals', () => {
     const store = newStore();
     const old = refused('consent_denied');
     await appendActivity(store, old);
-    const calls = Array.from({ length: ACTIVITY_LIMIT + 1 }, () => sent());
+    // Three sites, so that no site is over its own bound.
+    const calls = Array.from({ length: ACTIVITY_LIMIT + 1 }, (_, n) =>
+      sent({ origin: `https://site-${n % 3}.example` }),
+    );
     for (const e of calls) await appendActivity(store, e);
     const entries = await readActivity(store);
     expect(entries).toHaveLength(ACTIVITY_LIMIT);
     expect(entries).not.toContainEqual(old);
     expect(entries).toEqual(calls.slice(-ACTIVITY_LIMIT).reverse());
+  });
+
+  it(`keeps a site’s newest ${SENT_PER_ORIGIN} sent requests: one busy site cannot take the whole log`, async () => {
+    const store = newStore();
+    const other = sent({ origin: OTHER });
+    await appendActivity(store, other);
+    const busy = Array.from({ length: ACTIVITY_LIMIT + 10 }, () => sent());
+    for (const e of busy) await appendActivity(store, e);
+    const entries = await readActivity(store);
+    expect(entries).toEqual([...busy.slice(-SENT_PER_ORIGIN).reverse(), other]);
+  });
+
+  it('treats failures like refusals: counted when they repeat, bounded per site, dropped before sent entries', async () => {
+    const store = newStore();
+    const kept = sent();
+    await appendActivity(store, kept);
+    for (let n = 0; n < 3; n++) await appendActivity(store, entry({ kind: 'failed', code: 'companion_unreachable' }));
+    expect((await readActivity(store))[0]).toMatchObject({ outcome: { kind: 'failed' }, repeats: 3 });
+    for (let n = 0; n < ACTIVITY_LIMIT; n++)
+      await appendActivity(
+        store,
+        entry({ kind: 'failed', code: 'companion_unreachable' }, { url: `https://api.x.com/${n}` }),
+      );
+    const entries = await readActivity(store);
+    expect(entries.filter((e) => e.outcome.kind === 'failed')).toHaveLength(UNSENT_PER_ORIGIN);
+    expect(entries).toContainEqual(kept);
   });
 });

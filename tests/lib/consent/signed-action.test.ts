@@ -395,15 +395,37 @@ describe('performSignedAction: refusals before the user is asked', () => {
     expect(questions).toEqual([]);
   });
 
-  it('finds an account connected elsewhere since the cache was filled (one refresh)', async () => {
-    const { deps, refreshAccounts, request } = await setup({
+  it('answers a site never allowed from the cached list, refreshing it after the window for the next time', async () => {
+    const { deps, questions, refreshAccounts, request } = await setup({
       cached: [],
       companion: [ALICE],
-      answers: [{ decision: 'once' }],
+      answers: [{ decision: 'deny', reason: 'closed' }, { decision: 'once' }],
+    });
+    // No round trip before the window: its timing would tell the page there is no account.
+    await expect(performSignedAction(deps, SENDER, GET)).rejects.toMatchObject({ code: 'consent_denied' });
+    expect(questions[0]).toMatchObject({ kind: 'no-account' });
+    expect(refreshAccounts).toHaveBeenCalledTimes(1);
+    await vi.waitFor(async () => expect((await readState(deps.store)).accounts).toEqual([ALICE]));
+    await performSignedAction(deps, SENDER, GET);
+    expect(questions[1]).toMatchObject({ kind: 'first-use', accounts: [{ id: ALICE.id, screenName: 'alice' }] });
+    expect(request.mock.calls[0]?.[0]).toBe(ALICE.id);
+  });
+
+  it('refreshes first for a site allowed for the provider before (an account connected since the cache was filled)', async () => {
+    const { deps, refreshAccounts, request, questions } = await setup({ cached: [], companion: [BOB] });
+    await grantSiteConsent(deps.store, {
+      origin: SITE,
+      provider: 'x',
+      accountId: BOB.id,
+      screenName: 'bob',
+      confirmWrites: false,
+      grantedAt: NOW,
+      lastUsedAt: null,
     });
     await performSignedAction(deps, SENDER, GET);
     expect(refreshAccounts).toHaveBeenCalledTimes(1);
-    expect(request.mock.calls[0]?.[0]).toBe(ALICE.id);
+    expect(questions).toEqual([]);
+    expect(request.mock.calls[0]?.[0]).toBe(BOB.id);
   });
 
   it('does not refresh when the cached accounts already answer', async () => {
