@@ -71,8 +71,10 @@ export function createApp({ context, logger, metrics, remoteAddressOf = socketRe
     await context.store.ping();
     return c.json({ ok: true, store: context.store.kind });
   });
-  app.get('/metrics', metricsAccess(context.settings.metricsToken, remoteAddressOf), async (c) =>
-    c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }),
+  app.get(
+    '/metrics',
+    metricsAccess(context.settings.metricsToken, remoteAddressOf, context.settings.publicUrl),
+    async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }),
   );
 
   app.notFound(() => {

@@ -28,6 +28,11 @@ export function isLoopbackAddress(address: string | undefined): boolean {
   return LOOPBACK.check(address as string, family === 4 ? 'ipv4' : 'ipv6');
 }
 
+/** PUBLIC_URL's host names this machine only. */
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || isLoopbackAddress(hostname.replace(/^\[|\]$/g, ''));
+}
+
 /**
  * Headers a reverse proxy adds. A proxy on this machine connects over
  * loopback, so a request carrying one came from somewhere else.
@@ -51,15 +56,26 @@ export function bearerTokenMatches(authorization: string | undefined, tokenDiges
 /**
  * Who may read GET /metrics. With METRICS_TOKEN set: whoever sends it as a
  * Bearer token, from anywhere. Without: only a caller on this machine (a
- * loopback socket, no proxy's headers). Anyone else gets the 404 problem of an
- * unknown path, so a stranger cannot tell the endpoint from a missing one.
+ * loopback socket, no proxy's headers), and only while the companion is not
+ * published beyond it (PUBLIC_URL on loopback): a reverse proxy in front of
+ * a published companion connects over loopback and need not add any header
+ * that gives it away, so there the token is the only way in. Anyone else
+ * gets the 404 problem of an unknown path, so a stranger cannot tell the
+ * endpoint from a missing one.
  */
-export function metricsAccess(token: string | undefined, remoteAddressOf: RemoteAddressOf): MiddlewareHandler {
+export function metricsAccess(
+  token: string | undefined,
+  remoteAddressOf: RemoteAddressOf,
+  publicUrl: string,
+): MiddlewareHandler {
   const tokenDigest = token === undefined ? undefined : digest(token);
+  const unpublished = isLoopbackHost(new URL(publicUrl).hostname);
   return async (c, next) => {
     const allowed = tokenDigest
       ? bearerTokenMatches(c.req.header('authorization'), tokenDigest)
-      : isLoopbackAddress(remoteAddressOf(c)) && RELAY_HEADERS.every((name) => c.req.header(name) === undefined);
+      : unpublished &&
+        isLoopbackAddress(remoteAddressOf(c)) &&
+        RELAY_HEADERS.every((name) => c.req.header(name) === undefined);
     if (!allowed) throw noSuchEndpoint();
     await next();
   };

@@ -4,6 +4,8 @@ import { createApp } from '../../../server/app';
 import { makeHarness, PUBLIC_URL } from '../../support/companion-harness';
 
 const TOKEN = 'metrics-token-0123456789abcdefghijklmnop';
+/** A companion for this machine only, as `npm start` runs it. */
+const UNPUBLISHED = 'http://127.0.0.1:8787';
 
 type Harness = Awaited<ReturnType<typeof makeHarness>>;
 let h: Harness;
@@ -12,8 +14,8 @@ beforeAll(async () => {
 });
 
 /** The companion as a socket at `remote` would see it; app.request() has no socket, so the address is given. */
-function appFrom(remote: string | undefined, metricsToken?: string) {
-  const settings = { ...h.context.settings, metricsToken };
+function appFrom(remote: string | undefined, metricsToken?: string, publicUrl = UNPUBLISHED) {
+  const settings = { ...h.context.settings, metricsToken, publicUrl };
   return createApp({
     context: { ...h.context, settings },
     logger: pino({ level: 'silent' }),
@@ -48,6 +50,16 @@ describe('GET /metrics without METRICS_TOKEN: callers on this machine only', () 
     expect(JSON.parse(refused.text)).toMatchObject({ code: 'not_found', status: 404 });
     expect(refused.text).toBe((await get(app, '/no-such-path')).text);
     expect(refused.text).not.toContain('companion_');
+  });
+
+  it('refuses even a loopback socket once the companion is published (PUBLIC_URL off this machine)', async () => {
+    // A reverse proxy in front of it connects over loopback and may add no header that gives it away.
+    for (const published of [PUBLIC_URL, 'https://companion.example', 'http://10.0.0.5:8787']) {
+      expect((await get(appFrom('127.0.0.1', undefined, published), '/metrics')).status).toBe(404);
+    }
+    for (const local of ['http://localhost:8787', 'http://[::1]:8787']) {
+      expect((await get(appFrom('127.0.0.1', undefined, local), '/metrics')).status).toBe(200);
+    }
   });
 
   it('refuses a loopback request that a reverse proxy on this machine relayed', async () => {
