@@ -42,7 +42,9 @@ export async function verifyProof(proof: string | undefined, context: ProofConte
     if ('crit' in header || 'b64' in header) throw new Error('no JWS extensions are understood');
     jwk = header.jwk as JWK;
     // Coordinates exactly as RFC 7518 writes them (43 base64url characters), so one key has one thumbprint.
-    const canonical = (c: unknown) => typeof c === 'string' && /^[A-Za-z0-9_-]{43}$/.test(c);
+    // The last character carries two unused bits: only the encoding with them zero is canonical.
+    const canonical = (c: unknown) =>
+      typeof c === 'string' && /^[A-Za-z0-9_-]{43}$/.test(c) && Buffer.from(c, 'base64url').toString('base64url') === c;
     if (jwk?.kty !== 'EC' || jwk.crv !== 'P-256' || 'd' in jwk || !canonical(jwk.x) || !canonical(jwk.y))
       throw new Error('jwk must be a public P-256 key');
   } catch (error) {
@@ -77,6 +79,11 @@ export async function verifyProof(proof: string | undefined, context: ProofConte
       'dpop_stale',
       `the DPoP proof was issued ${Math.round(nowSeconds - iat)} s from now; the window is ±${PROOF_WINDOW_SECONDS} s`,
     );
+  }
+  // DPoP needs neither, but a proof that limits itself is taken at its word (as jwtVerify did).
+  const { exp, nbf } = claims;
+  if ((typeof exp === 'number' && exp <= nowSeconds) || (typeof nbf === 'number' && nbf > nowSeconds)) {
+    throw new CompanionError('dpop_stale', 'the DPoP proof is outside its own exp/nbf');
   }
 
   // Kept until the proof could no longer pass the window anyway.

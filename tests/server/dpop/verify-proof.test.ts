@@ -105,6 +105,13 @@ describe('verifyProof (RFC 9449)', () => {
   it('refuses coordinates written other than canonically, so one key has one install id', async () => {
     const padded = { ...install.publicJwk, x: `${install.publicJwk.x}=` };
     await expectCode(verifyProof(await install.proof('POST', URL_, { jwk: padded }), context()), 'dpop_invalid');
+    // Same 32 bytes, another spelling: the last character's two unused bits set.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const x = install.publicJwk.x as string;
+    const last = alphabet.indexOf(x.at(-1) as string);
+    const respelled = { ...install.publicJwk, x: `${x.slice(0, -1)}${alphabet[last ^ 1]}` };
+    expect(Buffer.from(respelled.x, 'base64url')).toEqual(Buffer.from(x, 'base64url'));
+    await expectCode(verifyProof(await install.proof('POST', URL_, { jwk: respelled }), context()), 'dpop_invalid');
   });
 
   it('refuses other algorithms, HS256 included', async () => {
@@ -119,9 +126,15 @@ describe('verifyProof (RFC 9449)', () => {
     const jwk = publicKey.export({ format: 'jwk' });
     const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
     /** A proof put together by hand, so each part can be written wrongly on purpose. */
-    function handMade(options: { header?: object; encoding?: 'der' | 'ieee-p1363' } = {}): string {
+    function handMade(options: { header?: object; claims?: object; encoding?: 'der' | 'ieee-p1363' } = {}): string {
       const header = part({ alg: 'ES256', typ: 'dpop+jwt', jwk, ...options.header });
-      const payload = part({ htm: 'POST', htu: URL_, jti: randomUUID(), iat: Math.floor(Date.now() / 1000) });
+      const payload = part({
+        htm: 'POST',
+        htu: URL_,
+        jti: randomUUID(),
+        iat: Math.floor(Date.now() / 1000),
+        ...options.claims,
+      });
       const signature = sign('sha256', Buffer.from(`${header}.${payload}`), {
         key: privateKey,
         dsaEncoding: options.encoding ?? 'ieee-p1363',
@@ -145,6 +158,15 @@ describe('verifyProof (RFC 9449)', () => {
       await expectCode(verifyProof(`${good}.${signature}`, context()), 'dpop_invalid');
       const otherPayload = handMade().split('.')[1];
       await expectCode(verifyProof(`${header}.${otherPayload}.${signature}`, context()), 'dpop_invalid');
+    });
+
+    it('takes a proof at its own exp and nbf, which DPoP does not require', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      await expectCode(verifyProof(handMade({ claims: { exp: now - 1 } }), context()), 'dpop_stale');
+      await expectCode(verifyProof(handMade({ claims: { nbf: now + 30 } }), context()), 'dpop_stale');
+      await expect(
+        verifyProof(handMade({ claims: { exp: now + 30, nbf: now - 1 } }), context()),
+      ).resolves.toBeDefined();
     });
 
     it('refuses a JWS extension it does not understand (crit, b64)', async () => {
