@@ -80,7 +80,7 @@ function companionUrlParam(params: unknown): string {
 async function releaseUnusedHostPermissions(companionUrl: string): Promise<void> {
   const { origins = [] } = await browser.permissions.getAll();
   const unused = unusedHostPermissions(origins, companionUrl, browser.runtime.getManifest());
-  // One at a time: a host the browser will not give back must not keep the others.
+  // One call per host: a host the browser will not give back must not keep the others.
   await Promise.all(unused.map((origin) => browser.permissions.remove({ origins: [origin] }).catch(() => false)));
 }
 

@@ -17,5 +17,19 @@ export function unusedHostPermissions(granted: readonly string[], companionUrl: 
     ...(manifest.host_permissions ?? []),
     ...(manifest.content_scripts ?? []).flatMap((script) => script.matches ?? []),
   ]);
-  return granted.filter((origin) => !keep.has(origin));
+  // A broader grant the user made (Firefox lets one switch on https://*/* in about:addons) may be
+  // what lets the extension reach the companion: a pattern that covers it stays.
+  return granted.filter((origin) => !keep.has(origin) && !patternCovers(origin, companionUrl));
+}
+
+/** Whether a match pattern (scheme://host/path) covers a URL's scheme and host; the path is not asked. */
+export function patternCovers(pattern: string, url: string): boolean {
+  const parts = /^(\*|https?):\/\/(\*|\*\.[^/]+|[^/*]+)\//.exec(pattern);
+  if (!parts) return false;
+  const [, scheme, host] = parts as unknown as [string, string, string];
+  const { protocol, hostname } = new URL(url);
+  if (scheme !== '*' ? `${scheme}:` !== protocol : protocol !== 'http:' && protocol !== 'https:') return false;
+  if (host === '*') return true;
+  if (host.startsWith('*.')) return hostname === host.slice(2) || hostname.endsWith(host.slice(1));
+  return hostname === host;
 }

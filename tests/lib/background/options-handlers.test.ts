@@ -103,6 +103,17 @@ describe('unusedHostPermissions', () => {
     ]);
   });
 
+  it('keeps a broader grant that covers the companion (https://*/* switched on by the user)', () => {
+    const granted = ['https://*/*', 'https://*.example.org/*', 'https://old.example/*', '*://*/*'];
+    expect(unusedHostPermissions(granted, 'https://companion.example', manifest)).toEqual([
+      'https://*.example.org/*',
+      'https://old.example/*',
+    ]);
+    expect(unusedHostPermissions(['https://*.example.org/*'], 'https://api.example.org', manifest)).toEqual([]);
+    expect(unusedHostPermissions(['https://*.example.org/*'], 'https://example.org', manifest)).toEqual([]);
+    expect(unusedHostPermissions(['http://*/*'], 'https://companion.example', manifest)).toEqual(['http://*/*']);
+  });
+
   it('gives back a host the user moved away from, even a loopback one', () => {
     expect(unusedHostPermissions(['http://localhost/*'], 'https://companion.example', manifest)).toEqual([
       'http://localhost/*',
