@@ -35,6 +35,17 @@ export function secretForms(consumerSecret: string, tokenSecret: string | undefi
       .add(percentEncode(signature))
       .add(`${consumerSecret}&${tokenSecret ?? ''}`);
   }
+  // As serialisers write them back: JSON (Go's \u0026, PHP's \/), HTML (&amp;) and lowercase %xx.
+  for (const form of [...forms]) {
+    for (const respelled of [
+      form.replaceAll('&', '\\u0026'),
+      form.replaceAll('&', '&amp;'),
+      form.replaceAll('/', '\\/'),
+      form.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
+    ]) {
+      forms.add(respelled);
+    }
+  }
   return [...forms].sort((a, b) => b.length - a.length);
 }
 

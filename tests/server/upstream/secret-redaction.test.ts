@@ -52,6 +52,22 @@ describe('secretForms', () => {
     expect(secretForms('', '')).toEqual([]);
   });
 
+  it('finds them as serialisers write them back: JSON-escaped, HTML-escaped, lowercase percent-encoding', () => {
+    const signature = `${percentEncode(CONSUMER)}&short`;
+    const echoed = [
+      JSON.stringify({ echo: signature }).replace('&', '\\u0026'), // Go's encoding/json
+      `<p>${signature.replace('&', '&amp;')}</p>`,
+      JSON.stringify({ echo: CONSUMER }).replaceAll('/', '\\/'), // PHP's json_encode
+      percentEncode(CONSUMER).toLowerCase(), // CONSUMER's letters are lowercase already: only the %xx change
+    ];
+    const forms = secretForms(CONSUMER, 'short');
+    for (const body of echoed) {
+      const redacted = text(redactSecrets(answer(body), forms).response.body);
+      expect(redacted).toContain(REDACTED);
+      expect(redacted).not.toContain('0123');
+    }
+  });
+
   it('has no signature forms for an RSA provider (no consumer secret) with a short token secret', () => {
     expect(secretForms('', 'abc')).toEqual([]);
   });
