@@ -41,7 +41,7 @@ export function secretForms(consumerSecret: string, tokenSecret: string | undefi
       form.replaceAll('&', '\\u0026'),
       form.replaceAll('&', '&amp;'),
       form.replaceAll('/', '\\/'),
-      form.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
+      form.replace(/%[0-9A-F]{2}/g, (percentEscape) => percentEscape.toLowerCase()),
     ]) {
       forms.add(respelled);
     }
