@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Worker } from '@playwright/test';
 import { EXTENSION_DIR, expect, test } from './support/chromium-extension';
 import { connectAccount as connect } from './support/connect-account';
 import { peek } from './support/dev-provider-peek';
+import { extensionStorageText } from './support/extension-storage';
 
 test('revokes an account: the popup no longer lists it and the provider refuses its token', async ({
   context,
@@ -73,40 +73,6 @@ test('a forged callback URL with a foreign oauth_token completes nothing', async
   await expect(page.getByText('No account connected yet.')).toBeVisible();
 });
 
-/** Every string in the extension's IndexedDB and storage areas, read inside the extension. */
-async function extensionStorageText(worker: Worker): Promise<string> {
-  return worker.evaluate(async () => {
-    const dumpIndexedDb = async () => {
-      const out: unknown[] = [];
-      for (const { name } of await indexedDB.databases()) {
-        if (!name) continue;
-        const db = await new Promise<IDBDatabase>((resolve, reject) => {
-          const open = indexedDB.open(name);
-          open.onsuccess = () => resolve(open.result);
-          open.onerror = () => reject(open.error);
-        });
-        for (const storeName of [...db.objectStoreNames]) {
-          const values = await new Promise<unknown[]>((resolve, reject) => {
-            const request = db.transaction(storeName).objectStore(storeName).getAll();
-            request.onsuccess = () => resolve(request.result);
-            request.onerror = () => reject(request.error);
-          });
-          out.push({ name, storeName, values });
-        }
-        db.close();
-      }
-      return out;
-    };
-    // CryptoKeys do not stringify; their key material cannot be read at all (non-extractable).
-    const replacer = (_key: string, value: unknown) =>
-      value instanceof CryptoKey ? `CryptoKey(${value.type}, extractable=${value.extractable})` : value;
-    const chromeApi = (globalThis as unknown as { chrome: { storage: Record<string, { get(): Promise<unknown> }> } })
-      .chrome;
-    const areas = await Promise.all(['local', 'sync', 'session'].map((area) => chromeApi.storage[area]?.get() ?? {}));
-    return JSON.stringify({ indexedDb: await dumpIndexedDb(), areas }, replacer);
-  });
-}
-
 function bundleText(dir: string): string {
   return readdirSync(dir)
     .map((entry) => join(dir, entry))
@@ -125,7 +91,7 @@ test('no consumer secret and no token secret anywhere in the extension: storage,
   const secrets = [issued.consumerSecret, ...issued.accessTokens.map((t) => t.secret), ...issued.requestTokenSecrets];
   expect(issued.accessTokens.length).toBeGreaterThan(0);
 
-  const stored = await extensionStorageText(serviceWorker);
+  const stored = await serviceWorker.evaluate(extensionStorageText);
   expect(stored).toContain('@bob'.slice(1)); // the account metadata is there…
   expect(stored).toContain('CryptoKey(private, extractable=false)');
   for (const secret of secrets) expect(stored).not.toContain(secret); // …no secret is

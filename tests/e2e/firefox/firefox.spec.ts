@@ -5,6 +5,7 @@
  */
 import type { Page } from 'puppeteer-core';
 import { peek } from '../support/dev-provider-peek';
+import { extensionStorageText } from '../support/extension-storage';
 import { DEV_PROVIDER_PORT } from '../support/global-setup';
 import {
   clickButton,
@@ -160,40 +161,10 @@ test('no consumer secret and no token secret in the extension: storage areas or 
   const secrets = [issued.consumerSecret, ...issued.accessTokens.map((t) => t.secret), ...issued.requestTokenSecrets];
   expect(issued.accessTokens.length).toBeGreaterThan(0);
 
-  const stored = await extensionStorageText(popup);
+  // Read from one of its pages: the same origin as the background.
+  const stored = await popup.evaluate(extensionStorageText);
   expect(stored).toContain('bob'); // the account metadata is there…
   expect(stored).toContain('CryptoKey(private, extractable=false)');
   for (const secret of secrets) expect(stored).not.toContain(secret); // …no secret is
   for (const token of issued.accessTokens.map((t) => t.token)) expect(stored).not.toContain(token);
 });
-
-/** Every value in the extension's IndexedDB and storage areas, read from one of its pages (same origin). */
-function extensionStorageText(page: Page): Promise<string> {
-  return page.evaluate(async () => {
-    const out: unknown[] = [];
-    for (const { name } of await indexedDB.databases()) {
-      if (!name) continue;
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const open = indexedDB.open(name);
-        open.onsuccess = () => resolve(open.result);
-        open.onerror = () => reject(open.error);
-      });
-      for (const storeName of [...db.objectStoreNames]) {
-        const values = await new Promise<unknown[]>((resolve, reject) => {
-          const request = db.transaction(storeName).objectStore(storeName).getAll();
-          request.onsuccess = () => resolve(request.result);
-          request.onerror = () => reject(request.error);
-        });
-        out.push({ name, storeName, values });
-      }
-      db.close();
-    }
-    const storage = (globalThis as unknown as { browser: { storage: Record<string, { get(): Promise<unknown> }> } })
-      .browser.storage;
-    const areas = await Promise.all(['local', 'sync', 'session'].map((area) => storage[area]?.get() ?? {}));
-    // CryptoKeys do not stringify; their key material cannot be read at all (non-extractable).
-    const replacer = (_key: string, value: unknown) =>
-      value instanceof CryptoKey ? `CryptoKey(${value.type}, extractable=${value.extractable})` : value;
-    return JSON.stringify({ indexedDb: out, areas }, replacer);
-  });
-}

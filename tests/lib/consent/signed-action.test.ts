@@ -555,16 +555,22 @@ describe('performSignedAction: a reset while a request is under way', () => {
     expect((await readState(deps.store)).accounts).toEqual([]);
   });
 
-  it('another companion chosen during the call: the page gets the answer, the log keeps it, the fresh state nothing', async () => {
+  /** A user who says "always", and `reset` happening while the provider call is on its way. */
+  async function resetDuringCall(reset: (store: UseStore) => Promise<void>): Promise<SignedActionDeps> {
     let store: UseStore | undefined;
     const { deps } = await setup({
       answers: [{ decision: 'always', confirmWrites: false }],
       request: async () => {
-        if (store) await forgetCompanionState(store);
+        if (store) await reset(store);
         return RESPONSE;
       },
     });
     store = deps.store;
+    return deps;
+  }
+
+  it('another companion chosen during the call: the page gets the answer, the log keeps it, the fresh state nothing', async () => {
+    const deps = await resetDuringCall(forgetCompanionState);
     await expect(performSignedAction(deps, SENDER, GET)).resolves.toMatchObject({ status: 200 });
     expect(await listSiteConsents(deps.store)).toEqual([]);
     // The log is the user's record and outlives a change of companion.
@@ -572,15 +578,7 @@ describe('performSignedAction: a reset while a request is under way', () => {
   });
 
   it('the device forgotten during the call: not even the log gets an entry', async () => {
-    let store: UseStore | undefined;
-    const { deps } = await setup({
-      answers: [{ decision: 'always', confirmWrites: false }],
-      request: async () => {
-        if (store) await wipeDevice(store);
-        return RESPONSE;
-      },
-    });
-    store = deps.store;
+    const deps = await resetDuringCall(wipeDevice);
     await expect(performSignedAction(deps, SENDER, GET)).resolves.toMatchObject({ status: 200 });
     expect(await listSiteConsents(deps.store)).toEqual([]);
     expect(await readActivity(deps.store)).toEqual([]);
