@@ -25,7 +25,7 @@ export interface PublicVectors {
   readonly bodyHash: [string, string][];
 }
 
-/** The public vectors live in ../shared beside the repository (RFC 5849, X docs, oauth.net). */
-const path = fileURLToPath(new URL('../../../shared/vectors/oauth1-public.json', import.meta.url));
+/** The public vectors (RFC 5849, X docs, oauth.net), kept in the repository: see tests/fixtures/README.md. */
+const path = fileURLToPath(new URL('../fixtures/oauth1-public.json', import.meta.url));
 
 export const publicVectors: PublicVectors = JSON.parse(readFileSync(path, 'utf8'));
