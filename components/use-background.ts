@@ -28,6 +28,8 @@ export function describeError(error: MessageError): string {
       return `The provider did not cooperate: ${error.message}`;
     case 'rate_limited':
       return 'Too many attempts. Wait a minute and try again.';
+    case 'companion_busy':
+      return 'The companion is busy. Try again in a moment.';
     default:
       return error.message;
   }

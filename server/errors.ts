@@ -27,6 +27,7 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   invalid_request: 'The request is not valid',
   dpop_missing: 'A DPoP proof is required',
   rate_limited: 'Too many requests',
+  companion_busy: 'The companion is busy',
   internal_error: 'Something went wrong on our side',
 };
 

@@ -7,6 +7,7 @@ import { createMetrics } from './metrics';
 import type { ServiceContext } from './services/context';
 import { WriteThrottle } from './services/write-throttle';
 import { openStore } from './store/open-store';
+import { AnswerBudget } from './upstream/answer-budget';
 import { undiciTransport } from './upstream/transport';
 import { Vault } from './vault/vault';
 
@@ -21,6 +22,14 @@ export interface RunningCompanion {
 /** How long an upstream call may take, and how much of its answer we hold. */
 const UPSTREAM_TIMEOUT_MS = 15_000;
 const UPSTREAM_MAX_BYTES = 5 * 1024 * 1024;
+
+/**
+ * The answer budget of the settings, of which one install may hold a quarter,
+ * but always at least one largest answer.
+ */
+export function answerBudgetOf(capacityBytes: number, maxResponseBytes = UPSTREAM_MAX_BYTES): AnswerBudget {
+  return new AnswerBudget(capacityBytes, Math.min(capacityBytes, Math.max(capacityBytes / 4, maxResponseBytes)));
+}
 
 export async function startCompanion(
   env: Readonly<Record<string, string | undefined>>,
@@ -40,6 +49,7 @@ export async function startCompanion(
       now: Date.now,
       timeoutMs: UPSTREAM_TIMEOUT_MS,
       maxResponseBytes: UPSTREAM_MAX_BYTES,
+      answerBudget: answerBudgetOf(settings.answerBudgetBytes),
       clockOffsets: new Map(),
     },
     now: Date.now,

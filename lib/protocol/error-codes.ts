@@ -35,6 +35,8 @@ export const ERROR_STATUS = {
   upstream_too_large: 502,
   // Operations
   rate_limited: 429,
+  /** The companion holds as many provider answers as its memory budget allows: retry after Retry-After. */
+  companion_busy: 503,
   internal_error: 500,
 } as const satisfies Record<string, number>;
 

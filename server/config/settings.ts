@@ -27,6 +27,8 @@ export interface Settings {
    * when not, it answers only callers on this machine (see http/metrics-access.ts).
    */
   readonly metricsToken?: string | undefined;
+  /** How many bytes of provider answers all calls in flight may hold together (see upstream/answer-budget.ts). */
+  readonly answerBudgetBytes: number;
   /** Warnings to log at start-up (e.g. a generated development vault key). */
   readonly warnings: readonly string[];
 }
@@ -42,6 +44,8 @@ const Environment = z.object({
   FLOWS_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   ALL_FLOWS_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  // At least one largest answer (5 MiB) with room to spare; the default suits the 96 MB heap of `npm run server`.
+  ANSWER_BUDGET_MB: z.coerce.number().int().min(8).max(65536).default(48),
   // The messages never echo the value: it is a secret.
   METRICS_TOKEN: z
     .string()
@@ -101,6 +105,7 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
       requestsPerMinute: e.REQUESTS_PER_MINUTE,
     },
     metricsToken: e.METRICS_TOKEN,
+    answerBudgetBytes: e.ANSWER_BUDGET_MB * 1024 * 1024,
     warnings,
   };
 }

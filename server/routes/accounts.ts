@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { type AccountsResponse, ProxyRequest } from '../../lib/protocol';
 import type { CompanionEnv } from '../http/env';
+import { proxyEnvelope } from '../http/proxy-envelope';
 import { rateLimit } from '../http/rate-limit';
 import { pathId, readJson } from '../http/read-json';
 import { listAccounts, revokeAccount } from '../services/accounts';
@@ -20,6 +21,6 @@ export const accountsRoutes = new Hono<CompanionEnv>()
     async (c) => {
       const accountId = pathId(c, 'accountId');
       const input = await readJson(c, ProxyRequest);
-      return c.json(await proxyRequest(c.get('context'), c.get('installId'), accountId, input, c.get('logger')));
+      return proxyEnvelope(await proxyRequest(c.get('context'), c.get('installId'), accountId, input, c.get('logger')));
     },
   );

@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import { serializeFormEncoded } from '../../lib/oauth1';
-import type { ProxyRequest, ProxyResponse } from '../../lib/protocol';
+import type { ProxyRequest } from '../../lib/protocol';
 import { allowedApiUrl } from '../../lib/protocol/api-url';
 import type { Provider } from '../config/providers';
 import { CompanionError } from '../errors';
+import type { ProxiedAnswer } from '../http/proxy-envelope';
 import { verifyRejectsToken } from '../upstream/provider-client';
 import { redactSecrets, secretForms } from '../upstream/secret-redaction';
 import { signedCall, type UpstreamDeps, type UpstreamResponse } from '../upstream/signed-call';
@@ -43,7 +44,11 @@ const DROPPED_RESPONSE_HEADERS = new Set([
 
 /**
  * `POST /v1/accounts/{id}/requests`: signs an API call as the install's own
- * account and sends it, only to the provider's API URLs.
+ * account and sends it, only to the provider's API URLs. The answer's bytes
+ * are held in the install's share of the answer budget until the caller
+ * releases them (once it has passed them on).
+ * @throws CompanionError account_not_found, account_invalid, url_not_allowed, invalid_request,
+ *   companion_busy, and the upstream codes (provider_error, upstream_timeout, upstream_too_large)
  */
 export async function proxyRequest(
   context: ServiceContext,
@@ -51,7 +56,7 @@ export async function proxyRequest(
   accountId: string,
   input: ProxyRequest,
   logger: Logger,
-): Promise<ProxyResponse> {
+): Promise<ProxiedAnswer> {
   const row = await context.store.findAccount(accountId, installId);
   if (!row) throw new CompanionError('account_not_found', 'no such account for this install');
   if (row.status === 'invalid')
@@ -76,39 +81,34 @@ export async function proxyRequest(
     if (FORWARDED_REQUEST_HEADERS.has(name.toLowerCase())) headers[name.toLowerCase()] = value;
   }
   const { token, tokenSecret } = openAccountTokens(context, row);
-  const response = await signedCall(
-    provider,
-    {
-      method: input.method,
-      url: url.href,
-      form: input.form,
-      json,
-      headers,
-      token,
-      tokenSecret,
-    },
-    context.upstream,
-  );
-  if (await tokenRejected(provider, url, response, token, tokenSecret, context.upstream)) {
-    await context.store.setAccountStatus(row.id, 'invalid');
-  }
-  const now = context.now();
-  if (context.lastSeenWrites.due(`account:${row.id}`, now)) await context.store.markAccountUsed(row.id, now);
+  const reservation = context.upstream.answerBudget.open(installId);
+  try {
+    const call = { method: input.method, url: url.href, form: input.form, json, headers, token, tokenSecret };
+    const response = await signedCall(provider, { ...call, reservation }, context.upstream);
+    if (await tokenRejected(provider, url, response, token, tokenSecret, context.upstream)) {
+      await context.store.setAccountStatus(row.id, 'invalid');
+    }
+    const now = context.now();
+    if (context.lastSeenWrites.due(`account:${row.id}`, now)) await context.store.markAccountUsed(row.id, now);
 
-  // For every signature method, not only PLAINTEXT (whose Authorization header
-  // carries both secrets, for an echoing endpoint to hand back): a provider
-  // knows both secrets and could return them in any answer, and the rule is
-  // that the extension never holds one. Looking costs a few Buffer searches
-  // per answer, far below the proof check and the upstream call; an answer
-  // without a secret is passed on untouched.
-  const redaction = redactSecrets(response, secretForms(provider.consumerSecret, tokenSecret));
-  if (redaction.places.length > 0) {
-    logger.warn(
-      { provider: provider.id, account: row.id, places: redaction.places },
-      `${provider.name}'s answer held a secret of this account or of the companion; redacted before passing it on`,
-    );
+    // For every signature method, not only PLAINTEXT (whose Authorization header
+    // carries both secrets, for an echoing endpoint to hand back): a provider
+    // knows both secrets and could return them in any answer, and the rule is
+    // that the extension never holds one. Looking costs a few Buffer searches
+    // per answer, far below the proof check and the upstream call; an answer
+    // without a secret is passed on untouched.
+    const redaction = redactSecrets(response, secretForms(provider.consumerSecret, tokenSecret));
+    if (redaction.places.length > 0) {
+      logger.warn(
+        { provider: provider.id, account: row.id, places: redaction.places },
+        `${provider.name}'s answer held a secret of this account or of the companion; redacted before passing it on`,
+      );
+    }
+    return { ...responseView(redaction.response), release: () => reservation.release() };
+  } catch (error) {
+    reservation.release();
+    throw error;
   }
-  return responseView(redaction.response);
 }
 
 /**
@@ -138,14 +138,11 @@ function jsonBody(json: unknown): string | undefined {
   }
 }
 
-function responseView(response: UpstreamResponse): ProxyResponse {
+/** The answer as the extension may see it: connection-level and state-setting headers dropped. */
+function responseView(response: UpstreamResponse): Omit<ProxiedAnswer, 'release'> {
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
     if (!DROPPED_RESPONSE_HEADERS.has(name)) headers[name] = value;
   });
-  const type = response.headers.get('content-type') ?? '';
-  const textual = /^(text\/|application\/([\w.+-]*\+)?(json|xml|x-www-form-urlencoded|javascript))/i.test(type);
-  return textual
-    ? { status: response.status, headers, body: new TextDecoder().decode(response.body), bodyEncoding: 'utf8' }
-    : { status: response.status, headers, body: Buffer.from(response.body).toString('base64'), bodyEncoding: 'base64' };
+  return { status: response.status, headers, body: response.body };
 }

@@ -1,14 +1,26 @@
 import { CompanionError } from '../errors';
+import type { AnswerReservation } from './answer-budget';
 
 /**
- * Reads a response body, refusing to hold more than `maxBytes`: a provider
- * (or something pretending to be one) cannot make us buffer without bound.
+ * Reads a response body, refusing to hold more than `maxBytes` or more than
+ * `reservation` can take: a provider (or something pretending to be one)
+ * cannot make us buffer without bound.
+ * @throws CompanionError upstream_too_large, companion_busy
  */
-export async function readLimited(response: Response, maxBytes: number): Promise<Uint8Array> {
+export async function readLimited(
+  response: Response,
+  maxBytes: number,
+  reservation: AnswerReservation,
+): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) {
+  try {
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      throw new CompanionError('upstream_too_large', `the provider's answer is larger than ${maxBytes} bytes`);
+    }
+    if (Number.isFinite(declared)) reservation.ensure(declared);
+  } catch (error) {
     await response.body?.cancel();
-    throw new CompanionError('upstream_too_large', `the provider's answer is larger than ${maxBytes} bytes`);
+    throw error;
   }
   if (!response.body) return new Uint8Array();
   const chunks: Uint8Array[] = [];
@@ -18,9 +30,14 @@ export async function readLimited(response: Response, maxBytes: number): Promise
     const { done, value } = await reader.read();
     if (done) break;
     total += value.byteLength;
-    if (total > maxBytes) {
+    try {
+      if (total > maxBytes) {
+        throw new CompanionError('upstream_too_large', `the provider's answer is larger than ${maxBytes} bytes`);
+      }
+      reservation.ensure(total);
+    } catch (error) {
       await reader.cancel();
-      throw new CompanionError('upstream_too_large', `the provider's answer is larger than ${maxBytes} bytes`);
+      throw error;
     }
     chunks.push(value);
   }

@@ -1,5 +1,6 @@
 import { authorizationHeader, type Parameter, type SyncOAuthCrypto, serializeFormEncoded } from '../../lib/oauth1';
 import type { Provider } from '../config/providers';
+import type { AnswerBudget, AnswerReservation } from './answer-budget';
 import type { Transport, UpstreamResponse } from './transport';
 
 export type { UpstreamResponse } from './transport';
@@ -11,6 +12,8 @@ export interface UpstreamDeps {
   readonly now: () => number;
   readonly timeoutMs: number;
   readonly maxResponseBytes: number;
+  /** The memory all answers in flight may hold together (see answer-budget.ts). */
+  readonly answerBudget: AnswerBudget;
   /** Per provider: how far its clock is from ours (ms), learnt from X's error 135. */
   readonly clockOffsets: Map<string, number>;
 }
@@ -27,7 +30,16 @@ export interface SignedCall {
   readonly tokenSecret?: string | undefined;
   readonly callback?: string | undefined;
   readonly verifier?: string | undefined;
+  /**
+   * Accounts for the answer's bytes. A caller that holds the answer after the
+   * call (the proxy, until it has passed the answer on) brings its own and
+   * releases it; without one, the call's own is released when it returns.
+   */
+  readonly reservation?: AnswerReservation | undefined;
 }
+
+/** Who pays for the answers of calls that bring no reservation: the token calls. */
+const TOKEN_CALLS_HOLDER = 'token-calls';
 
 /**
  * One signed request to a provider: signed with lib/oauth1 and node:crypto,
@@ -36,15 +48,25 @@ export interface SignedCall {
  * the offset read from its Date header.
  */
 export async function signedCall(provider: Provider, call: SignedCall, deps: UpstreamDeps): Promise<UpstreamResponse> {
-  const first = await sendOnce(provider, call, deps);
-  if (!isTimestampRefusal(first)) return first;
-  const providerDate = Date.parse(first.headers.get('date') ?? '');
-  if (!Number.isFinite(providerDate)) return first;
-  deps.clockOffsets.set(provider.id, providerDate - deps.now());
-  return sendOnce(provider, call, deps);
+  const reservation = call.reservation ?? deps.answerBudget.open(TOKEN_CALLS_HOLDER);
+  try {
+    const first = await sendOnce(provider, call, deps, reservation);
+    if (!isTimestampRefusal(first)) return first;
+    const providerDate = Date.parse(first.headers.get('date') ?? '');
+    if (!Number.isFinite(providerDate)) return first;
+    deps.clockOffsets.set(provider.id, providerDate - deps.now());
+    return await sendOnce(provider, call, deps, reservation);
+  } finally {
+    if (call.reservation === undefined) reservation.release();
+  }
 }
 
-async function sendOnce(provider: Provider, call: SignedCall, deps: UpstreamDeps): Promise<UpstreamResponse> {
+async function sendOnce(
+  provider: Provider,
+  call: SignedCall,
+  deps: UpstreamDeps,
+  reservation: AnswerReservation,
+): Promise<UpstreamResponse> {
   const offset = deps.clockOffsets.get(provider.id) ?? 0;
   const authorization = authorizationHeader(
     {
@@ -79,6 +101,7 @@ async function sendOnce(provider: Provider, call: SignedCall, deps: UpstreamDeps
     body,
     timeoutMs: deps.timeoutMs,
     maxResponseBytes: deps.maxResponseBytes,
+    reservation,
   });
 }
 

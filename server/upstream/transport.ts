@@ -1,5 +1,6 @@
 import { Agent, errors, request } from 'undici';
 import { CompanionError } from '../errors';
+import type { AnswerReservation } from './answer-budget';
 import { readLimited } from './read-limited';
 
 export interface UpstreamRequest {
@@ -9,6 +10,8 @@ export interface UpstreamRequest {
   readonly body: string | null;
   readonly timeoutMs: number;
   readonly maxResponseBytes: number;
+  /** Where the answer's bytes are accounted as they arrive: a full budget refuses the answer (companion_busy). */
+  readonly reservation: AnswerReservation;
 }
 
 export interface UpstreamResponse {
@@ -19,8 +22,9 @@ export interface UpstreamResponse {
 
 /**
  * How the companion reaches providers: never follows redirects, gives up
- * after `timeoutMs`, holds at most `maxResponseBytes`. Failures are
- * CompanionErrors (upstream_timeout, upstream_too_large, provider_error).
+ * after `timeoutMs`, holds at most `maxResponseBytes`, and only what its
+ * reservation can take. Failures are CompanionErrors (upstream_timeout,
+ * upstream_too_large, provider_error, companion_busy).
  */
 export type Transport = (request: UpstreamRequest) => Promise<UpstreamResponse>;
 
@@ -60,22 +64,25 @@ export function undiciTransport(): Transport {
       throw transportError(error, call, deadline);
     }
     const declared = Number(response.headers['content-length']);
-    if (Number.isFinite(declared) && declared > call.maxResponseBytes) {
+    try {
+      if (Number.isFinite(declared) && declared > call.maxResponseBytes) throw tooLarge(call);
+      // A declared length is reserved whole, so that an answer the budget cannot hold is refused unread.
+      if (Number.isFinite(declared)) call.reservation.ensure(declared);
+    } catch (error) {
       discard(response.body);
-      throw tooLarge(call);
+      throw error;
     }
     const chunks: Buffer[] = [];
     let total = 0;
     try {
       for await (const chunk of response.body as AsyncIterable<Buffer>) {
         total += chunk.byteLength;
-        if (total > call.maxResponseBytes) {
-          discard(response.body);
-          throw tooLarge(call);
-        }
+        if (total > call.maxResponseBytes) throw tooLarge(call);
+        call.reservation.ensure(total);
         chunks.push(chunk);
       }
     } catch (error) {
+      discard(response.body);
       throw error instanceof CompanionError ? error : transportError(error, call, deadline);
     }
     const headers = new Headers();
@@ -109,7 +116,7 @@ export function fetchTransport(fetchImpl: typeof fetch): Transport {
     return {
       status: response.status,
       headers: response.headers,
-      body: await readLimited(response, call.maxResponseBytes),
+      body: await readLimited(response, call.maxResponseBytes, call.reservation),
     };
   };
 }

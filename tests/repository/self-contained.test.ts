@@ -36,7 +36,7 @@ function outsideReferences(file: string, text: string): string[] {
   const found: string[] = [];
   const lines = text.split('\n');
   lines.forEach((line, index) => {
-    for (const [, reference] of line.matchAll(climbing)) {
+    for (const [, reference = ''] of line.matchAll(climbing)) {
       const bases = [dirname(join(root, file)), ...(runsFromRoot(file) ? [root] : [])];
       if (bases.some((base) => isOutside(base, reference))) found.push(`${file}:${index + 1}: ${reference}`);
     }

@@ -9,8 +9,10 @@ import { devProviderEntry as devProviderConfig } from '../../server/dev-provider
 import { createMetrics } from '../../server/metrics';
 import type { ServiceContext } from '../../server/services/context';
 import { WriteThrottle } from '../../server/services/write-throttle';
+import { answerBudgetOf } from '../../server/start-companion';
 import { openSqliteStore } from '../../server/store/sqlite-store';
 import type { Store } from '../../server/store/store';
+import type { AnswerBudget } from '../../server/upstream/answer-budget';
 import { fetchTransport } from '../../server/upstream/transport';
 import { Vault } from '../../server/vault/vault';
 import { makeInstall, type TestInstall } from './dpop';
@@ -33,6 +35,8 @@ export interface HarnessOptions {
   readonly store?: Store;
   readonly timeoutMs?: number;
   readonly maxResponseBytes?: number;
+  /** The answer budget (see server/upstream/answer-budget.ts); 48 MiB, a quarter per install, by default. */
+  readonly answerBudget?: AnswerBudget;
   readonly vaultKeys?: Settings['vaultKeys'];
   readonly logger?: pino.Logger;
   readonly limits?: Partial<Settings['limits']>;
@@ -82,6 +86,7 @@ export async function makeHarness(options: HarnessOptions = {}) {
     providers,
     production: false,
     limits: { flowsPerMinute: 20, allFlowsPerMinute: 300, requestsPerMinute: 600, ...options.limits },
+    answerBudgetBytes: options.answerBudget?.capacityBytes ?? 48 * 1024 * 1024,
     warnings: [],
   };
   const store = options.store ?? openSqliteStore(':memory:');
@@ -96,6 +101,7 @@ export async function makeHarness(options: HarnessOptions = {}) {
       now: () => clock.now,
       timeoutMs: options.timeoutMs ?? 5000,
       maxResponseBytes: options.maxResponseBytes ?? 1024 * 1024,
+      answerBudget: options.answerBudget ?? answerBudgetOf(settings.answerBudgetBytes),
       clockOffsets: new Map(),
     },
     now: () => clock.now,

@@ -152,6 +152,7 @@ describe('every error is an RFC 9457 problem with a stable code, and changes not
       'account_not_found',
       'account_invalid',
       'url_not_allowed',
+      'companion_busy', // proxy-answers.test.ts
     ];
     expect(ERROR_CODES.filter((code) => !seen.has(code) && !elsewhere.includes(code))).toEqual([]);
   });

@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import { percentEncode } from '../../../lib/oauth1';
 import { type Provider, ProviderEntry, resolveProvider } from '../../../server/config/providers';
 import type { makeHarness } from '../../support/companion-harness';
+import type { TestInstall } from '../../support/dpop';
 
 type Harness = Awaited<ReturnType<typeof makeHarness>>;
 
@@ -44,12 +45,17 @@ export function withTokenEndpoints(
     );
 }
 
-/** Connects an account at a stub provider through the companion's own flow routes. */
-export async function connectAtStub(h: Harness, provider: string): Promise<{ id: string; screenName: string }> {
-  const created = await h.call('POST', '/v1/flows', { body: { provider } });
+/** Connects an account at a stub provider through the companion's own flow routes, as `as` (default: the harness's install). */
+export async function connectAtStub(
+  h: Harness,
+  provider: string,
+  as: TestInstall = h.install,
+): Promise<{ id: string; screenName: string }> {
+  const created = await h.call('POST', '/v1/flows', { body: { provider }, as });
   if (created.status !== 201) throw new Error(`flow at ${provider}: ${JSON.stringify(created.json)}`);
   const completed = await h.call('POST', `/v1/flows/${created.json.flowId}/complete`, {
     body: { oauthToken: STUB_REQUEST_TOKEN, oauthVerifier: 'stub-verifier' },
+    as,
   });
   if (completed.status !== 201) throw new Error(`complete at ${provider}: ${JSON.stringify(completed.json)}`);
   return completed.json.account as { id: string; screenName: string };

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompanionError } from '../../../server/errors';
+import { AnswerBudget, type AnswerReservation } from '../../../server/upstream/answer-budget';
 import { undiciTransport } from '../../../server/upstream/transport';
 import { freePort } from '../../support/free-port';
 
@@ -38,7 +39,10 @@ afterAll(() => {
   server.close();
 });
 
-const send = (path: string, overrides: { timeoutMs?: number; maxResponseBytes?: number } = {}) =>
+const send = (
+  path: string,
+  overrides: { timeoutMs?: number; maxResponseBytes?: number; reservation?: AnswerReservation } = {},
+) =>
   undiciTransport()({
     method: 'GET',
     url: `${origin}${path}`,
@@ -46,6 +50,7 @@ const send = (path: string, overrides: { timeoutMs?: number; maxResponseBytes?: 
     body: null,
     timeoutMs: overrides.timeoutMs ?? 1000,
     maxResponseBytes: overrides.maxResponseBytes ?? 1024,
+    reservation: overrides.reservation ?? new AnswerBudget(1024 * 1024).open('test'),
   });
 
 async function codeOf(promise: Promise<unknown>) {
@@ -86,6 +91,25 @@ describe('undiciTransport over a real socket', () => {
     expect(await codeOf(send('/big-chunked'))).toBe('upstream_too_large');
   });
 
+  it('accounts an answer in its reservation, and refuses one the budget cannot hold (companion_busy)', async () => {
+    const budget = new AnswerBudget(4000);
+    const held = budget.open('a');
+    await send('/hello', { reservation: held });
+    expect(held.bytes).toBe('GET /hello'.length);
+    expect(budget.inUse).toBe(held.bytes);
+    // Declared (refused before reading) and streamed (refused part-way): both give back what they took.
+    for (const path of ['/big-declared', '/big-chunked']) {
+      const refused = budget.open('b');
+      expect(await codeOf(send(path, { maxResponseBytes: 10_000, reservation: refused }))).toBe('companion_busy');
+      refused.release();
+      expect(budget.inUse).toBe(held.bytes);
+    }
+    held.release();
+    expect(budget.inUse).toBe(0);
+    const fits = new AnswerBudget(5000).open('c');
+    expect((await send('/big-chunked', { maxResponseBytes: 10_000, reservation: fits })).body.byteLength).toBe(5000);
+  });
+
   it('reports an unreachable host as provider_error', async () => {
     const port = await freePort();
     const unreachable = undiciTransport()({
@@ -95,6 +119,7 @@ describe('undiciTransport over a real socket', () => {
       body: null,
       timeoutMs: 1000,
       maxResponseBytes: 1024,
+      reservation: new AnswerBudget(1024).open('test'),
     });
     expect(await codeOf(unreachable)).toBe('provider_error');
   });
