@@ -1,7 +1,8 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { AnswerBudget } from './upstream/answer-budget';
 
 /** The companion's Prometheus metrics, in a registry of their own (one per app, so tests stay apart). */
-export function createMetrics() {
+export function createMetrics(answerBudget?: AnswerBudget) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({
@@ -23,6 +24,21 @@ export function createMetrics() {
     labelNames: ['code'] as const,
     registers: [registry],
   });
+  if (answerBudget) {
+    new Gauge({
+      name: 'companion_answer_budget_bytes',
+      help: 'Bytes of provider answers held by calls in flight, against ANSWER_BUDGET_MB',
+      registers: [registry],
+      collect() {
+        this.set(answerBudget.inUse);
+      },
+    });
+    new Gauge({
+      name: 'companion_answer_budget_capacity_bytes',
+      help: 'ANSWER_BUDGET_MB in bytes: past it, proxied calls are answered companion_busy',
+      registers: [registry],
+    }).set(answerBudget.capacityBytes);
+  }
   return { registry, requests, duration, problems };
 }
 

@@ -55,7 +55,7 @@ export async function startCompanion(
     now: Date.now,
     lastSeenWrites: new WriteThrottle(),
   };
-  const app = createApp({ context, logger, metrics: createMetrics() });
+  const app = createApp({ context, logger, metrics: createMetrics(context.upstream.answerBudget) });
 
   const server = await new Promise<ServerType>((resolve) => {
     const started = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, () => resolve(started));

@@ -72,14 +72,23 @@ export function undiciTransport(): Transport {
       discard(response.body);
       throw error;
     }
+    // With a declared length the answer is read straight into one buffer of that size; without one,
+    // into chunks joined at the end (briefly twice the answer).
+    const whole = Number.isFinite(declared) && declared > 0 ? Buffer.allocUnsafe(declared) : undefined;
     const chunks: Buffer[] = [];
     let total = 0;
+    let written = 0;
     try {
       for await (const chunk of response.body as AsyncIterable<Buffer>) {
+        if (total + chunk.byteLength > call.maxResponseBytes) throw tooLarge(call);
+        call.reservation.ensure(total + chunk.byteLength);
+        if (whole && chunks.length === 0 && written + chunk.byteLength <= whole.byteLength) {
+          whole.set(chunk, written);
+          written += chunk.byteLength;
+        } else {
+          chunks.push(chunk);
+        }
         total += chunk.byteLength;
-        if (total > call.maxResponseBytes) throw tooLarge(call);
-        call.reservation.ensure(total);
-        chunks.push(chunk);
       }
     } catch (error) {
       discard(response.body);
@@ -93,9 +102,16 @@ export function undiciTransport(): Transport {
     return {
       status: response.statusCode,
       headers,
-      body: total === 0 ? new Uint8Array() : Buffer.concat(chunks, total),
+      body: joined(whole?.subarray(0, written), chunks, total),
     };
   }
+}
+
+/** The answer's bytes: what was read into the declared-length buffer, then any chunks beyond it. */
+function joined(filled: Buffer | undefined, chunks: Buffer[], total: number): Uint8Array {
+  if (total === 0) return new Uint8Array();
+  const parts = filled && filled.byteLength > 0 ? [filled, ...chunks] : chunks;
+  return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, total);
 }
 
 /** A transport over a fetch function: for tests that answer in process, and anywhere undici is not wanted. */

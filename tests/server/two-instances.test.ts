@@ -1,46 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type CompanionProcess, startCompanionProcess } from '../support/companion-process';
 import { makeInstall, type TestInstall } from '../support/dpop';
-import { freePort } from '../support/free-port';
 import { freshDatabase } from '../support/fresh-database';
 import { authorizeOverHttp, callOverHttp, REAL_CONSUMER, startRealDevProvider } from '../support/real-companion';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Both instances stand behind one public name, as behind a load balancer. */
 const PUBLIC_URL = 'https://companion.example';
 
-interface Instance {
-  readonly url: string;
-  readonly process: ChildProcess;
-}
-
-/** Starts `npm run server`'s entry point as its own OS process and waits for it to listen. */
-async function startInstance(env: Record<string, string>): Promise<Instance> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`instance did not start: ${output}`)), 20_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('companion listening')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.once('exit', (code) => reject(new Error(`instance exited with ${code}: ${output}`)));
-  });
-  return { url: `http://127.0.0.1:${port}`, process: child };
-}
+type Instance = CompanionProcess;
 
 let real: Awaited<ReturnType<typeof startRealDevProvider>>;
 let a: Instance;
@@ -56,7 +24,7 @@ beforeAll(async () => {
     COMPANION_CONFIG: real.configPath,
     DEV_CONSUMER_SECRET: REAL_CONSUMER.secret,
   };
-  [a, b] = await Promise.all([startInstance(env), startInstance(env)]);
+  [a, b] = await Promise.all([startCompanionProcess(env), startCompanionProcess(env)]);
   install = await makeInstall();
 }, 60_000);
 

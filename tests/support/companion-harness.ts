@@ -107,7 +107,7 @@ export async function makeHarness(options: HarnessOptions = {}) {
     now: () => clock.now,
     lastSeenWrites: new WriteThrottle(),
   };
-  const metrics = createMetrics();
+  const metrics = createMetrics(context.upstream.answerBudget);
   const app = createApp({ context, logger: options.logger ?? pino({ level: 'silent' }), metrics });
   const install = await makeInstall();
 

@@ -9,8 +9,8 @@ import { freePort } from './free-port';
 
 export const REAL_CONSUMER = { key: 'real-consumer-key', secret: randomBytes(18).toString('base64url') };
 
-/** A dev provider on a real socket, and a COMPANION_CONFIG file pointing at it. */
-export async function startRealDevProvider() {
+/** A dev provider on a real socket, and a COMPANION_CONFIG file pointing at it (its entry changed by `overrides`). */
+export async function startRealDevProvider(overrides: (devUrl: string) => Record<string, unknown> = () => ({})) {
   const dev = await startDevProvider({
     port: 0,
     host: '127.0.0.1',
@@ -19,7 +19,10 @@ export async function startRealDevProvider() {
   });
   const dir = mkdtempSync(join(tmpdir(), 'oauth1-companion-'));
   const configPath = join(dir, 'companion.json');
-  writeFileSync(configPath, JSON.stringify({ providers: [devProviderEntry(dev.url, REAL_CONSUMER.key)] }));
+  writeFileSync(
+    configPath,
+    JSON.stringify({ providers: [devProviderEntry(dev.url, REAL_CONSUMER.key, overrides(dev.url))] }),
+  );
   return { dev, configPath, dir };
 }
 

@@ -95,6 +95,10 @@ describe('the answer budget', () => {
     const account = await connectAtStub(h, 'discogs');
     const response = await fetchBlob(account.id, 'binary');
     expect(budget.inUse).toBe(KINDS.binary.body.byteLength);
+    // Operators see it: the gauge of bytes held.
+    expect(await h.metrics.registry.getSingleMetricAsString('companion_answer_budget_bytes')).toContain(
+      `companion_answer_budget_bytes ${KINDS.binary.body.byteLength}`,
+    );
     const reader = response.body?.getReader();
     await reader?.read();
     expect(budget.inUse).toBe(KINDS.binary.body.byteLength);

@@ -1,0 +1,51 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { freePort } from './free-port';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface CompanionProcess {
+  readonly url: string;
+  readonly process: ChildProcess;
+  /** Everything it wrote on stdout and stderr so far (its JSON log, and a fatal error if it died). */
+  output(): string;
+}
+
+/**
+ * The V8 flags `npm run server` starts the companion with (its heap bound among
+ * them), read from package.json so that tests run it exactly as operators do.
+ */
+export function serverNodeFlags(): string[] {
+  const scripts = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')).scripts as Record<string, string>;
+  return scripts.server?.match(/--max-[\w-]+=\d+/g) ?? [];
+}
+
+/** Starts `npm run server`'s entry point as its own OS process, with its flags, and waits until it listens. */
+export async function startCompanionProcess(env: Record<string, string>): Promise<CompanionProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...serverNodeFlags(), '--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the companion did not start: ${output}`)), 20_000);
+    const listening = () => {
+      if (!output.includes('companion listening')) return;
+      clearTimeout(timer);
+      child.stdout?.off('data', listening);
+      resolve();
+    };
+    child.stdout?.on('data', listening);
+    child.once('exit', (code) => reject(new Error(`the companion exited with ${code}: ${output}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, process: child, output: () => output };
+}
