@@ -26,7 +26,7 @@ export interface AppDependencies {
 }
 
 /**
- * The companion's HTTP app: the v1 API of ARCHITECTURE.md behind DPoP, the
+ * The companion's HTTP app: the v1 API of docs/architecture.md behind DPoP, the
  * callback page, health and metrics. Errors are thrown as CompanionError
  * anywhere and turned into RFC 9457 problem answers here, once.
  */

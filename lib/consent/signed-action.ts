@@ -33,7 +33,7 @@ export interface SignedActionDeps {
 }
 
 /**
- * A content script's request for a signed API call (ARCHITECTURE.md,
+ * A content script's request for a signed API call (docs/architecture.md,
  * "Content scripts requesting signed actions"): who asks (from the browser),
  * what (checked), as whom, with the user's consent for that origin, then the
  * companion signs and sends it. Every request that gets past the sender check

@@ -30,7 +30,7 @@ export interface FlowEngineDeps {
 const ALARM_PREFIX = 'flow-expiry:';
 
 /**
- * The connection flow in the background (ARCHITECTURE.md, "The three-legged
+ * The connection flow in the background (docs/architecture.md, "The three-legged
  * flow"): every step reads and writes IndexedDB, so a worker stopped between
  * two events picks up where it was. Functions, not an object with fields: the
  * worker's memory is not state.

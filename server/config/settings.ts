@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { parseVaultKeys, type VaultKey } from '../vault/vault';
 import { CompanionConfigFile, ConfigError, type Provider, resolveProvider } from './providers';
 
-/** Everything the companion is configured with (ARCHITECTURE.md, "Configuration"). */
+/** Everything the companion is configured with (docs/architecture.md, "Configuration"). */
 export interface Settings {
   readonly port: number;
   readonly host: string;

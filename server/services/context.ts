@@ -16,5 +16,5 @@ export interface ServiceContext {
   readonly lastSeenWrites: WriteThrottle;
 }
 
-/** How long a pending flow lives (ARCHITECTURE.md: 10 minutes). */
+/** How long a pending flow lives (docs/architecture.md: 10 minutes). */
 export const FLOW_LIFETIME_MS = 10 * 60 * 1000;

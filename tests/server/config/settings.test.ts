@@ -15,7 +15,7 @@ const config = (value: unknown) => {
 const xOnly = config({ providers: [{ id: 'x', consumerKey: 'ck', consumerSecretEnv: 'X_SECRET' }] });
 const base = { COMPANION_CONFIG: xOnly, X_SECRET: 'secret', DATABASE_URL: `sqlite:${join(dir, 'db', 'c.db')}` };
 
-describe('loadSettings (the environment of ARCHITECTURE.md)', () => {
+describe('loadSettings (the environment of docs/architecture.md)', () => {
   it('has the documented defaults, and generates a development vault key with a warning', () => {
     const settings = loadSettings(base);
     expect(settings).toMatchObject({
