@@ -26,10 +26,11 @@ export async function extensionStorageText(): Promise<string> {
   // Chromium has `chrome` only; Firefox has both, promise-based.
   const api = globalThis as unknown as Record<
     'browser' | 'chrome',
-    { storage: Record<string, { get(): Promise<unknown> }> }
+    { storage?: Record<string, { get(): Promise<unknown> }> }
   >;
+  // Without the "storage" permission (the extension does not ask for it) there are no areas to read.
   const storage = (api.browser ?? api.chrome).storage;
-  const areas = await Promise.all(['local', 'sync', 'session'].map((area) => storage[area]?.get() ?? {}));
+  const areas = await Promise.all(['local', 'sync', 'session'].map((area) => storage?.[area]?.get() ?? {}));
   // CryptoKeys do not stringify; their key material cannot be read at all (non-extractable).
   const replacer = (_key: string, value: unknown) =>
     value instanceof CryptoKey ? `CryptoKey(${value.type}, extractable=${value.extractable})` : value;
