@@ -1,13 +1,16 @@
 /**
  * `npm run server`: the companion alone, configured by the environment
- * (PORT, HOST, PUBLIC_URL, DATABASE_URL, VAULT_KEY, COMPANION_CONFIG).
+ * (PORT, HOST, PUBLIC_URL, DATABASE_URL, VAULT_KEY, COMPANION_CONFIG; LOG_FORMAT=json
+ * for JSON logs outside production).
  */
 import { pathToFileURL } from 'node:url';
-import pino from 'pino';
+import { ConfigError } from './config/providers';
+import { ListenError } from './listen';
+import { createLogger } from './logging';
 import { startCompanion } from './start-companion';
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const logger = pino({ name: 'companion' });
+  const logger = createLogger({ name: 'companion', env: process.env });
   try {
     const companion = await startCompanion(process.env, logger);
     const stop = async (signal: string) => {
@@ -18,8 +21,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     process.once('SIGTERM', () => void stop('SIGTERM'));
     process.once('SIGINT', () => void stop('SIGINT'));
   } catch (error) {
-    // Configuration errors say what to fix; print them plainly and stop.
-    logger.fatal({ err: error }, (error as Error).message);
+    // Configuration and port errors say what to fix: print them plainly, without a stack, and stop.
+    if (error instanceof ConfigError || error instanceof ListenError) logger.fatal(error.message);
+    else logger.fatal({ err: error }, (error as Error).message);
     process.exit(1);
   }
 }

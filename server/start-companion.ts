@@ -1,13 +1,15 @@
-import { type ServerType, serve } from '@hono/node-server';
+import type { ServerType } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { createApp } from './app';
 import { loadSettings } from './config/settings';
 import { nodeOAuthCrypto } from './crypto/node-oauth-crypto';
+import { listen } from './listen';
 import { createMetrics } from './metrics';
 import type { ServiceContext } from './services/context';
 import { WriteThrottle } from './services/write-throttle';
 import { openStore } from './store/open-store';
 import { AnswerBudget } from './upstream/answer-budget';
+import { logRefusedSignatures } from './upstream/signature-debug';
 import { undiciTransport } from './upstream/transport';
 import { Vault } from './vault/vault';
 
@@ -31,6 +33,10 @@ export function answerBudgetOf(capacityBytes: number, maxResponseBytes = UPSTREA
   return new AnswerBudget(capacityBytes, Math.min(capacityBytes, Math.max(capacityBytes / 4, maxResponseBytes)));
 }
 
+/**
+ * Starts the companion configured by `env` (docs/architecture.md, "Configuration"), logging to `logger`.
+ * @throws ConfigError for a bad environment or provider file; ListenError when PORT or HOST cannot be listened on
+ */
 export async function startCompanion(
   env: Readonly<Record<string, string | undefined>>,
   logger: Logger,
@@ -51,15 +57,27 @@ export async function startCompanion(
       maxResponseBytes: UPSTREAM_MAX_BYTES,
       answerBudget: answerBudgetOf(settings.answerBudgetBytes),
       clockOffsets: new Map(),
+      onRefusedSignature: settings.debugSignatures ? logRefusedSignatures(logger) : undefined,
     },
     now: Date.now,
     lastSeenWrites: new WriteThrottle(),
   };
   const app = createApp({ context, logger, metrics: createMetrics(context.upstream.answerBudget) });
 
-  const server = await new Promise<ServerType>((resolve) => {
-    const started = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, () => resolve(started));
-  });
+  let server: ServerType;
+  try {
+    server = await listen(app.fetch, {
+      who: 'the companion',
+      port: settings.port,
+      host: settings.host,
+      portVariable: 'PORT',
+      hostVariable: 'HOST',
+    });
+  } catch (error) {
+    // In-process callers (npm start, the browser tests) live on; the store must not stay open.
+    await store.close();
+    throw error;
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
   const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`;

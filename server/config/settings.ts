@@ -29,6 +29,11 @@ export interface Settings {
   readonly metricsToken?: string | undefined;
   /** How many bytes of provider answers all calls in flight may hold together (see upstream/answer-budget.ts). */
   readonly answerBudgetBytes: number;
+  /**
+   * DEBUG_SIGNATURES: log the signature base string of every upstream call a
+   * provider answers with 401, to compare with the provider's (see upstream/signature-debug.ts).
+   */
+  readonly debugSignatures: boolean;
   /** Warnings to log at start-up (e.g. a generated development vault key). */
   readonly warnings: readonly string[];
 }
@@ -46,6 +51,8 @@ const Environment = z.object({
   REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   // At least one largest answer (5 MiB) with room to spare; the default suits the 96 MB heap of `npm run server`.
   ANSWER_BUDGET_MB: z.coerce.number().int().min(8).max(65536).default(48),
+  // 1/true/yes/on or 0/false/no/off: a switch for debugging signatures with a provider, off by default.
+  DEBUG_SIGNATURES: z.stringbool().default(false),
   // The messages never echo the value: it is a secret.
   METRICS_TOKEN: z
     .string()
@@ -86,6 +93,12 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
     warnings.push(`VAULT_KEY is not set: using a development key stored in ${path}. Set VAULT_KEY in production.`);
   }
 
+  if (e.DEBUG_SIGNATURES) {
+    warnings.push(
+      'DEBUG_SIGNATURES is on: the signature base string of every call a provider refuses with 401 is logged (no secrets). Turn it off when done.',
+    );
+  }
+
   if (!e.COMPANION_CONFIG) {
     throw new ConfigError(
       'COMPANION_CONFIG is not set: point it at a JSON file of providers (see README, "Companion")',
@@ -106,6 +119,7 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
     },
     metricsToken: e.METRICS_TOKEN,
     answerBudgetBytes: e.ANSWER_BUDGET_MB * 1024 * 1024,
+    debugSignatures: e.DEBUG_SIGNATURES,
     warnings,
   };
 }

@@ -17,7 +17,9 @@ export interface DevStack {
  * The dev provider and a companion configured for it, in this process, with
  * a fresh development consumer secret that only the two of them share: for
  * `npm start` and the browser tests. `configPath` receives the generated
- * COMPANION_CONFIG; `env` adds to the companion's environment.
+ * COMPANION_CONFIG; `env` adds to the companion's environment; `onStep` is
+ * told what starts next ("Starting the dev provider on …").
+ * @throws ListenError when either port is taken (nothing is left running then); ConfigError from the companion
  */
 export async function startDevStack(options: {
   readonly companionPort: number;
@@ -26,8 +28,10 @@ export async function startDevStack(options: {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly logger: Logger;
   readonly consumerName?: string;
+  readonly onStep?: (step: string) => void;
 }): Promise<DevStack> {
   const consumer = { key: 'dev-consumer-key', secret: randomBytes(24).toString('base64url') };
+  options.onStep?.(`Starting the dev provider on http://127.0.0.1:${options.devPort}…`);
   const dev = await startDevProvider({
     port: options.devPort,
     host: '127.0.0.1',
@@ -40,15 +44,23 @@ export async function startDevStack(options: {
     options.configPath,
     `${JSON.stringify({ providers: [devProviderEntry(dev.url, consumer.key)] }, null, 2)}\n`,
   );
-  const companion = await startCompanion(
-    {
-      ...options.env,
-      PORT: String(options.companionPort),
-      COMPANION_CONFIG: options.configPath,
-      DEV_CONSUMER_SECRET: consumer.secret,
-    },
-    options.logger,
-  );
+  options.onStep?.(`Starting the companion on http://${options.env.HOST ?? '127.0.0.1'}:${options.companionPort}…`);
+  let companion: RunningCompanion;
+  try {
+    companion = await startCompanion(
+      {
+        ...options.env,
+        PORT: String(options.companionPort),
+        COMPANION_CONFIG: options.configPath,
+        DEV_CONSUMER_SECRET: consumer.secret,
+      },
+      options.logger,
+    );
+  } catch (error) {
+    // A half-started stack would keep the process alive and the dev port taken.
+    await dev.close();
+    throw error;
+  }
   return {
     companion,
     dev,

@@ -4,7 +4,8 @@
  * DEV_CONSUMER_SECRET. Development only.
  */
 import { pathToFileURL } from 'node:url';
-import { startDevProvider } from './start-dev-provider';
+import { ListenError } from '../listen';
+import { type RunningDevProvider, startDevProvider } from './start-dev-provider';
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const consumerSecret = process.env.DEV_CONSUMER_SECRET;
@@ -14,12 +15,20 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     );
     process.exit(1);
   }
-  const running = await startDevProvider({
-    port: Number(process.env.DEV_PROVIDER_PORT ?? 8788),
-    host: process.env.DEV_PROVIDER_HOST ?? '127.0.0.1',
-    consumerKey: process.env.DEV_CONSUMER_KEY ?? 'dev-consumer-key',
-    consumerSecret,
-  });
+  let running: RunningDevProvider;
+  try {
+    running = await startDevProvider({
+      port: Number(process.env.DEV_PROVIDER_PORT ?? 8788),
+      host: process.env.DEV_PROVIDER_HOST ?? '127.0.0.1',
+      consumerKey: process.env.DEV_CONSUMER_KEY ?? 'dev-consumer-key',
+      consumerSecret,
+    });
+  } catch (error) {
+    // A busy port is the operator's to fix: the message says how, a stack trace would not.
+    if (!(error instanceof ListenError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
   console.log(`dev provider listening on ${running.url} (statuses: ${running.url}/statuses)`);
   const stop = async () => {
     await running.close();

@@ -1,6 +1,13 @@
-import { authorizationHeader, type Parameter, type SyncOAuthCrypto, serializeFormEncoded } from '../../lib/oauth1';
+import {
+  buildAuthorizationHeader,
+  type Parameter,
+  type SyncOAuthCrypto,
+  serializeFormEncoded,
+  signRequest,
+} from '../../lib/oauth1';
 import type { Provider } from '../config/providers';
 import type { AnswerBudget, AnswerReservation } from './answer-budget';
+import { type RefusedSignature, refusedSignature } from './signature-debug';
 import type { Transport, UpstreamResponse } from './transport';
 
 export type { UpstreamResponse } from './transport';
@@ -16,6 +23,11 @@ export interface UpstreamDeps {
   readonly answerBudget: AnswerBudget;
   /** Per provider: how far its clock is from ours (ms), learnt from X's error 135. */
   readonly clockOffsets: Map<string, number>;
+  /**
+   * DEBUG_SIGNATURES: told about every call the provider answered with 401,
+   * with the base string it was signed over. Unset, nothing is computed.
+   */
+  readonly onRefusedSignature?: ((refused: RefusedSignature) => void) | undefined;
 }
 
 export interface SignedCall {
@@ -41,21 +53,34 @@ export interface SignedCall {
 /** Who pays for the answers of calls that bring no reservation: the token calls. */
 const TOKEN_CALLS_HOLDER = 'token-calls';
 
+/** One request as sent: its answer, and the protocol parameters it was signed with. */
+interface Attempt {
+  readonly response: UpstreamResponse;
+  readonly protocolParameters: readonly Parameter[];
+}
+
 /**
  * One signed request to a provider: signed with lib/oauth1 and node:crypto,
  * sent without following redirects, with a timeout and a size cap. X answers
  * error 135 when our clock is off; then the call is signed again once with
- * the offset read from its Date header.
+ * the offset read from its Date header. A final 401 is reported to
+ * `deps.onRefusedSignature` when it is set.
  */
 export async function signedCall(provider: Provider, call: SignedCall, deps: UpstreamDeps): Promise<UpstreamResponse> {
   const reservation = call.reservation ?? deps.answerBudget.open(TOKEN_CALLS_HOLDER);
   try {
-    const first = await sendOnce(provider, call, deps, reservation);
-    if (!isTimestampRefusal(first)) return first;
-    const providerDate = Date.parse(first.headers.get('date') ?? '');
-    if (!Number.isFinite(providerDate)) return first;
-    deps.clockOffsets.set(provider.id, providerDate - deps.now());
-    return await sendOnce(provider, call, deps, reservation);
+    let attempt = await sendOnce(provider, call, deps, reservation);
+    if (isTimestampRefusal(attempt.response)) {
+      const providerDate = Date.parse(attempt.response.headers.get('date') ?? '');
+      if (Number.isFinite(providerDate)) {
+        deps.clockOffsets.set(provider.id, providerDate - deps.now());
+        attempt = await sendOnce(provider, call, deps, reservation);
+      }
+    }
+    if (attempt.response.status === 401 && deps.onRefusedSignature) {
+      deps.onRefusedSignature(refusedSignature(provider, call, attempt.protocolParameters, attempt.response));
+    }
+    return attempt.response;
   } finally {
     if (call.reservation === undefined) reservation.release();
   }
@@ -66,9 +91,11 @@ async function sendOnce(
   call: SignedCall,
   deps: UpstreamDeps,
   reservation: AnswerReservation,
-): Promise<UpstreamResponse> {
+): Promise<Attempt> {
   const offset = deps.clockOffsets.get(provider.id) ?? 0;
-  const authorization = authorizationHeader(
+  // signRequest rather than authorizationHeader: the parameters are kept, so that a refused
+  // call's base string can be rebuilt from exactly what was signed (signature-debug.ts).
+  const signed = signRequest(
     {
       method: call.method,
       url: call.url,
@@ -85,6 +112,7 @@ async function sendOnce(
     },
     { crypto: deps.crypto, now: () => deps.now() + offset, callback: call.callback, verifier: call.verifier },
   );
+  const authorization = buildAuthorizationHeader(signed.protocolParameters, signed.realm);
   const headers: Record<string, string> = { ...call.headers, authorization };
   let body: string | null = null;
   if (call.form !== undefined) {
@@ -94,7 +122,7 @@ async function sendOnce(
     headers['content-type'] = 'application/json';
     body = call.json;
   }
-  return deps.transport({
+  const response = await deps.transport({
     method: call.method,
     url: call.url,
     headers,
@@ -103,6 +131,7 @@ async function sendOnce(
     maxResponseBytes: deps.maxResponseBytes,
     reservation,
   });
+  return { response, protocolParameters: signed.protocolParameters };
 }
 
 /** X: HTTP 401 with error code 135, "Timestamp out of bounds". */

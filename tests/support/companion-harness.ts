@@ -13,8 +13,10 @@ import { answerBudgetOf } from '../../server/start-companion';
 import { openSqliteStore } from '../../server/store/sqlite-store';
 import type { Store } from '../../server/store/store';
 import type { AnswerBudget } from '../../server/upstream/answer-budget';
+import { logRefusedSignatures } from '../../server/upstream/signature-debug';
 import { fetchTransport } from '../../server/upstream/transport';
 import { Vault } from '../../server/vault/vault';
+import { checkDocumentedAnswer } from './documented-answers';
 import { makeInstall, type TestInstall } from './dpop';
 
 export const PUBLIC_URL = 'http://companion.test';
@@ -40,6 +42,8 @@ export interface HarnessOptions {
   readonly vaultKeys?: Settings['vaultKeys'];
   readonly logger?: pino.Logger;
   readonly limits?: Partial<Settings['limits']>;
+  /** DEBUG_SIGNATURES: refused signatures are logged to `logger`, wired as start-companion.ts does. */
+  readonly debugSignatures?: boolean;
 }
 
 /**
@@ -87,10 +91,12 @@ export async function makeHarness(options: HarnessOptions = {}) {
     production: false,
     limits: { flowsPerMinute: 20, allFlowsPerMinute: 300, requestsPerMinute: 600, ...options.limits },
     answerBudgetBytes: options.answerBudget?.capacityBytes ?? 48 * 1024 * 1024,
+    debugSignatures: options.debugSignatures ?? false,
     warnings: [],
   };
   const store = options.store ?? openSqliteStore(':memory:');
   await store.migrate();
+  const logger = options.logger ?? pino({ level: 'silent' });
   const context: ServiceContext = {
     settings,
     store,
@@ -103,15 +109,19 @@ export async function makeHarness(options: HarnessOptions = {}) {
       maxResponseBytes: options.maxResponseBytes ?? 1024 * 1024,
       answerBudget: options.answerBudget ?? answerBudgetOf(settings.answerBudgetBytes),
       clockOffsets: new Map(),
+      onRefusedSignature: settings.debugSignatures ? logRefusedSignatures(logger) : undefined,
     },
     now: () => clock.now,
     lastSeenWrites: new WriteThrottle(),
   };
   const metrics = createMetrics(context.upstream.answerBudget);
-  const app = createApp({ context, logger: options.logger ?? pino({ level: 'silent' }), metrics });
+  const app = createApp({ context, logger, metrics });
   const install = await makeInstall();
 
-  /** Calls the companion as an install would: with a fresh DPoP proof for this method and URL. */
+  /**
+   * Calls the companion as an install would: with a fresh DPoP proof for this method and URL.
+   * @throws Error when the answer is not what the OpenAPI document says (tests/support/documented-answers.ts)
+   */
   async function call(
     method: string,
     path: string,
@@ -125,6 +135,8 @@ export async function makeHarness(options: HarnessOptions = {}) {
     if (init.body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
     const body = init.body === undefined ? null : typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
     const response = await app.request(`${PUBLIC_URL}${path}`, { method, headers, body });
+    // Every answer a test gets is held to the contract: documented route, status, media type, headers, body.
+    await checkDocumentedAnswer(method, path, response);
     const type = response.headers.get('content-type') ?? '';
     const json = type.includes('json') ? await response.json() : undefined;
     return {

@@ -21,13 +21,27 @@ export function serverNodeFlags(): string[] {
   return scripts.server?.match(/--max-[\w-]+=\d+/g) ?? [];
 }
 
-/** Starts `npm run server`'s entry point as its own OS process, with its flags, and waits until it listens. */
+/** `npm run server`'s entry point as its own OS process, with its flags, stdout and stderr piped. */
+function spawnServerMain(env: Record<string, string | undefined>): ChildProcess {
+  return spawn(process.execPath, [...serverNodeFlags(), '--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/**
+ * Starts `npm run server`'s entry point as its own OS process, with its flags, and waits until it listens.
+ * It logs JSON (LOG_FORMAT=json, unless `env` says otherwise), as in production.
+ */
 export async function startCompanionProcess(env: Record<string, string>): Promise<CompanionProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...serverNodeFlags(), '--import', 'tsx', 'server/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawnServerMain({
+    ...process.env,
+    LOG_FORMAT: 'json',
+    ...env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
   });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -48,4 +62,31 @@ export async function startCompanionProcess(env: Record<string, string>): Promis
     child.once('exit', (code) => reject(new Error(`the companion exited with ${code}: ${output}`)));
   });
   return { url: `http://127.0.0.1:${port}`, process: child, output: () => output };
+}
+
+/**
+ * Runs `npm run server`'s entry point with `env` (PORT and HOST included, as
+ * given) until it exits by itself: for start-up failures. Fails after 20 s.
+ * @returns its exit code and everything it wrote on stdout and stderr
+ */
+export async function companionExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const child = spawnServerMain({ ...process.env, ...env });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`the companion did not exit: ${output}`));
+    }, 20_000);
+    // 'close', not 'exit': by then stdout and stderr are read to their end.
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
 }

@@ -109,6 +109,16 @@ describe('loadSettings (the environment of docs/architecture.md)', () => {
     if (token) expect((caught as Error).message).not.toContain(token);
   });
 
+  it('reads DEBUG_SIGNATURES as a switch, off by default, and warns while it is on', () => {
+    expect(loadSettings(base).debugSignatures).toBe(false);
+    expect(loadSettings({ ...base, DEBUG_SIGNATURES: '0' }).debugSignatures).toBe(false);
+    const on = loadSettings({ ...base, DEBUG_SIGNATURES: '1' });
+    expect(on.debugSignatures).toBe(true);
+    expect(on.warnings.join()).toMatch(/DEBUG_SIGNATURES is on/);
+    expect(loadSettings({ ...base, DEBUG_SIGNATURES: 'true' }).debugSignatures).toBe(true);
+    expect(() => loadSettings({ ...base, DEBUG_SIGNATURES: 'verbose' })).toThrow(/DEBUG_SIGNATURES/);
+  });
+
   it('never prints a secret in its errors', () => {
     const leaky = config({
       providers: [{ id: 'x', consumerKey: 'ck', consumerSecretEnv: 'X_SECRET', bogus: 'field' }],
