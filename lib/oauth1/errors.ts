@@ -12,6 +12,8 @@ export type OAuthErrorCode =
   | 'unsupported_signature_method'
   /** An RSA method was asked for without a key. */
   | 'missing_key'
+  /** An RSA key that is not PKCS#8/PKCS#1 private or SPKI/PKCS#1 public PEM, or does not import. */
+  | 'invalid_key'
   /** An Authorization header that is not a well-formed `OAuth` header. */
   | 'malformed_authorization_header'
   /** A token endpoint answered with a body that is not a usable credentials response. */

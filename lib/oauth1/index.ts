@@ -24,6 +24,12 @@ export type { MaybePromise } from './maybe-promise';
 export { cryptoRandomBytes, generateNonce, type RandomBytes } from './nonce';
 export { percentDecode, percentEncode } from './percent-encoding';
 export {
+  ACCEPTED_PRIVATE_KEY_FORMATS,
+  ACCEPTED_PUBLIC_KEY_FORMATS,
+  pkcs8PrivateKey,
+  spkiPublicKey,
+} from './rsa-key-pem';
+export {
   type AsyncSignOptions,
   type Credentials,
   type RequestToSign,

@@ -9,6 +9,8 @@ export interface AnalyzedUrl {
   readonly encodedBaseStringUri: string;
   /** The query's parameters, encoded twice as the base string holds them. Do not mutate. */
   readonly queryPairs: readonly EncodedPair[];
+  /** Names of protocol parameters (`oauth_…`) in the query, `oauth_signature` included: usually none. */
+  readonly protocolNames: readonly string[];
 }
 
 const CACHE_LIMIT = 256;
@@ -33,9 +35,12 @@ export function analyzeRequestUrl(url: string | URL): AnalyzedUrl {
 }
 
 function analyze(url: URL): AnalyzedUrl {
+  const pairs = parseFormEncodedTwice(url.search.slice(1));
   return {
     encodedBaseStringUri: percentEncode(`${url.protocol}//${url.host}${url.pathname}`),
     // Section 3.4.1.3.1: oauth_signature is never signed, wherever it is.
-    queryPairs: parseFormEncodedTwice(url.search.slice(1)).filter(([name]) => name !== 'oauth_signature'),
+    queryPairs: pairs.filter(([name]) => name !== 'oauth_signature'),
+    // Encoded twice, a name that starts with oauth_ still does (the prefix is unreserved).
+    protocolNames: pairs.map(([name]) => name).filter((name) => name.startsWith('oauth_')),
   };
 }

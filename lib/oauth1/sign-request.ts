@@ -141,6 +141,7 @@ function signWith(
   options: SignOptions,
 ): MaybePromise<SignedRequest> {
   const protocol = protocolParameters(bodyHashValue, credentials, methodName, options);
+  refuseDuplicates(url.protocolNames, request.form, protocol.decoded);
   let baseString = '';
   if (method.usesBaseString) {
     const pairs = url.queryPairs.slice();
@@ -161,6 +162,28 @@ function signWith(
   return signature instanceof Promise
     ? signature.then((value) => withSignature(protocol, value, options.realm))
     : withSignature(protocol, signature, options.realm);
+}
+
+/**
+ * Section 3.2 refuses a request that carries a protocol parameter twice or in
+ * two places; signing one would send it so (e.g. `?oauth_callback=oob` in the
+ * URL and the `callback` option). So any that the signer sets, and
+ * `oauth_signature`, may not already be in the query or the form.
+ * @throws OAuthError `parameter_duplicated`
+ */
+function refuseDuplicates(
+  queryProtocolNames: readonly string[],
+  form: readonly Parameter[] | undefined,
+  protocol: readonly Parameter[],
+): void {
+  const check = (name: string, where: string) => {
+    if (!name.startsWith('oauth_')) return;
+    if (name === 'oauth_signature' || protocol.some(([set]) => set === name)) {
+      throw new OAuthError('parameter_duplicated', `${name} is set by the signer and must not also be in the ${where}`);
+    }
+  };
+  for (const name of queryProtocolNames) check(name, 'URL query');
+  if (form) for (let i = 0; i < form.length; i++) check((form[i] as Parameter)[0], 'form body');
 }
 
 function withSignature(protocol: Prepared, signature: string, realm: string | undefined): SignedRequest {

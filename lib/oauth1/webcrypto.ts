@@ -1,4 +1,6 @@
 import type { AsyncOAuthCrypto, HashName } from './crypto';
+import { OAuthError } from './errors';
+import { pkcs8PrivateKey, spkiPublicKey } from './rsa-key-pem';
 
 /**
  * OAuthCrypto over WebCrypto (browsers, extension workers, Node's
@@ -16,11 +18,20 @@ export function webCrypto(subtle: SubtleCrypto = globalThis.crypto.subtle): Asyn
     );
   }
 
+  /** @throws OAuthError `invalid_key` for a PEM of another kind, or bytes WebCrypto will not import */
   function rsaKey(hash: HashName, pem: string, use: 'sign' | 'verify'): Promise<CryptoKey> {
-    const format = use === 'sign' ? 'pkcs8' : 'spki';
-    return rsaKeys.getOrCreate(`${hash}\n${use}\n${pem}`, () =>
-      subtle.importKey(format, pemToDer(pem), { name: 'RSASSA-PKCS1-v1_5', hash }, false, [use]),
-    );
+    return rsaKeys.getOrCreate(`${hash}\n${use}\n${pem}`, async () => {
+      const [format, der] =
+        use === 'sign' ? (['pkcs8', pkcs8PrivateKey(pem)] as const) : (['spki', spkiPublicKey(pem)] as const);
+      try {
+        return await subtle.importKey(format, der, { name: 'RSASSA-PKCS1-v1_5', hash }, false, [use]);
+      } catch (error) {
+        throw new OAuthError(
+          'invalid_key',
+          `the RSA key does not import: ${(error as Error).message || (error as Error).name}`,
+        );
+      }
+    });
   }
 
   return {
@@ -63,13 +74,6 @@ class BoundedCache<V> {
     if (value instanceof Promise) value.catch(() => this.entries.get(key) === value && this.entries.delete(key));
     return value;
   }
-}
-
-function pemToDer(pem: string): ArrayBuffer {
-  const body = pem.replace(/-----(BEGIN|END) [A-Z ]+-----/g, '').replace(/\s+/g, '');
-  const bytes = fromBase64(body);
-  if (!bytes) throw new TypeError('the key is not PEM');
-  return bytes.buffer as ArrayBuffer;
 }
 
 function toBase64(bytes: Uint8Array): string {

@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, createSign, createVerify, type KeyObject } from 'node:crypto';
-import type { HashName, SyncOAuthCrypto } from '../../lib/oauth1';
+import { type HashName, OAuthError, pkcs8PrivateKey, type SyncOAuthCrypto, spkiPublicKey } from '../../lib/oauth1';
 import { oneShotHmac } from './one-shot-hmac';
 
 const NODE_HASH: Record<HashName, string> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-512': 'sha512' };
@@ -22,7 +22,7 @@ export function nodeOAuthCrypto(): SyncOAuthCrypto {
     const cacheKey = `${kind}\n${pem}`;
     let key = keys.get(cacheKey);
     if (!key) {
-      key = kind === 'private' ? createPrivateKey(pem) : createPublicKey(pem);
+      key = rsaKeyObject(pem, kind);
       if (keys.size >= 32) keys.clear();
       keys.set(cacheKey, key);
     }
@@ -42,4 +42,28 @@ export function nodeOAuthCrypto(): SyncOAuthCrypto {
         .verify(keyFor(publicKeyPem, 'public'), signature, 'base64'),
     digest: (hash, data) => createHash(NODE_HASH[hash]).update(data).digest('base64'),
   };
+}
+
+/**
+ * A node:crypto key from the PEM forms lib/oauth1 accepts (the same ones as on
+ * WebCrypto, so a key that signs here signs in a browser too).
+ * @throws OAuthError `invalid_key` for any other PEM, or DER that is not an RSA key
+ */
+export function rsaKeyObject(pem: string, kind: 'private' | 'public'): KeyObject {
+  // A private key can verify too: node:crypto derives its public half.
+  const isPrivate = kind === 'private' || /-----BEGIN (RSA )?PRIVATE KEY-----/.test(pem);
+  let key: KeyObject;
+  try {
+    key = isPrivate
+      ? createPrivateKey({ key: Buffer.from(pkcs8PrivateKey(pem)), format: 'der', type: 'pkcs8' })
+      : createPublicKey({ key: Buffer.from(spkiPublicKey(pem)), format: 'der', type: 'spki' });
+    if (kind === 'public' && isPrivate) key = createPublicKey(key);
+  } catch (error) {
+    if (error instanceof OAuthError) throw error;
+    throw new OAuthError('invalid_key', `the RSA key does not load: ${(error as Error).message}`);
+  }
+  if (key.asymmetricKeyType !== 'rsa') {
+    throw new OAuthError('invalid_key', `the key is ${key.asymmetricKeyType ?? 'not asymmetric'}, not RSA`);
+  }
+  return key;
 }

@@ -19,6 +19,20 @@ export function opensslRsaKeyPair(bits = 2048): { privateKeyPem: string; publicK
   return { privateKeyPem: readFileSync(privatePath, 'utf8'), publicKeyPem: readFileSync(publicPath, 'utf8'), dir };
 }
 
+/**
+ * The same key pair in PKCS#1 form (`BEGIN RSA PRIVATE KEY`, `BEGIN RSA PUBLIC KEY`), converted
+ * by the openssl command line: the form OpenSSL 1.x's genrsa writes and some providers' guides use.
+ */
+export function opensslPkcs1(dir: string, privateKeyPem: string): { privateKeyPem: string; publicKeyPem: string } {
+  const input = join(dir, 'pkcs8-private.pem');
+  writeFileSync(input, privateKeyPem);
+  const run = (args: string[]) => execFileSync('openssl', args, { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+  return {
+    privateKeyPem: run(['rsa', '-in', input, '-traditional']),
+    publicKeyPem: run(['rsa', '-in', input, '-RSAPublicKey_out']),
+  };
+}
+
 /** Asks openssl whether `signatureBase64` is a valid PKCS#1 v1.5 signature of `message`. */
 export function opensslVerifies(
   dir: string,

@@ -5,7 +5,6 @@ import {
   memoryNonceStore,
   parseAuthorizationHeader,
   parseFormEncoded,
-  type RequestToSign,
   signedFormBody,
   signedQueryUrl,
   signRequest,
@@ -196,20 +195,42 @@ describe('oauth_body_hash', () => {
 });
 
 describe('oauth_signature in the request itself', () => {
-  it('is never signed, from the query or the form (section 3.4.1.3.1), on the fast path too', () => {
+  it('in the query or the form is refused, not sent twice (section 3.2)', () => {
     const options = { crypto, nonce: 'n', timestamp: 1 };
-    const withStray = {
-      method: 'POST',
-      url: 'https://api.example.com/p?oauth_signature=zzz&a=1',
-      form: [
-        ['oauth_signature', 'yyy'],
-        ['b', '2'],
-      ] as const,
-    };
-    const without = { method: 'POST', url: 'https://api.example.com/p?a=1', form: [['b', '2']] as const };
-    const signature = (r: RequestToSign) =>
-      protocolOf(authorizationHeader(r, credentials, options)).get('oauth_signature');
-    expect(signature(withStray)).toBe(signature(without));
+    const inQuery = { method: 'POST', url: 'https://api.example.com/p?oauth_signature=zzz&a=1' };
+    const inForm = { method: 'POST', url: 'https://api.example.com/p', form: [['oauth_signature', 'yyy']] as const };
+    for (const request of [inQuery, inForm]) {
+      expectOAuthError(() => authorizationHeader(request, credentials, options), 'parameter_duplicated');
+    }
+  });
+});
+
+describe('protocol parameters the signer sets are refused in the request (section 3.2: parameter_duplicated)', () => {
+  const options = { crypto, nonce: 'n', timestamp: 1 };
+  it.each([
+    [
+      'oauth_callback in the URL with the callback option',
+      { url: 'https://api.example.com/rt?oauth_callback=oob' },
+      { callback: 'oob' },
+    ],
+    [
+      'oauth_verifier in the form with the verifier option',
+      { form: [['oauth_verifier', '123']] as const },
+      { verifier: '456' },
+    ],
+    ['oauth_consumer_key in the URL', { url: 'https://api.example.com/p?oauth_consumer_key=other' }, {}],
+    ['oauth_nonce in the form', { form: [['oauth_nonce', 'x']] as const }, {}],
+    ['oauth_token in the URL when a token signs', { url: 'https://api.example.com/p?oauth_token=t' }, {}],
+  ])('%s', (_what, change, extra) => {
+    const request = { method: 'POST', url: 'https://api.example.com/p', ...change };
+    expectOAuthError(() => authorizationHeader(request, credentials, { ...options, ...extra }), 'parameter_duplicated');
+  });
+
+  it('an oauth_ parameter the signer does not set is signed like any other', () => {
+    const request = { method: 'GET', url: 'https://api.example.com/rt?oauth_callback=oob' };
+    const header = authorizationHeader(request, credentials, options);
+    expect(protocolOf(header).get('oauth_callback')).toBeUndefined();
+    expect(protocolOf(header).get('oauth_signature')).toBeTruthy();
   });
 });
 
