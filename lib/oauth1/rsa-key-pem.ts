@@ -23,8 +23,9 @@ const RSA_ENCRYPTION = [0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x
  */
 export function pkcs8PrivateKey(pem: string): Uint8Array<ArrayBuffer> {
   const { label, der } = pemBlock(pem, ACCEPTED_PRIVATE_KEY_FORMATS);
-  if (label === 'PRIVATE KEY') return der;
+  if (label === 'PRIVATE KEY') return derSequenceOrRefuse(der, ACCEPTED_PRIVATE_KEY_FORMATS);
   if (label === 'RSA PRIVATE KEY') {
+    derSequenceOrRefuse(der, ACCEPTED_PRIVATE_KEY_FORMATS);
     // PrivateKeyInfo ::= SEQUENCE { version 0, privateKeyAlgorithm, privateKey OCTET STRING }
     return derSequence([0x02, 0x01, 0x00], RSA_ENCRYPTION, derElement(0x04, der));
   }
@@ -37,8 +38,9 @@ export function pkcs8PrivateKey(pem: string): Uint8Array<ArrayBuffer> {
  */
 export function spkiPublicKey(pem: string): Uint8Array<ArrayBuffer> {
   const { label, der } = pemBlock(pem, ACCEPTED_PUBLIC_KEY_FORMATS);
-  if (label === 'PUBLIC KEY') return der;
+  if (label === 'PUBLIC KEY') return derSequenceOrRefuse(der, ACCEPTED_PUBLIC_KEY_FORMATS);
   if (label === 'RSA PUBLIC KEY') {
+    derSequenceOrRefuse(der, ACCEPTED_PUBLIC_KEY_FORMATS);
     // SubjectPublicKeyInfo ::= SEQUENCE { algorithm, subjectPublicKey BIT STRING (no unused bits) }
     return derSequence(RSA_ENCRYPTION, derElement(0x03, concat([0x00], der)));
   }
@@ -57,8 +59,13 @@ function pemBlock(text: string, accepted: string): { label: string; der: Uint8Ar
   const binary = atob(base64);
   const der = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) der[i] = binary.charCodeAt(i);
-  if (der[0] !== 0x30) throw refusal('its PEM body is not a DER sequence', accepted);
   return { label, der };
+}
+
+/** Every key form here is a DER SEQUENCE; anything else is not worth handing to a crypto library. */
+function derSequenceOrRefuse(der: Uint8Array<ArrayBuffer>, accepted: string): Uint8Array<ArrayBuffer> {
+  if (der[0] !== 0x30) throw refusal('its PEM body is not a DER sequence', accepted);
+  return der;
 }
 
 function refusal(why: string, accepted: string): OAuthError {

@@ -1,6 +1,12 @@
 import { z } from 'zod';
-import { isSignatureMethodName, type SignatureMethodName } from '../../lib/oauth1';
+import {
+  ACCEPTED_PRIVATE_KEY_FORMATS,
+  isOAuthError,
+  isSignatureMethodName,
+  type SignatureMethodName,
+} from '../../lib/oauth1';
 import { FlowMode, ProviderId } from '../../lib/protocol';
+import { rsaKeyObject } from '../crypto/node-oauth-crypto';
 import { type IdentitySource, jiraPreset, PROVIDER_PRESETS, type ProviderPreset } from './presets';
 
 /** A provider ready to use: URLs, method, identity rules and the secrets, resolved. */
@@ -8,7 +14,7 @@ export interface Provider extends ProviderPreset {
   readonly id: string;
   readonly consumerKey: string;
   readonly consumerSecret: string;
-  /** PKCS#8 PEM, for RSA-SHA1 / RSA-SHA256 providers. */
+  /** PKCS#8 or PKCS#1 PEM, for RSA-SHA1 / RSA-SHA256 providers; checked to load at start-up. */
   readonly privateKey: string | undefined;
   /** Send `oauth_body_hash` with JSON bodies (OAuth Body Hash extension). */
   readonly bodyHash: boolean;
@@ -55,8 +61,21 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-/** Merges an entry over its preset and reads its secrets from the environment. */
-export function resolveProvider(entry: ProviderEntry, env: Readonly<Record<string, string | undefined>>): Provider {
+/** What a provider entry without a preset gets when it leaves these out (with a warning at start-up). */
+const DEFAULT_MODES: readonly FlowMode[] = ['callback', 'oob'];
+/** The token answer's fields as X names them (user_id, screen_name), which many OAuth 1.0a providers copied. */
+const DEFAULT_IDENTITY: IdentitySource = { tokenFields: { userId: 'user_id', screenName: 'screen_name' } };
+
+/**
+ * Merges an entry over its preset and reads its secrets from the environment.
+ * `warn` hears what was assumed for an entry that left it out.
+ * @throws ConfigError naming the entry and what to fix
+ */
+export function resolveProvider(
+  entry: ProviderEntry,
+  env: Readonly<Record<string, string | undefined>>,
+  warn: (message: string) => void = () => undefined,
+): Provider {
   const where = `provider "${entry.id}"`;
   const preset = presetFor(entry, where);
   const pick = <K extends keyof ProviderPreset>(key: K): ProviderPreset[K] | undefined =>
@@ -74,10 +93,22 @@ export function resolveProvider(entry: ProviderEntry, env: Readonly<Record<strin
   const privateKey = secretFrom(
     env,
     entry.privateKeyEnv,
-    `${where}: privateKeyEnv (its ${signatureMethod} key, PKCS#8 PEM)`,
+    `${where}: privateKeyEnv (its ${signatureMethod} key, ${ACCEPTED_PRIVATE_KEY_FORMATS})`,
     rsa,
   );
-  const identity: IdentitySource = entry.identity ?? preset?.identity ?? {};
+  if (privateKey !== undefined) checkPrivateKey(privateKey, `${where}: privateKeyEnv ${entry.privateKeyEnv}`);
+  let identity: IdentitySource | undefined = entry.identity ?? preset?.identity;
+  if (identity === undefined) {
+    identity = DEFAULT_IDENTITY;
+    warn(
+      `${where}: no "identity" given; reading the user from the access-token answer's user_id and screen_name, as X names them`,
+    );
+  }
+  let modes = pick('modes');
+  if (modes === undefined) {
+    modes = DEFAULT_MODES;
+    warn(`${where}: no "modes" given; offering both the callback and the PIN (oob) flow`);
+  }
   if (!identity.tokenFields && !identity.verifyPaths) {
     throw new ConfigError(`${where}: "identity" is missing: say where the user id and screen name come from`);
   }
@@ -93,7 +124,7 @@ export function resolveProvider(entry: ProviderEntry, env: Readonly<Record<strin
     accessTokenUrl: required('accessTokenUrl'),
     apiBaseUrls: required('apiBaseUrls'),
     signatureMethod,
-    modes: required('modes'),
+    modes,
     identity,
     consumerKey: entry.consumerKey,
     consumerSecret,
@@ -104,6 +135,10 @@ export function resolveProvider(entry: ProviderEntry, env: Readonly<Record<strin
     ...optional('verifyCredentialsUrl', pick('verifyCredentialsUrl')),
   };
   for (const base of resolved.apiBaseUrls) checkApiBase(base, where);
+  for (const field of URL_FIELDS) {
+    const url = field === 'apiBaseUrls' ? resolved.apiBaseUrls : [resolved[field]];
+    for (const one of url) if (one !== undefined) refuseProtocolParameters(one, `${where}: ${field}`);
+  }
   return resolved;
 }
 
@@ -135,6 +170,34 @@ function secretFrom(
   const value = env[name];
   if (!value) throw new ConfigError(`${what}: the environment variable ${name} is not set`);
   return value;
+}
+
+const URL_FIELDS = [
+  'requestTokenUrl',
+  'authorizeUrl',
+  'authenticateUrl',
+  'accessTokenUrl',
+  'invalidateTokenUrl',
+  'verifyCredentialsUrl',
+  'apiBaseUrls',
+] as const;
+
+/** The companion sets every oauth_ parameter itself; one in a configured URL would be sent twice (RFC 5849 section 3.2). */
+function refuseProtocolParameters(url: string, where: string): void {
+  const names = [...new URL(url).searchParams.keys()].filter((name) => name.startsWith('oauth_'));
+  if (names.length > 0) {
+    throw new ConfigError(`${where} ${url} carries ${names.join(', ')}: the companion sets oauth_ parameters itself`);
+  }
+}
+
+/** An RSA key that will not sign stops start-up, not the first connection. */
+function checkPrivateKey(pem: string, where: string): void {
+  try {
+    rsaKeyObject(pem, 'private');
+  } catch (error) {
+    if (!isOAuthError(error)) throw error;
+    throw new ConfigError(`${where}: ${error.message}`);
+  }
 }
 
 /** The proxy matches URLs by prefix, so a base must end in `/` or be a full path it may not extend. */

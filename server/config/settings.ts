@@ -110,7 +110,7 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
     publicUrl,
     databaseUrl: e.DATABASE_URL,
     vaultKeys,
-    providers: loadProviders(e.COMPANION_CONFIG, env, production),
+    providers: loadProviders(e.COMPANION_CONFIG, env, production, (warning) => warnings.push(warning)),
     production,
     limits: {
       flowsPerMinute: e.FLOWS_PER_MINUTE,
@@ -128,6 +128,7 @@ export function loadProviders(
   path: string,
   env: Readonly<Record<string, string | undefined>>,
   production = false,
+  warn: (message: string) => void = () => undefined,
 ): Map<string, Provider> {
   let json: unknown;
   try {
@@ -146,7 +147,7 @@ export function loadProviders(
   for (const entry of file.data.providers) {
     if (providers.has(entry.id))
       throw new ConfigError(`COMPANION_CONFIG ${path}: provider "${entry.id}" appears twice`);
-    const provider = resolveProvider(entry, env);
+    const provider = resolveProvider(entry, env, warn);
     if (production) requireHttps(provider, path);
     providers.set(entry.id, provider);
   }

@@ -1,7 +1,17 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, ProviderEntry, resolveProvider } from '../../../server/config/providers';
 
-const env = { X_SECRET: 'x-consumer-secret', JIRA_KEY: '-----BEGIN PRIVATE KEY-----\nMII…\n-----END PRIVATE KEY-----' };
+const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const env = {
+  X_SECRET: 'x-consumer-secret',
+  JIRA_KEY: rsa.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+  JIRA_KEY_PKCS1: rsa.privateKey.export({ format: 'pem', type: 'pkcs1' }).toString(),
+  OPENSSH_KEY:
+    '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\n-----END OPENSSH PRIVATE KEY-----',
+  BROKEN_KEY:
+    '-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA\n-----END PRIVATE KEY-----',
+};
 const entry = (value: unknown) => ProviderEntry.parse(value);
 
 describe('provider configuration', () => {
@@ -83,6 +93,72 @@ describe('provider configuration', () => {
   ])('explains what to fix: %j', (value, message) => {
     expect(() => resolveProvider(entry(value), env)).toThrow(ConfigError);
     expect(() => resolveProvider(entry(value), env)).toThrow(message);
+  });
+
+  it.each([
+    [
+      'OPENSSH_KEY',
+      /OPENSSH_KEY: the RSA key cannot be used: a "OPENSSH PRIVATE KEY" block is not an RSA private key; use PKCS#8/,
+    ],
+    ['BROKEN_KEY', /BROKEN_KEY: the RSA key does not load/],
+  ])('refuses an RSA key that will not sign at start-up (%s), naming the accepted formats', (variable, message) => {
+    const jira = entry({ id: 'jira', siteUrl: 'https://j.example', consumerKey: 'ck', privateKeyEnv: variable });
+    expect(() => resolveProvider(jira, env)).toThrow(ConfigError);
+    expect(() => resolveProvider(jira, env)).toThrow(message);
+  });
+
+  it('takes a PKCS#1 RSA key as well as PKCS#8', () => {
+    const jira = entry({
+      id: 'jira',
+      siteUrl: 'https://j.example',
+      consumerKey: 'ck',
+      privateKeyEnv: 'JIRA_KEY_PKCS1',
+    });
+    expect(resolveProvider(jira, env).privateKey).toBe(env.JIRA_KEY_PKCS1);
+  });
+
+  it.each(['requestTokenUrl', 'authorizeUrl', 'accessTokenUrl', 'verifyCredentialsUrl'])(
+    'refuses a %s that carries an oauth_ parameter (the companion sets them)',
+    (field) => {
+      const x = entry({
+        id: 'x',
+        consumerKey: 'ck',
+        consumerSecretEnv: 'X_SECRET',
+        [field]: 'https://api.x.com/oauth/x?oauth_callback=oob',
+      });
+      expect(() => resolveProvider(x, env)).toThrow(
+        `${field} https://api.x.com/oauth/x?oauth_callback=oob carries oauth_callback`,
+      );
+    },
+  );
+
+  it('gives a provider without a preset both flows and X-style identity fields, and says so', () => {
+    const warnings: string[] = [];
+    const minimal = resolveProvider(
+      entry({
+        id: 'custom',
+        name: 'Custom',
+        requestTokenUrl: 'https://api.custom.example/oauth/request_token',
+        authorizeUrl: 'https://api.custom.example/oauth/authorize',
+        accessTokenUrl: 'https://api.custom.example/oauth/access_token',
+        apiBaseUrls: ['https://api.custom.example/v1/'],
+        signatureMethod: 'HMAC-SHA1',
+        consumerKey: 'ck',
+        consumerSecretEnv: 'X_SECRET',
+      }),
+      env,
+      (warning) => warnings.push(warning),
+    );
+    expect(minimal.modes).toEqual(['callback', 'oob']);
+    expect(minimal.identity).toEqual({ tokenFields: { userId: 'user_id', screenName: 'screen_name' } });
+    expect(warnings).toEqual([
+      expect.stringContaining('provider "custom": no "identity" given'),
+      expect.stringContaining('provider "custom": no "modes" given'),
+    ]);
+    // A preset's own values are no assumption: no warning.
+    const quiet: string[] = [];
+    resolveProvider(entry({ id: 'x', consumerKey: 'ck', consumerSecretEnv: 'X_SECRET' }), env, (w) => quiet.push(w));
+    expect(quiet).toEqual([]);
   });
 
   it('refuses inline secrets and unknown fields', () => {

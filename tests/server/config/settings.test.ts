@@ -30,6 +30,34 @@ describe('loadSettings (the environment of docs/architecture.md)', () => {
     expect(loadSettings(base).vaultKeys[0]?.key.equals(settings.vaultKeys[0]?.key as Buffer)).toBe(true);
   });
 
+  it('starts with the minimal entry of a provider without a preset, and warns what it assumed', () => {
+    const minimal = config({
+      providers: [
+        {
+          id: 'custom',
+          name: 'Custom',
+          requestTokenUrl: 'https://api.custom.example/oauth/request_token',
+          authorizeUrl: 'https://api.custom.example/oauth/authorize',
+          accessTokenUrl: 'https://api.custom.example/oauth/access_token',
+          apiBaseUrls: ['https://api.custom.example/v1/'],
+          signatureMethod: 'HMAC-SHA1',
+          consumerKey: 'ck',
+          consumerSecretEnv: 'X_SECRET',
+        },
+      ],
+    });
+    const settings = loadSettings({
+      ...base,
+      COMPANION_CONFIG: minimal,
+      VAULT_KEY: randomBytes(32).toString('base64'),
+    });
+    expect(settings.providers.get('custom')?.modes).toEqual(['callback', 'oob']);
+    expect(settings.warnings).toEqual([
+      expect.stringMatching(/provider "custom": no "identity" given/),
+      expect.stringMatching(/provider "custom": no "modes" given/),
+    ]);
+  });
+
   it('reads PORT, HOST, PUBLIC_URL and VAULT_KEY', () => {
     const key = randomBytes(32).toString('base64');
     const settings = loadSettings({
