@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { routePath } from 'hono/route';
 import type { Logger } from 'pino';
+import type { HealthResponse } from '../lib/protocol';
+import { type OpenApiDocument, openApiDocument } from '../lib/protocol/openapi';
 import { CompanionError, noSuchEndpoint, problemOf } from './errors';
 import { requireProof } from './http/dpop-middleware';
 import type { CompanionEnv } from './http/env';
@@ -27,7 +29,7 @@ export interface AppDependencies {
 
 /**
  * The companion's HTTP app: the v1 API of docs/architecture.md behind DPoP, the
- * callback page, health and metrics. Errors are thrown as CompanionError
+ * callback page, health, metrics and the OpenAPI document (lib/protocol/openapi.ts). Errors are thrown as CompanionError
  * anywhere and turned into RFC 9457 problem answers here, once.
  */
 export function createApp({ context, logger, metrics, remoteAddressOf = socketRemoteAddress }: AppDependencies) {
@@ -69,13 +71,21 @@ export function createApp({ context, logger, metrics, remoteAddressOf = socketRe
 
   app.get('/healthz', async (c) => {
     await context.store.ping();
-    return c.json({ ok: true, store: context.store.kind });
+    const answer: HealthResponse = { ok: true, store: context.store.kind };
+    return c.json(answer);
   });
   app.get(
     '/metrics',
     metricsAccess(context.settings.metricsToken, remoteAddressOf, context.settings.publicUrl),
     async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }),
   );
+
+  // The contract, generated on first ask and kept: it cannot change while the process runs.
+  let contract: OpenApiDocument | undefined;
+  app.get('/openapi.json', (c) => {
+    contract ??= openApiDocument({ serverUrl: context.settings.publicUrl });
+    return c.json(contract);
+  });
 
   app.notFound(() => {
     throw noSuchEndpoint();

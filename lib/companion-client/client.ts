@@ -6,6 +6,7 @@ import type {
   CreateFlowRequest,
   CreateFlowResponse,
   ErrorCode,
+  ForgetInstallResponse,
   Problem,
   ProviderSummary,
   ProvidersResponse,
@@ -98,7 +99,7 @@ export function createCompanionClient(options: CompanionClientOptions) {
     revoke: (accountId: string) => call<RevokeResponse>('DELETE', `/v1/accounts/${encodeURIComponent(accountId)}`),
     request: (accountId: string, input: ProxyRequest) =>
       call<ProxyResponse>('POST', `/v1/accounts/${encodeURIComponent(accountId)}/requests`, input),
-    forgetInstall: () => call<{ accountsRevoked: number }>('DELETE', '/v1/installs/me'),
+    forgetInstall: () => call<ForgetInstallResponse>('DELETE', '/v1/installs/me'),
   };
 }
 

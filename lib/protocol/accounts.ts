@@ -1,27 +1,39 @@
 import { z } from 'zod';
 import { Id, ProviderId, Timestamp } from './common';
 
-export const AccountStatus = z.enum(['active', 'invalid']);
+export const AccountStatus = z
+  .enum(['active', 'invalid'])
+  .describe('`invalid` once the provider rejected its token: reconnect it.');
 
 /** An account as the extension sees it: never a token or a secret. */
-export const Account = z.object({
-  id: Id,
-  provider: ProviderId,
-  userId: z.string(),
-  screenName: z.string(),
-  createdAt: Timestamp,
-  lastUsedAt: Timestamp.nullable(),
-  status: AccountStatus,
-});
+export const Account = z
+  .object({
+    id: Id,
+    provider: ProviderId,
+    userId: z.string().describe('The user id at the provider.'),
+    screenName: z.string(),
+    createdAt: Timestamp,
+    lastUsedAt: Timestamp.nullable().describe('The last signed call (written at most once a minute).'),
+    status: AccountStatus,
+  })
+  .meta({ description: 'A connected account as the extension sees it: never a token or a secret.' });
 export type Account = z.infer<typeof Account>;
 
 /** `GET /v1/accounts` */
-export const AccountsResponse = z.object({ accounts: z.array(Account) });
+export const AccountsResponse = z
+  .object({ accounts: z.array(Account) })
+  .meta({ description: "This install's accounts." });
 export type AccountsResponse = z.infer<typeof AccountsResponse>;
 
 /** `DELETE /v1/accounts/{id}` */
-export const RevokeResponse = z.object({
-  revoked: z.literal(true),
-  providerRevoked: z.union([z.boolean(), z.literal('unsupported')]),
-});
+export const RevokeResponse = z
+  .object({
+    revoked: z.literal(true),
+    providerRevoked: z
+      .union([z.boolean(), z.literal('unsupported')])
+      .describe(
+        "Whether the provider's invalidate-token call succeeded: `false` on refusal, failure or tokens that no longer open, `unsupported` when it has none. The account is deleted here either way.",
+      ),
+  })
+  .meta({ description: 'The account is deleted here.' });
 export type RevokeResponse = z.infer<typeof RevokeResponse>;

@@ -4,9 +4,14 @@ import { z } from 'zod';
 export const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an id of 1 to 64 letters, digits, _ or -');
 
 /** Provider ids in configuration and requests: `x`, `tumblr`, `jira-cloud`. */
-export const ProviderId = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'a provider id such as "x" or "tumblr"');
+export const ProviderId = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,31}$/, 'a provider id such as "x" or "tumblr"')
+  .describe('A configured provider: `x`, `tumblr`, `jira-cloud`.');
 
 export const Timestamp = z.iso.datetime();
 
 /** A decoded name/value pair, as lib/oauth1 signs them: order and duplicates kept. */
-export const Pair = z.tuple([z.string().max(4096), z.string().max(65536)]);
+export const Pair = z
+  .tuple([z.string().max(4096), z.string().max(65536)])
+  .describe('A decoded `[name, value]` pair; order and duplicates are kept.');

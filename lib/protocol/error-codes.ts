@@ -43,14 +43,3 @@ export const ERROR_STATUS = {
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
 export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
-
-/** RFC 9457 problem details, as the companion sends them. */
-export interface Problem {
-  readonly type: string;
-  readonly title: string;
-  readonly status: number;
-  readonly detail: string;
-  readonly code: ErrorCode;
-  /** For `invalid_request`: which fields were wrong and why. */
-  readonly issues?: readonly { path: string; message: string }[];
-}

@@ -3,5 +3,8 @@ export * from './accounts';
 export * from './common';
 export * from './error-codes';
 export * from './flows';
+export * from './health';
+export * from './installs';
+export * from './problem';
 export * from './providers';
 export * from './proxy';

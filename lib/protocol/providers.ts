@@ -8,11 +8,16 @@ export const ProviderSummary = z.object({
   id: ProviderId,
   name: z.string(),
   modes: z.array(FlowMode),
-  /** Where the signing proxy may send calls for this provider: public, so the extension can refuse a stray URL before asking the user. */
-  apiBaseUrls: z.array(z.string()),
+  apiBaseUrls: z
+    .array(z.string())
+    .describe(
+      'Where the signing proxy may send calls for this provider: public, so the extension can refuse a stray URL before asking the user.',
+    ),
 });
 export type ProviderSummary = z.infer<typeof ProviderSummary>;
 
 /** `GET /v1/providers` */
-export const ProvidersResponse = z.object({ providers: z.array(ProviderSummary) });
+export const ProvidersResponse = z
+  .object({ providers: z.array(ProviderSummary) })
+  .meta({ description: 'The providers this companion is configured for.' });
 export type ProvidersResponse = z.infer<typeof ProvidersResponse>;

@@ -11,10 +11,17 @@ export const ProxyMethod = z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 export const ProxyRequest = z
   .strictObject({
     method: ProxyMethod,
-    url: z.string().max(4096),
-    query: z.array(Pair).max(200).optional(),
-    form: z.array(Pair).max(200).optional(),
-    json: z.unknown().optional(),
+    url: z.string().max(4096).describe("Under one of the provider's `apiBaseUrls` (else `url_not_allowed`)."),
+    query: z.array(Pair).max(200).optional().describe("Appended to the URL's query; signed."),
+    form: z
+      .array(Pair)
+      .max(200)
+      .optional()
+      .describe('Sent as application/x-www-form-urlencoded; signed. Not with `json`, nor on GET.'),
+    json: z
+      .unknown()
+      .optional()
+      .describe('Any JSON value, sent as application/json, unsigned. Not with `form`, nor on GET.'),
     headers: z
       .record(
         z.string().regex(/^[A-Za-z0-9-]{1,64}$/),
@@ -24,7 +31,10 @@ export const ProxyRequest = z
           .max(1024)
           .regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'a header value without control characters'),
       )
-      .optional(),
+      .optional()
+      .describe(
+        'Only accept, accept-language, content-language, if-match, if-none-match, if-modified-since, if-unmodified-since and prefer are passed on; others are dropped.',
+      ),
   })
   .refine((r) => r.form === undefined || r.json === undefined, {
     message: 'a request has a form body or a JSON body, not both',
@@ -37,14 +47,23 @@ export const ProxyRequest = z
   .refine((r) => [...(r.query ?? []), ...(r.form ?? [])].every(([name]) => !name.startsWith('oauth_')), {
     message: 'oauth_ parameters are the companion’s to set',
     path: ['query'],
+  })
+  .meta({
+    description:
+      'An API call to sign and send as the account. No `oauth_…` name in `query`, `form` or the URL: they are the companion’s to set.',
   });
 export type ProxyRequest = z.infer<typeof ProxyRequest>;
 
-export const ProxyResponse = z.object({
-  status: z.number().int(),
-  headers: z.record(z.string(), z.string()),
-  /** The upstream body: text as is, anything else base64 (see `bodyEncoding`). */
-  body: z.string(),
-  bodyEncoding: z.enum(['utf8', 'base64']),
-});
+export const ProxyResponse = z
+  .object({
+    status: z.int().min(100).max(599).describe("The provider's HTTP status."),
+    headers: z
+      .record(z.string(), z.string())
+      .describe("The provider's answer headers, less connection-level and cookie headers."),
+    body: z.string().describe('The upstream body: text as is, anything else base64 (see `bodyEncoding`).'),
+    bodyEncoding: z
+      .enum(['utf8', 'base64'])
+      .describe('`utf8` for textual types that are valid UTF-8 without control characters; base64 otherwise.'),
+  })
+  .meta({ description: "The provider's answer, whatever its status (a 4xx of the provider is a 200 here)." });
 export type ProxyResponse = z.infer<typeof ProxyResponse>;

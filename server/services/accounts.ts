@@ -1,4 +1,4 @@
-import type { Account, RevokeResponse } from '../../lib/protocol';
+import type { Account, ForgetInstallResponse, RevokeResponse } from '../../lib/protocol';
 import { CompanionError } from '../errors';
 import type { AccountRow } from '../store/store';
 import { invalidateToken } from '../upstream/provider-client';
@@ -58,7 +58,7 @@ async function revokeAtProvider(context: ServiceContext, row: AccountRow): Promi
 }
 
 /** `DELETE /v1/installs/me`: every account revoked where possible, then everything of the install deleted. */
-export async function forgetInstall(context: ServiceContext, installId: string): Promise<{ accountsRevoked: number }> {
+export async function forgetInstall(context: ServiceContext, installId: string): Promise<ForgetInstallResponse> {
   const accounts = await context.store.listAccounts(installId);
   for (const row of accounts) await revokeAtProvider(context, row);
   await context.store.deleteInstall(installId);

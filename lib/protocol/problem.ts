@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { ERROR_CODES } from './error-codes';
+
+/** One field of a body that failed its schema: `path` dotted (`query.0`), `(body)` for the whole body. */
+export const ProblemIssue = z.object({ path: z.string(), message: z.string() });
+
+/**
+ * RFC 9457 problem details, as the companion sends them (`application/problem+json`).
+ * `code` is the stable part; `status` is `ERROR_STATUS[code]`.
+ */
+export const Problem = z
+  .object({
+    type: z.string().regex(/^https:\/\/oauth1-connect\.dev\/problems\/[a-z0-9-]+$/),
+    title: z.string(),
+    status: z.int().min(400).max(599),
+    detail: z.string(),
+    code: z.enum(ERROR_CODES),
+    /** For `invalid_request`: which fields were wrong and why. */
+    issues: z.array(ProblemIssue).optional(),
+  })
+  .meta({
+    description:
+      'An RFC 9457 problem: `code` is the stable part (branch on it, never on the wording), `status` its HTTP status, `issues` the failing fields of an `invalid_request`.',
+  });
+export type Problem = z.infer<typeof Problem>;
+
+/** `Retry-After` on `429 rate_limited` and `503 companion_busy`: whole seconds, at least 1. */
+export const RetryAfterSeconds = z.int().min(1);
