@@ -28,18 +28,27 @@ export interface ProviderPreset {
 /**
  * Real OAuth 1.0a providers, with the endpoints from their documentation.
  * A configuration entry naming one of these needs only its key and secret.
+ * Each value cites the page that states it; docs/providers.md gathers them,
+ * with what could not be confirmed from a provider's own pages.
  */
 export const PROVIDER_PRESETS = {
   x: {
     name: 'X',
+    // Endpoints, invalidate_token and the token answer's user_id/screen_name:
+    // https://docs.x.com/fundamentals/authentication/api-reference
     requestTokenUrl: 'https://api.x.com/oauth/request_token',
     authorizeUrl: 'https://api.x.com/oauth/authorize',
     authenticateUrl: 'https://api.x.com/oauth/authenticate',
     accessTokenUrl: 'https://api.x.com/oauth/access_token',
     invalidateTokenUrl: 'https://api.x.com/1.1/oauth/invalidate_token',
     verifyCredentialsUrl: 'https://api.x.com/1.1/account/verify_credentials.json',
-    apiBaseUrls: ['https://api.x.com/1.1/', 'https://api.x.com/2/', 'https://upload.x.com/1.1/'],
+    // v2 covers media upload too (POST /2/media/upload, https://docs.x.com/x-api/media/upload-media);
+    // X's docs no longer point to the v1.1 upload host.
+    apiBaseUrls: ['https://api.x.com/1.1/', 'https://api.x.com/2/'],
+    // "The oauth_signature_method used by X is HMAC-SHA1."
+    // https://docs.x.com/fundamentals/authentication/oauth-1-0a/authorizing-a-request
     signatureMethod: 'HMAC-SHA1',
+    // PIN flow: https://docs.x.com/fundamentals/authentication/oauth-1-0a/pin-based-oauth
     modes: ['callback', 'oob'],
     identity: {
       tokenFields: { userId: 'user_id', screenName: 'screen_name' },
@@ -48,6 +57,8 @@ export const PROVIDER_PRESETS = {
   },
   tumblr: {
     name: 'Tumblr',
+    // Endpoints, HMAC-SHA1 in the Authorization header only, and user/info's response.user.name:
+    // https://www.tumblr.com/docs/en/api/v2 (sections "Authentication" and "/user/info")
     requestTokenUrl: 'https://www.tumblr.com/oauth/request_token',
     authorizeUrl: 'https://www.tumblr.com/oauth/authorize',
     accessTokenUrl: 'https://www.tumblr.com/oauth/access_token',
@@ -60,6 +71,9 @@ export const PROVIDER_PRESETS = {
   },
   flickr: {
     name: 'Flickr',
+    // Endpoints, "Flickr only supports HMAC-SHA1", and the access-token answer's user_nsid and username:
+    // https://www.flickr.com/services/api/auth.oauth.html; upload URL:
+    // https://www.flickr.com/services/api/upload.api.html
     requestTokenUrl: 'https://www.flickr.com/services/oauth/request_token',
     authorizeUrl: 'https://www.flickr.com/services/oauth/authorize',
     accessTokenUrl: 'https://www.flickr.com/services/oauth/access_token',
@@ -70,6 +84,8 @@ export const PROVIDER_PRESETS = {
   },
   trello: {
     name: 'Trello',
+    // Endpoints: https://developer.atlassian.com/cloud/trello/guides/rest-api/authorization/ ("basic
+    // OAuth1.0") and Trello's archived docs (github.com/trello-archive/api-docs, apis/authorize.html).
     requestTokenUrl: 'https://trello.com/1/OAuthGetRequestToken',
     authorizeUrl: 'https://trello.com/1/OAuthAuthorizeToken',
     accessTokenUrl: 'https://trello.com/1/OAuthGetAccessToken',
@@ -86,13 +102,18 @@ export const PROVIDER_PRESETS = {
     accessTokenUrl: 'https://api.discogs.com/oauth/access_token',
     verifyCredentialsUrl: 'https://api.discogs.com/oauth/identity',
     apiBaseUrls: ['https://api.discogs.com/'],
-    // Discogs documents PLAINTEXT over HTTPS.
+    // Discogs documents PLAINTEXT over HTTPS (https://www.discogs.com/developers, "OAuth Flow"; its
+    // page is not in our reference stores, only quoted by third parties: see docs/providers.md).
     signatureMethod: 'PLAINTEXT',
     modes: ['callback'],
     identity: { verifyPaths: { userId: 'id', screenName: 'username' } },
   },
   smugmug: {
     name: 'SmugMug',
+    // Endpoints, HMAC-SHA1, oob ("a six-digit verification code"), tokens that never expire:
+    // https://api.smugmug.com/api/v2/doc/tutorial/authorization.html; !authuser:
+    // https://api.smugmug.com/api/v2/doc/reference/user.html; uploader:
+    // https://api.smugmug.com/api/v2/doc/reference/upload.html
     requestTokenUrl: 'https://api.smugmug.com/services/oauth/1.0a/getRequestToken',
     authorizeUrl: 'https://api.smugmug.com/services/oauth/1.0a/authorize',
     accessTokenUrl: 'https://api.smugmug.com/services/oauth/1.0a/getAccessToken',
@@ -104,6 +125,8 @@ export const PROVIDER_PRESETS = {
   },
   garmin: {
     name: 'Garmin Connect',
+    // Garmin's documents are for registered partners only; these endpoints are as quoted from its
+    // OAuth document by third parties (docs/providers.md). OAuth 1.0a is retired on 2026-12-31.
     requestTokenUrl: 'https://connectapi.garmin.com/oauth-service/oauth/request_token',
     authorizeUrl: 'https://connect.garmin.com/oauthConfirm',
     accessTokenUrl: 'https://connectapi.garmin.com/oauth-service/oauth/access_token',
@@ -119,7 +142,11 @@ export type PresetName = keyof typeof PROVIDER_PRESETS | 'jira';
 
 /**
  * Jira Server / Data Center: OAuth 1.0a with RSA-SHA1 on the site's own
- * host, so the URLs come from the site's base URL.
+ * host, so the URLs come from the site's base URL. A client "is authorized to
+ * have read and write access as that user", no scopes
+ * (https://developer.atlassian.com/server/jira/platform/oauth/). On Jira Cloud
+ * OAuth 1.0a "is a deprecated authentication protocol and should not be used"
+ * (https://developer.atlassian.com/cloud/jira/platform/jira-rest-api-oauth-authentication).
  */
 export function jiraPreset(siteUrl: string): ProviderPreset {
   const base = siteUrl.replace(/\/+$/, '');
