@@ -9,6 +9,7 @@ import { ConfigError } from '../server/config/providers';
 import { startDevStack } from '../server/dev-provider/dev-stack';
 import { ensurePortFree, ListenError, type ListenTarget } from '../server/listen';
 import { createLogger } from '../server/logging';
+import { VaultError } from '../server/vault/vault';
 
 const companionPort = Number(process.env.PORT ?? 8787);
 const devPort = Number(process.env.DEV_PROVIDER_PORT ?? 8788);
@@ -32,9 +33,9 @@ const ports: ListenTarget[] = [
   },
 ];
 
-/** Configuration and port errors say what to fix: print them plainly, without a stack, and stop. */
+/** Configuration (VAULT_KEY included) and port errors say what to fix: print them plainly, without a stack, and stop. */
 function stopOn(error: unknown): never {
-  if (!(error instanceof ListenError || error instanceof ConfigError)) throw error;
+  if (!(error instanceof ListenError || error instanceof ConfigError || error instanceof VaultError)) throw error;
   console.error(`\n${error.message}`);
   process.exit(1);
 }

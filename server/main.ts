@@ -8,6 +8,7 @@ import { ConfigError } from './config/providers';
 import { ListenError } from './listen';
 import { createLogger } from './logging';
 import { startCompanion } from './start-companion';
+import { VaultError } from './vault/vault';
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const logger = createLogger({ name: 'companion', env: process.env });
@@ -21,9 +22,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     process.once('SIGTERM', () => void stop('SIGTERM'));
     process.once('SIGINT', () => void stop('SIGINT'));
   } catch (error) {
-    // Configuration and port errors say what to fix: print them plainly, without a stack, and stop.
-    if (error instanceof ConfigError || error instanceof ListenError) logger.fatal(error.message);
-    else logger.fatal({ err: error }, (error as Error).message);
+    // Configuration (VAULT_KEY included) and port errors say what to fix: print them plainly, without a stack, and stop.
+    if (error instanceof ConfigError || error instanceof VaultError || error instanceof ListenError) {
+      logger.fatal(error.message);
+    } else logger.fatal({ err: error }, (error as Error).message);
     process.exit(1);
   }
 }
