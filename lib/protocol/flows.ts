@@ -34,18 +34,22 @@ export type CreateFlowResponse = z.infer<typeof CreateFlowResponse>;
  */
 export const CompleteFlowRequest = z
   .union([
-    z.strictObject({
-      oauthToken: z
-        .string()
-        .min(1)
-        .max(512)
-        .optional()
-        .describe("The callback's oauth_token (required in callback mode)."),
-      oauthVerifier: z.string().min(1).max(512).describe("The callback's oauth_verifier, or the PIN."),
-    }),
-    z.strictObject({
-      denied: z.string().min(1).max(512).describe("The callback's `denied` token: the user declined."),
-    }),
+    z
+      .strictObject({
+        oauthToken: z
+          .string()
+          .min(1)
+          .max(512)
+          .optional()
+          .describe("The callback's oauth_token (required in callback mode)."),
+        oauthVerifier: z.string().min(1).max(512).describe("The callback's oauth_verifier, or the PIN."),
+      })
+      .describe("The user approved: the callback's parameters, or the PIN."),
+    z
+      .strictObject({
+        denied: z.string().min(1).max(512).describe("The callback's `denied` token."),
+      })
+      .describe('The user declined at the provider: the flow ends with `403 flow_denied`.'),
   ])
   .meta({
     description:

@@ -141,7 +141,7 @@ export function openApiDocument(options: { readonly serverUrl?: string } = {}): 
       title: 'OAuth 1.0a Connect companion',
       version: '1.0.0',
       description:
-        'The signing backend of the OAuth 1.0a Connect extension: it holds the consumer secrets, runs the three-legged flow and signs API calls for connected accounts. Errors are RFC 9457 problems (application/problem+json) with a stable `code`.',
+        'The signing backend of the OAuth 1.0a Connect extension: it holds the consumer secrets, runs the three-legged flow and signs API calls for connected accounts. Errors are RFC 9457 problems (application/problem+json) with a stable `code`. A path it does not serve answers `404 not_found` (under /v1 after the proof check, so a request without a proof gets `dpop_missing` first).',
     },
     ...(options.serverUrl === undefined ? {} : { servers: [{ url: options.serverUrl }] }),
     tags: TAGS,

@@ -15,8 +15,7 @@ export const Problem = z
     status: z.int().min(400).max(599),
     detail: z.string(),
     code: z.enum(ERROR_CODES),
-    /** For `invalid_request`: which fields were wrong and why. */
-    issues: z.array(ProblemIssue).optional(),
+    issues: z.array(ProblemIssue).optional().describe('For `invalid_request`: which fields were wrong and why.'),
   })
   .meta({
     description:
