@@ -11,6 +11,7 @@ import { openStore } from './store/open-store';
 import { AnswerBudget } from './upstream/answer-budget';
 import { logRefusedSignatures } from './upstream/signature-debug';
 import { undiciTransport } from './upstream/transport';
+import { defaultUserAgent } from './upstream/user-agent';
 import { Vault } from './vault/vault';
 
 export interface RunningCompanion {
@@ -56,6 +57,7 @@ export async function startCompanion(
       timeoutMs: UPSTREAM_TIMEOUT_MS,
       maxResponseBytes: UPSTREAM_MAX_BYTES,
       answerBudget: answerBudgetOf(settings.answerBudgetBytes),
+      userAgent: defaultUserAgent(settings.publicUrl),
       clockOffsets: new Map(),
       onRefusedSignature: settings.debugSignatures ? logRefusedSignatures(logger) : undefined,
     },

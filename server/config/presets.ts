@@ -23,6 +23,14 @@ export interface ProviderPreset {
   readonly signatureMethod: SignatureMethodName;
   readonly modes: readonly FlowMode[];
   readonly identity: IdentitySource;
+  /**
+   * The `realm` of the Authorization header (RFC 5849 section 3.5.1), for
+   * providers that want one (NetSuite-style: the account id). None of the
+   * presets does (docs/providers.md).
+   */
+  readonly realm?: string;
+  /** A User-Agent of the provider's own, instead of the companion's default. */
+  readonly userAgent?: string;
 }
 
 /**

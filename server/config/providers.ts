@@ -49,6 +49,17 @@ export const ProviderEntry = z.strictObject({
     })
     .optional(),
   bodyHash: z.boolean().optional(),
+  realm: z
+    .string()
+    .max(256)
+    .regex(/^[\x20-\x7e]*$/, 'visible ASCII')
+    .optional(),
+  userAgent: z
+    .string()
+    .min(1)
+    .max(256)
+    .regex(/^[\x20-\x7e]+$/, 'visible ASCII, e.g. my-app/1.2 (+https://example.com)')
+    .optional(),
   consumerKey: z.string().min(1),
   consumerSecretEnv: EnvName.optional(),
   privateKeyEnv: EnvName.optional(),
@@ -133,6 +144,8 @@ export function resolveProvider(
     ...optional('authenticateUrl', pick('authenticateUrl')),
     ...optional('invalidateTokenUrl', pick('invalidateTokenUrl')),
     ...optional('verifyCredentialsUrl', pick('verifyCredentialsUrl')),
+    ...optional('realm', pick('realm')),
+    ...optional('userAgent', pick('userAgent')),
   };
   for (const base of resolved.apiBaseUrls) checkApiBase(base, where);
   for (const field of URL_FIELDS) {

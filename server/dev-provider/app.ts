@@ -74,6 +74,11 @@ export function createDevProvider(options: DevProviderOptions) {
   const signedRoute =
     (kind: TokenKind, handle: (c: Context, request: VerifiedRequest) => Response | Promise<Response>) =>
     async (c: Context) => {
+      // Like Discogs, which requires "a User-Agent string that identifies" the application on every
+      // call (docs/providers.md): the companion must always send one.
+      if (!c.req.header('user-agent')?.trim()) {
+        return c.json({ message: 'A User-Agent that identifies your application is required.' }, 403);
+      }
       let request: VerifiedRequest;
       try {
         request = await verified(c, kind);

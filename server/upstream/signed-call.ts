@@ -7,6 +7,7 @@ import {
 } from '../../lib/oauth1';
 import type { Provider } from '../config/providers';
 import type { AnswerBudget, AnswerReservation } from './answer-budget';
+import { oauthProblemOf } from './problem-reporting';
 import { type RefusedSignature, refusedSignature } from './signature-debug';
 import type { Transport, UpstreamResponse } from './transport';
 
@@ -21,8 +22,10 @@ export interface UpstreamDeps {
   readonly maxResponseBytes: number;
   /** The memory all answers in flight may hold together (see answer-budget.ts). */
   readonly answerBudget: AnswerBudget;
-  /** Per provider: how far its clock is from ours (ms), learnt from X's error 135. */
+  /** Per provider: how far its clock is from ours (ms), learnt from a refused timestamp. */
   readonly clockOffsets: Map<string, number>;
+  /** The User-Agent of every call, unless the provider sets its own: `<name>/<version> (+<PUBLIC_URL>)`. */
+  readonly userAgent: string;
   /**
    * DEBUG_SIGNATURES: told about every call the provider answered with 401,
    * with the base string it was signed over. Unset, nothing is computed.
@@ -61,21 +64,20 @@ interface Attempt {
 
 /**
  * One signed request to a provider: signed with lib/oauth1 and node:crypto,
- * sent without following redirects, with a timeout and a size cap. X answers
- * error 135 when our clock is off; then the call is signed again once with
- * the offset read from its Date header. A final 401 is reported to
+ * sent without following redirects, with a timeout and a size cap. When the
+ * provider refuses our timestamp (X's error 135, or Problem Reporting's
+ * `timestamp_refused`), the call is signed again once with the provider's
+ * clock (see `clockOffsetFrom`). A final 401 is reported to
  * `deps.onRefusedSignature` when it is set.
  */
 export async function signedCall(provider: Provider, call: SignedCall, deps: UpstreamDeps): Promise<UpstreamResponse> {
   const reservation = call.reservation ?? deps.answerBudget.open(TOKEN_CALLS_HOLDER);
   try {
     let attempt = await sendOnce(provider, call, deps, reservation);
-    if (isTimestampRefusal(attempt.response)) {
-      const providerDate = Date.parse(attempt.response.headers.get('date') ?? '');
-      if (Number.isFinite(providerDate)) {
-        deps.clockOffsets.set(provider.id, providerDate - deps.now());
-        attempt = await sendOnce(provider, call, deps, reservation);
-      }
+    const offset = clockOffsetFrom(attempt.response, deps.now());
+    if (offset !== undefined) {
+      deps.clockOffsets.set(provider.id, offset);
+      attempt = await sendOnce(provider, call, deps, reservation);
     }
     if (attempt.response.status === 401 && deps.onRefusedSignature) {
       deps.onRefusedSignature(refusedSignature(provider, call, attempt.protocolParameters, attempt.response));
@@ -110,10 +112,20 @@ async function sendOnce(
       signatureMethod: provider.signatureMethod,
       privateKey: provider.privateKey,
     },
-    { crypto: deps.crypto, now: () => deps.now() + offset, callback: call.callback, verifier: call.verifier },
+    {
+      crypto: deps.crypto,
+      now: () => deps.now() + offset,
+      callback: call.callback,
+      verifier: call.verifier,
+      realm: provider.realm,
+    },
   );
   const authorization = buildAuthorizationHeader(signed.protocolParameters, signed.realm);
-  const headers: Record<string, string> = { ...call.headers, authorization };
+  const headers: Record<string, string> = {
+    ...call.headers,
+    'user-agent': provider.userAgent ?? deps.userAgent,
+    authorization,
+  };
   let body: string | null = null;
   if (call.form !== undefined) {
     headers['content-type'] = 'application/x-www-form-urlencoded';
@@ -134,9 +146,26 @@ async function sendOnce(
   return { response, protocolParameters: signed.protocolParameters };
 }
 
-/** X: HTTP 401 with error code 135, "Timestamp out of bounds". */
-function isTimestampRefusal(response: UpstreamResponse): boolean {
-  if (response.status !== 401) return false;
+/**
+ * How far the provider's clock is from `now` (ms), when it refused our
+ * timestamp; undefined when it did not, or gave no clock to go by.
+ * - X: HTTP 401 with error code 135, "Timestamp out of bounds"; its `Date`
+ *   header tells its clock.
+ * - OAuth Problem Reporting: `oauth_problem=timestamp_refused` with
+ *   `oauth_acceptable_timestamps=first-last` (aim at the middle of that
+ *   window), else the `Date` header
+ *   (https://wiki.oauth.net/w/page/12238543/ProblemReporting).
+ */
+export function clockOffsetFrom(response: UpstreamResponse, now: number): number | undefined {
+  if (response.status !== 401 && response.status !== 400) return undefined;
+  const providerDate = Date.parse(response.headers.get('date') ?? '');
+  const byDate = Number.isFinite(providerDate) ? providerDate - now : undefined;
+  const problem = oauthProblemOf(response);
+  if (problem?.problem === 'timestamp_refused') {
+    const window = problem.acceptableTimestamps;
+    return window ? ((window[0] + window[1]) / 2) * 1000 - now : byDate;
+  }
+  if (response.status !== 401) return undefined;
   const text = new TextDecoder().decode(response.body.subarray(0, 2048));
-  return /"code"\s*:\s*135\b|code="135"/.test(text);
+  return /"code"\s*:\s*135\b|code="135"/.test(text) ? byDate : undefined;
 }

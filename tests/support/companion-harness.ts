@@ -15,6 +15,7 @@ import type { Store } from '../../server/store/store';
 import type { AnswerBudget } from '../../server/upstream/answer-budget';
 import { logRefusedSignatures } from '../../server/upstream/signature-debug';
 import { fetchTransport } from '../../server/upstream/transport';
+import { defaultUserAgent } from '../../server/upstream/user-agent';
 import { Vault } from '../../server/vault/vault';
 import { checkDocumentedAnswer } from './documented-answers';
 import { makeInstall, type TestInstall } from './dpop';
@@ -108,6 +109,7 @@ export async function makeHarness(options: HarnessOptions = {}) {
       timeoutMs: options.timeoutMs ?? 5000,
       maxResponseBytes: options.maxResponseBytes ?? 1024 * 1024,
       answerBudget: options.answerBudget ?? answerBudgetOf(settings.answerBudgetBytes),
+      userAgent: defaultUserAgent(PUBLIC_URL),
       clockOffsets: new Map(),
       onRefusedSignature: settings.debugSignatures ? logRefusedSignatures(logger) : undefined,
     },

@@ -1,0 +1,40 @@
+import { parseAuthorizationHeader, parseFormEncoded } from '../../lib/oauth1';
+import type { UpstreamResponse } from './transport';
+
+/** How much of an answer's body is read for problem parameters: they come in short error answers. */
+const PROBLEM_BODY_BYTES = 4096;
+
+export interface OAuthProblem {
+  /** `oauth_problem`, e.g. `timestamp_refused`, `token_rejected`, `permission_denied`. */
+  readonly problem: string;
+  /** `oauth_acceptable_timestamps` as [first, last] seconds, when the provider says. */
+  readonly acceptableTimestamps?: readonly [number, number] | undefined;
+}
+
+/**
+ * The OAuth Problem Reporting extension's parameters in an answer: "SHOULD be
+ * included in an OAuth WWW-Authenticate header", "MAY also be included in the
+ * response body" (https://wiki.oauth.net/w/page/12238543/ProblemReporting).
+ * The header is read first; a form-encoded body second. Undefined when neither
+ * reports a problem.
+ */
+export function oauthProblemOf(response: UpstreamResponse): OAuthProblem | undefined {
+  const header = response.headers.get('www-authenticate');
+  const fromHeader = header ? headerParameters(header) : undefined;
+  const parameters =
+    fromHeader?.has('oauth_problem') === true
+      ? fromHeader
+      : new Map(parseFormEncoded(new TextDecoder().decode(response.body.subarray(0, PROBLEM_BODY_BYTES)).trim()));
+  const problem = parameters.get('oauth_problem');
+  if (!problem) return undefined;
+  const range = /^(\d{1,12})-(\d{1,12})$/.exec(parameters.get('oauth_acceptable_timestamps') ?? '');
+  return { problem, acceptableTimestamps: range ? [Number(range[1]), Number(range[2])] : undefined };
+}
+
+function headerParameters(header: string): Map<string, string> | undefined {
+  try {
+    return new Map(parseAuthorizationHeader(header).parameters);
+  } catch {
+    return undefined; // another scheme, or not the extension's form: nothing to read
+  }
+}
