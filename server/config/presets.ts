@@ -17,7 +17,13 @@ export interface ProviderPreset {
   readonly authorizeUrl: string;
   readonly authenticateUrl?: string;
   readonly accessTokenUrl: string;
+  /**
+   * Where a token is revoked, signed with that token. `{token}` in it is
+   * replaced by the token, percent-encoded (Trello's DELETE /1/tokens/{token}).
+   */
   readonly invalidateTokenUrl?: string;
+  /** The method of `invalidateTokenUrl`: POST (X) unless the provider says DELETE (Trello). */
+  readonly invalidateTokenMethod?: 'POST' | 'DELETE';
   readonly verifyCredentialsUrl?: string;
   readonly apiBaseUrls: readonly string[];
   readonly signatureMethod: SignatureMethodName;
@@ -98,6 +104,10 @@ export const PROVIDER_PRESETS = {
     authorizeUrl: 'https://trello.com/1/OAuthAuthorizeToken',
     accessTokenUrl: 'https://trello.com/1/OAuthGetAccessToken',
     verifyCredentialsUrl: 'https://api.trello.com/1/members/me',
+    // "DELETE /1/tokens/[token] … Required permissions: write" (archived docs, docs/token.html): a
+    // read-only token cannot revoke itself; the user then revokes it at trello.com (docs/providers.md).
+    invalidateTokenUrl: 'https://api.trello.com/1/tokens/{token}',
+    invalidateTokenMethod: 'DELETE',
     apiBaseUrls: ['https://api.trello.com/1/'],
     signatureMethod: 'HMAC-SHA1',
     modes: ['callback'],

@@ -35,6 +35,7 @@ export const ProviderEntry = z.strictObject({
   authenticateUrl: HttpsUrl.optional(),
   accessTokenUrl: HttpsUrl.optional(),
   invalidateTokenUrl: HttpsUrl.optional(),
+  invalidateTokenMethod: z.enum(['POST', 'DELETE']).optional(),
   verifyCredentialsUrl: HttpsUrl.optional(),
   apiBaseUrls: z.array(HttpsUrl).min(1).optional(),
   signatureMethod: z
@@ -145,6 +146,7 @@ export function resolveProvider(
     ...optional('invalidateTokenUrl', pick('invalidateTokenUrl')),
     ...optional('verifyCredentialsUrl', pick('verifyCredentialsUrl')),
     ...optional('realm', pick('realm')),
+    ...revocationMethod(pick('invalidateTokenMethod')),
     ...optional('userAgent', pick('userAgent')),
   };
   for (const base of resolved.apiBaseUrls) checkApiBase(base, where);
@@ -219,6 +221,10 @@ function checkApiBase(base: string, where: string): void {
   if (url.search || url.hash || url.username || url.password) {
     throw new ConfigError(`${where}: apiBaseUrls entry ${base} must have no query, fragment or credentials`);
   }
+}
+
+function revocationMethod(method: 'POST' | 'DELETE' | undefined): { invalidateTokenMethod?: 'POST' | 'DELETE' } {
+  return method === undefined ? {} : { invalidateTokenMethod: method };
 }
 
 function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {

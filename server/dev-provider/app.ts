@@ -182,6 +182,17 @@ export function createDevProvider(options: DevProviderOptions) {
     }),
   );
 
+  // Trello's way: DELETE /1/tokens/{token}, signed with that token (docs/providers.md).
+  app.delete(
+    '/1/tokens/:token',
+    signedRoute('access', async (c, request) => {
+      const token = request.token ?? '';
+      if (c.req.param('token') !== token) return c.json({ message: 'invalid token' }, 401);
+      state.accessTokens.delete(token);
+      return c.json({ _value: null });
+    }),
+  );
+
   app.get('/statuses', (c) => c.html(statusesPage([...state.statuses].reverse())));
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.get('/demo', (c) => {

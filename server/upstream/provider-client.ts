@@ -2,6 +2,7 @@ import {
   isOAuthError,
   parseTemporaryCredentialsResponse,
   parseTokenResponse,
+  percentEncode,
   type TokenCredentials,
 } from '../../lib/oauth1';
 import type { Provider } from '../config/providers';
@@ -93,7 +94,9 @@ export async function identify(provider: Provider, access: TokenCredentials, dep
 }
 
 /**
- * Asks the provider to invalidate a token (X: POST /1.1/oauth/invalidate_token).
+ * Asks the provider to invalidate a token, signed with that token: X's
+ * `POST /1.1/oauth/invalidate_token`, Trello's `DELETE /1/tokens/{token}`
+ * (the preset's `invalidateTokenUrl` and `invalidateTokenMethod`).
  * Never throws: revocation deletes locally whatever the provider says.
  */
 export async function invalidateToken(
@@ -106,7 +109,12 @@ export async function invalidateToken(
   try {
     const response = await signedCall(
       provider,
-      { method: 'POST', url: provider.invalidateTokenUrl, token, tokenSecret },
+      {
+        method: provider.invalidateTokenMethod ?? 'POST',
+        url: provider.invalidateTokenUrl.replace('{token}', percentEncode(token)),
+        token,
+        tokenSecret,
+      },
       deps,
     );
     return response.status >= 200 && response.status < 300;

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DEV_ORIGIN, makeHarness } from '../../support/companion-harness';
+import { resolveProvider } from '../../../server/config/providers';
+import { DEV_CONSUMER, DEV_ORIGIN, devProviderEntry, makeHarness } from '../../support/companion-harness';
 import { makeInstall } from '../../support/dpop';
 
 type Harness = Awaited<ReturnType<typeof makeHarness>>;
@@ -156,6 +157,35 @@ describe('revocation', () => {
     expect(h.dev.state.accessTokens.size).toBe(0);
     expect((await h.call('GET', '/v1/accounts')).json.accounts).toEqual([]);
     expect((await h.call('DELETE', `/v1/accounts/${account.id}`)).json.code).toBe('account_not_found');
+  });
+
+  it('revokes at a provider that revokes by DELETE with the token in the path (Trello’s way)', async () => {
+    let devFetch: (request: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
+    const trelloLike = resolveProvider(
+      devProviderEntry(DEV_ORIGIN, {
+        id: 'trello-like',
+        invalidateTokenUrl: `${DEV_ORIGIN}/1/tokens/{token}`,
+        invalidateTokenMethod: 'DELETE',
+      }),
+      { DEV_CONSUMER_SECRET: DEV_CONSUMER.secret },
+    );
+    const t = await makeHarness({ extraProviders: [{ provider: trelloLike, fetch: (r) => devFetch(r) }] });
+    devFetch = (r) => t.dev.app.fetch(r);
+    const created = await t.call('POST', '/v1/flows', { body: { provider: 'trello-like' } });
+    const callback = new URL((await t.decide(created.json.authorizeUrl as string, 'authorize')).location as string);
+    const completed = await t.call('POST', `/v1/flows/${created.json.flowId}/complete`, {
+      body: {
+        oauthToken: callback.searchParams.get('oauth_token'),
+        oauthVerifier: callback.searchParams.get('oauth_verifier'),
+      },
+    });
+    const [token] = [...t.dev.state.accessTokens.keys()];
+    const answer = await t.call('DELETE', `/v1/accounts/${(completed.json.account as { id: string }).id}`);
+    expect(answer.json).toEqual({ revoked: true, providerRevoked: true });
+    const revocation = t.upstreamCalls.at(-1);
+    expect(revocation?.method).toBe('DELETE');
+    expect(revocation?.url).toBe(`${DEV_ORIGIN}/1/tokens/${token}`);
+    expect(t.dev.state.accessTokens.size).toBe(0);
   });
 
   it('deletes locally even when the provider refuses (providerRevoked: false)', async () => {
