@@ -2,6 +2,7 @@ import pino from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../server/app';
 import { makeHarness, PUBLIC_URL } from '../../support/companion-harness';
+import { checkDocumentedAnswer } from '../../support/documented-answers';
 
 const TOKEN = 'metrics-token-0123456789abcdefghijklmnop';
 /** A companion for this machine only, as `npm start` runs it. */
@@ -26,6 +27,7 @@ function appFrom(remote: string | undefined, metricsToken?: string, publicUrl = 
 
 async function get(app: ReturnType<typeof createApp>, path: string, headers: Record<string, string> = {}) {
   const response = await app.request(`${PUBLIC_URL}${path}`, { headers });
+  await checkDocumentedAnswer('GET', path, response);
   return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
 }
 

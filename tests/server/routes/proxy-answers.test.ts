@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AnswerBudget } from '../../../server/upstream/answer-budget';
 import { makeHarness } from '../../support/companion-harness';
+import { checkDocumentedAnswer } from '../../support/documented-answers';
 import { makeInstall } from '../../support/dpop';
 import { connectAtStub, stubProvider, withTokenEndpoints } from '../support/stub-provider';
 
@@ -55,6 +56,8 @@ describe('the proxy envelope carries every body intact, never much larger than t
   it.each(Object.keys(KINDS) as Kind[])('%s', async (kind) => {
     const account = await connectAtStub(h, 'discogs');
     const response = await fetchBlob(account.id, kind);
+    // The hand-written envelope is the documented ProxyResponse, member for member.
+    await checkDocumentedAnswer('POST', `/v1/accounts/${account.id}/requests`, response);
     expect(response.status).toBe(200);
     const bytes = new Uint8Array(await response.arrayBuffer());
     expect(Number(response.headers.get('content-length'))).toBe(bytes.byteLength);
