@@ -123,8 +123,13 @@ export function openApiDocument(options: { readonly serverUrl?: string } = {}): 
   const schemas: Record<string, JsonSchema> = {};
   const schemaFor = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
     const name = componentNameOf(schema);
-    if (name === undefined) return jsonSchemaOf(schema, io);
-    schemas[name] = jsonSchemaOf(schema, io);
+    const generated = jsonSchemaOf(schema, io);
+    if (name === undefined) return generated;
+    // One name, one schema: a schema whose input and output differ cannot be listed once for both.
+    if (schemas[name] && JSON.stringify(schemas[name]) !== JSON.stringify(generated)) {
+      throw new Error(`${name} reads differently as a request and as an answer`);
+    }
+    schemas[name] = generated;
     return { $ref: `#/components/schemas/${name}` };
   };
   // The general problem shape, for clients that handle every problem alike; each answer narrows it.

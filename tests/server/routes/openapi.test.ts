@@ -104,6 +104,10 @@ describe('the document says what the routes take and give', () => {
     for (const route of ROUTES) {
       const operation = operationOf(route.method, route.path);
       const documented = (schema: JsonSchema | undefined) => schema && resolveRefs(schema, document);
+      for (const [name, parameter] of Object.entries({ ...route.pathParams, ...route.query })) {
+        const declared = operation?.parameters?.find((p) => p.name === name)?.schema;
+        expect([name, documented(declared)]).toEqual([name, zodJsonSchema(parameter.schema, 'input')]);
+      }
       if (route.requestBody) {
         const body = operation?.requestBody?.content['application/json']?.schema;
         expect(documented(body)).toEqual(zodJsonSchema(route.requestBody, 'input'));
