@@ -1,8 +1,10 @@
 import { useState } from 'preact/hooks';
-import type { Account } from '../lib/protocol';
+import type { Account, ProviderRetirement } from '../lib/protocol';
 
 interface Props {
   accounts: readonly Account[];
+  /** Providers retiring OAuth 1.0a (the companion announces them 30 days ahead), by provider id. */
+  retirements?: Readonly<Record<string, ProviderRetirement>>;
   busy: boolean;
   onRevoke: (accountId: string) => void;
   onRevokeAll: () => void;
@@ -11,7 +13,7 @@ interface Props {
 const date = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString() : 'never');
 
 /** Connected accounts, each revocable after a confirmation. */
-export function AccountList({ accounts, busy, onRevoke, onRevokeAll }: Props) {
+export function AccountList({ accounts, retirements = {}, busy, onRevoke, onRevokeAll }: Props) {
   const [confirming, setConfirming] = useState<string | null>(null);
   if (accounts.length === 0) return <p class="muted">No account connected yet.</p>;
   return (
@@ -21,6 +23,14 @@ export function AccountList({ accounts, busy, onRevoke, onRevokeAll }: Props) {
           <li key={account.id}>
             <strong>@{account.screenName}</strong> <span class="muted">({account.provider})</span>
             {account.status === 'invalid' && <span class="error"> needs reconnecting</span>}
+            {retirements[account.provider] && (
+              <>
+                <br />
+                <small class="warning" data-testid="retirement">
+                  {retirements[account.provider]?.note}
+                </small>
+              </>
+            )}
             <br />
             <small class="muted">
               Connected {date(account.createdAt)} · last used {date(account.lastUsedAt)}

@@ -86,6 +86,9 @@ export function Popup() {
       <h2>Accounts</h2>
       <AccountList
         accounts={state.accounts}
+        retirements={Object.fromEntries(
+          (providers ?? []).flatMap((provider) => (provider.retirement ? [[provider.id, provider.retirement]] : [])),
+        )}
         busy={busy}
         onRevoke={(accountId) => act(() => ask('revoke', { accountId }))}
         onRevokeAll={() => act(() => ask('revokeAll', {}))}
@@ -101,6 +104,12 @@ export function Popup() {
             <button type="button" class="link" disabled={busy} onClick={() => connect(provider.id, 'oob')}>
               Use a PIN instead
             </button>
+          )}
+          {provider.retirement && (
+            <>
+              <br />
+              <small class="warning">{provider.retirement.note}</small>
+            </>
           )}
         </p>
       ))}

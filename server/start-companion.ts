@@ -1,6 +1,7 @@
 import type { ServerType } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { createApp } from './app';
+import { retirementNotices } from './config/retirement';
 import { loadSettings } from './config/settings';
 import { nodeOAuthCrypto } from './crypto/node-oauth-crypto';
 import { listen } from './listen';
@@ -44,6 +45,7 @@ export async function startCompanion(
 ): Promise<RunningCompanion> {
   const settings = loadSettings(env);
   for (const warning of settings.warnings) logger.warn(warning);
+  for (const notice of retirementNotices(settings.providers.values(), Date.now())) logger.warn(notice);
   const store = openStore(settings.databaseUrl);
   await store.migrate();
   const context: ServiceContext = {

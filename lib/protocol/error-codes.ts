@@ -24,6 +24,8 @@ export const ERROR_STATUS = {
   flow_completed: 409,
   token_mismatch: 400,
   flow_denied: 403,
+  /** The provider has retired OAuth 1.0a (its preset's `retirement`): no new connections. */
+  provider_retired: 410,
   // Accounts and the signing proxy
   account_not_found: 404,
   account_invalid: 409,

@@ -4,6 +4,15 @@ import { ProviderId } from './common';
 export const FlowMode = z.enum(['callback', 'oob']);
 export type FlowMode = z.infer<typeof FlowMode>;
 
+/** A provider's announced end of OAuth 1.0a: its last day, and what it means for the user. */
+export const ProviderRetirement = z.object({
+  on: z.iso
+    .date()
+    .describe('The last day (UTC) on which the provider takes OAuth 1.0a; new connections are refused after it.'),
+  note: z.string().describe('One sentence for the user: what happens and what to do.'),
+});
+export type ProviderRetirement = z.infer<typeof ProviderRetirement>;
+
 export const ProviderSummary = z.object({
   id: ProviderId,
   name: z.string(),
@@ -13,6 +22,9 @@ export const ProviderSummary = z.object({
     .describe(
       'Where the signing proxy may send calls for this provider: public, so the extension can refuse a stray URL before asking the user.',
     ),
+  retirement: ProviderRetirement.optional().describe(
+    'Present from 30 days before the provider retires OAuth 1.0a, and after: the popup shows it on its accounts.',
+  ),
 });
 export type ProviderSummary = z.infer<typeof ProviderSummary>;
 

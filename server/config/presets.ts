@@ -1,5 +1,5 @@
 import type { SignatureMethodName } from '../../lib/oauth1';
-import type { FlowMode } from '../../lib/protocol';
+import type { FlowMode, ProviderRetirement } from '../../lib/protocol';
 
 /**
  * Where a provider says who the user is: fields of the access-token answer,
@@ -37,6 +37,8 @@ export interface ProviderPreset {
   readonly realm?: string;
   /** A User-Agent of the provider's own, instead of the companion's default. */
   readonly userAgent?: string;
+  /** When the provider ends OAuth 1.0a: announced 30 days ahead, new flows refused after (retirement.ts). */
+  readonly retirement?: ProviderRetirement;
 }
 
 /**
@@ -153,6 +155,12 @@ export const PROVIDER_PRESETS = {
     signatureMethod: 'HMAC-SHA1',
     modes: ['callback'],
     identity: { verifyPaths: { userId: 'userId', screenName: 'userId' } },
+    // Garmin's partner email of October 2025, as quoted publicly (github.com/marazt/garmin-connect-client#11):
+    // "OAuth 1 will be retired on 12/31/2026", replaced by OAuth 2.0 with PKCE.
+    retirement: {
+      on: '2026-12-31',
+      note: 'Garmin retires OAuth 1.0a on 31 December 2026; accounts connected with it stop working then (Garmin moves to OAuth 2.0).',
+    },
   },
 } as const satisfies Record<string, ProviderPreset>;
 

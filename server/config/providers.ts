@@ -5,7 +5,7 @@ import {
   isSignatureMethodName,
   type SignatureMethodName,
 } from '../../lib/oauth1';
-import { FlowMode, ProviderId } from '../../lib/protocol';
+import { FlowMode, ProviderId, type ProviderRetirement } from '../../lib/protocol';
 import { rsaKeyObject } from '../crypto/node-oauth-crypto';
 import { type IdentitySource, jiraPreset, PROVIDER_PRESETS, type ProviderPreset } from './presets';
 
@@ -55,6 +55,7 @@ export const ProviderEntry = z.strictObject({
     .max(256)
     .regex(/^[\x20-\x7e]*$/, 'visible ASCII')
     .optional(),
+  retirement: z.strictObject({ on: z.iso.date(), note: z.string().min(1).max(300) }).optional(),
   userAgent: z
     .string()
     .min(1)
@@ -148,6 +149,7 @@ export function resolveProvider(
     ...optional('realm', pick('realm')),
     ...revocationMethod(pick('invalidateTokenMethod')),
     ...optional('userAgent', pick('userAgent')),
+    ...retirementOf(pick('retirement')),
   };
   for (const base of resolved.apiBaseUrls) checkApiBase(base, where);
   for (const field of URL_FIELDS) {
@@ -221,6 +223,10 @@ function checkApiBase(base: string, where: string): void {
   if (url.search || url.hash || url.username || url.password) {
     throw new ConfigError(`${where}: apiBaseUrls entry ${base} must have no query, fragment or credentials`);
   }
+}
+
+function retirementOf(retirement: ProviderRetirement | undefined): { retirement?: ProviderRetirement } {
+  return retirement === undefined ? {} : { retirement };
 }
 
 function revocationMethod(method: 'POST' | 'DELETE' | undefined): { invalidateTokenMethod?: 'POST' | 'DELETE' } {

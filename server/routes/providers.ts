@@ -1,14 +1,19 @@
 import { Hono } from 'hono';
 import type { ProvidersResponse } from '../../lib/protocol';
+import { retirementStage } from '../config/retirement';
 import type { CompanionEnv } from '../http/env';
 
 export const providersRoutes = new Hono<CompanionEnv>().get('/', (c) => {
+  const context = c.get('context');
+  const now = context.now();
   const answer: ProvidersResponse = {
-    providers: [...c.get('context').settings.providers.values()].map((p) => ({
+    providers: [...context.settings.providers.values()].map((p) => ({
       id: p.id,
       name: p.name,
       modes: [...p.modes],
       apiBaseUrls: [...p.apiBaseUrls],
+      // Announced from 30 days before the last day: the popup shows it on the provider's accounts.
+      ...(p.retirement && retirementStage(p.retirement, now) !== 'active' ? { retirement: p.retirement } : {}),
     })),
   };
   return c.json(answer);

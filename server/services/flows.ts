@@ -1,6 +1,7 @@
 import type { TokenCredentials } from '../../lib/oauth1';
 import type { Account, CompleteFlowRequest, CreateFlowRequest, CreateFlowResponse } from '../../lib/protocol';
 import type { Provider } from '../config/providers';
+import { retirementStage } from '../config/retirement';
 import { CompanionError } from '../errors';
 import { newId } from '../store/rows';
 import { fetchAccessToken, fetchRequestToken, identify, invalidateToken } from '../upstream/provider-client';
@@ -25,6 +26,12 @@ export async function createFlow(
   input: CreateFlowRequest,
 ): Promise<CreateFlowResponse> {
   const provider = providerOrThrow(context, input.provider);
+  if (retirementStage(provider.retirement, context.now()) === 'retired') {
+    throw new CompanionError(
+      'provider_retired',
+      provider.retirement?.note ?? `${provider.name} has retired OAuth 1.0a`,
+    );
+  }
   const mode = input.mode ?? 'callback';
   if (!provider.modes.includes(mode)) {
     throw new CompanionError('mode_not_supported', `${provider.name} does not offer the ${mode} mode`);

@@ -227,6 +227,15 @@ describe('flows', () => {
     await expectCode(h.call('POST', '/v1/flows', { body: { provider: 'discogs' } }), 'callback_not_confirmed');
     upstream = 'ok';
     await expectProviderFailures(() => h.call('POST', '/v1/flows', { body: { provider: 'discogs' } }));
+    // Garmin's preset retires OAuth 1.0a on 2026-12-31: from the next day, no new connection.
+    const later = await harness({
+      extraProviders: [
+        { provider: stubProvider('stub-consumer-secret', { id: 'discogs' }), fetch: reachStub },
+        { provider: stubProvider('stub-consumer-secret', { id: 'garmin' }), fetch: reachStub },
+      ],
+    });
+    later.clock.now = Date.parse('2027-01-01T00:00:00Z');
+    await expectCode(later.call('POST', '/v1/flows', { body: { provider: 'garmin' } }), 'provider_retired');
   });
 
   it('completes (201), and refuses each way a completion can go wrong', async () => {

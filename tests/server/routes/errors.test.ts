@@ -153,6 +153,7 @@ describe('every error is an RFC 9457 problem with a stable code, and changes not
       'account_invalid',
       'url_not_allowed',
       'companion_busy', // proxy-answers.test.ts
+      'provider_retired', // config/retirement.test.ts
     ];
     expect(ERROR_CODES.filter((code) => !seen.has(code) && !elsewhere.includes(code))).toEqual([]);
   });
