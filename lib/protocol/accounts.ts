@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, ProviderId, Timestamp } from './common';
+import { AccessLevel, Id, ProviderId, Timestamp } from './common';
 
 export const AccountStatus = z
   .enum(['active', 'invalid'])
@@ -15,6 +15,9 @@ export const Account = z
     createdAt: Timestamp,
     lastUsedAt: Timestamp.nullable().describe('The last signed call (written at most once a minute).'),
     status: AccountStatus,
+    access: AccessLevel.nullable().describe(
+      'The access asked for when it was connected; null for a provider without access levels.',
+    ),
   })
   .meta({ description: 'A connected account as the extension sees it: never a token or a secret.' });
 export type Account = z.infer<typeof Account>;

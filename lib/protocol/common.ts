@@ -15,3 +15,11 @@ export const Timestamp = z.iso.datetime();
 export const Pair = z
   .tuple([z.string().max(4096), z.string().max(65536)])
   .describe('A decoded `[name, value]` pair; order and duplicates are kept.');
+
+/**
+ * The access a connection asks the provider for, where its preset maps it to
+ * the provider's own parameters (X's x_auth_access_type, Flickr's perms,
+ * Trello's scope, SmugMug's Permissions): `write` unless the user chose `read`.
+ */
+export const AccessLevel = z.enum(['read', 'write']);
+export type AccessLevel = z.infer<typeof AccessLevel>;

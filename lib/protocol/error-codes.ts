@@ -19,6 +19,8 @@ export const ERROR_STATUS = {
   // Providers and flows
   unknown_provider: 404,
   mode_not_supported: 400,
+  /** `access` was given for a provider whose preset has no access levels. */
+  access_not_supported: 400,
   flow_not_found: 404,
   flow_expired: 410,
   flow_completed: 409,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Account } from './accounts';
-import { Id, ProviderId, Timestamp } from './common';
+import { AccessLevel, Id, ProviderId, Timestamp } from './common';
 import { FlowMode } from './providers';
 
 /** `POST /v1/flows` */
@@ -13,6 +13,9 @@ export const CreateFlowRequest = z
       .optional()
       .describe('Ask the provider to show its login even when a session exists (X: force_login).'),
     screenName: z.string().min(1).max(64).optional().describe('Prefill the login (X: screen_name).'),
+    access: AccessLevel.optional().describe(
+      "For a provider with access levels (its `accessLevels` in the providers answer): `write` (the default) or `read`. Else `access_not_supported`.",
+    ),
   })
   .meta({ description: 'Which provider to connect, and how.' });
 export type CreateFlowRequest = z.infer<typeof CreateFlowRequest>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ProviderId } from './common';
+import { AccessLevel, ProviderId } from './common';
 
 export const FlowMode = z.enum(['callback', 'oob']);
 export type FlowMode = z.infer<typeof FlowMode>;
@@ -22,6 +22,10 @@ export const ProviderSummary = z.object({
     .describe(
       'Where the signing proxy may send calls for this provider: public, so the extension can refuse a stray URL before asking the user.',
     ),
+  accessLevels: z
+    .array(AccessLevel)
+    .optional()
+    .describe('Present when a connection may ask for read or write access (`access` of `POST /v1/flows`).'),
   retirement: ProviderRetirement.optional().describe(
     'Present from 30 days before the provider retires OAuth 1.0a, and after: the popup shows it on its accounts.',
   ),

@@ -1,5 +1,5 @@
 import type { SignatureMethodName } from '../../lib/oauth1';
-import type { FlowMode, ProviderRetirement } from '../../lib/protocol';
+import type { AccessLevel, FlowMode, ProviderRetirement } from '../../lib/protocol';
 
 /**
  * Where a provider says who the user is: fields of the access-token answer,
@@ -11,7 +11,18 @@ export interface IdentitySource {
   readonly verifyPaths?: { readonly userId: string; readonly screenName: string } | undefined;
 }
 
-export interface ProviderPreset {
+/**
+ * Parameters of the two authorization steps: signed into the request-token
+ * call (RFC 5849 section 2.1 lets providers define more), and added to the
+ * authorize URL (section 2.2). `{appName}` in a value is the companion's
+ * APP_NAME.
+ */
+export interface AuthorizationParams {
+  readonly requestTokenParams?: Readonly<Record<string, string>>;
+  readonly authorizeParams?: Readonly<Record<string, string>>;
+}
+
+export interface ProviderPreset extends AuthorizationParams {
   readonly name: string;
   readonly requestTokenUrl: string;
   readonly authorizeUrl: string;
@@ -37,6 +48,12 @@ export interface ProviderPreset {
   readonly realm?: string;
   /** A User-Agent of the provider's own, instead of the companion's default. */
   readonly userAgent?: string;
+  /**
+   * How the provider's own parameters ask for read or write access; with them,
+   * `POST /v1/flows` takes `access` (write by default). Added to the parameters
+   * above.
+   */
+  readonly accessLevels?: Readonly<Record<AccessLevel, AuthorizationParams>>;
   /** When the provider ends OAuth 1.0a: announced 30 days ahead, new flows refused after (retirement.ts). */
   readonly retirement?: ProviderRetirement;
 }
@@ -66,6 +83,11 @@ export const PROVIDER_PRESETS = {
     signatureMethod: 'HMAC-SHA1',
     // PIN flow: https://docs.x.com/fundamentals/authentication/oauth-1-0a/pin-based-oauth
     modes: ['callback', 'oob'],
+    // x_auth_access_type on request_token, "Supported values are read or write" (api-reference above).
+    accessLevels: {
+      read: { requestTokenParams: { x_auth_access_type: 'read' } },
+      write: { requestTokenParams: { x_auth_access_type: 'write' } },
+    },
     identity: {
       tokenFields: { userId: 'user_id', screenName: 'screen_name' },
       verifyPaths: { userId: 'id_str', screenName: 'screen_name' },
@@ -97,6 +119,13 @@ export const PROVIDER_PRESETS = {
     signatureMethod: 'HMAC-SHA1',
     modes: ['callback', 'oob'],
     identity: { tokenFields: { userId: 'user_nsid', screenName: 'username' } },
+    // perms=read|write|delete on the authorize URL; uploads need "authentication with 'write'
+    // permission" (upload.api.html). The parameter's URL form is known from third parties only
+    // (docs/providers.md): Flickr's stored page ends before it.
+    accessLevels: {
+      read: { authorizeParams: { perms: 'read' } },
+      write: { authorizeParams: { perms: 'write' } },
+    },
   },
   trello: {
     name: 'Trello',
@@ -111,6 +140,14 @@ export const PROVIDER_PRESETS = {
     invalidateTokenUrl: 'https://api.trello.com/1/tokens/{token}',
     invalidateTokenMethod: 'DELETE',
     apiBaseUrls: ['https://api.trello.com/1/'],
+    // scope (read, write, account), expiration (1hour, 1day, 30days, never) and name ("Displayed during
+    // the authorization process"): Trello's archived docs, apis/authorize.html. Without them a token is
+    // read-only and expires after 30 days (client.js reference, docs/providers.md).
+    authorizeParams: { expiration: 'never', name: '{appName}' },
+    accessLevels: {
+      read: { authorizeParams: { scope: 'read' } },
+      write: { authorizeParams: { scope: 'read,write' } },
+    },
     signatureMethod: 'HMAC-SHA1',
     modes: ['callback'],
     identity: { verifyPaths: { userId: 'id', screenName: 'username' } },
@@ -142,6 +179,14 @@ export const PROVIDER_PRESETS = {
     signatureMethod: 'HMAC-SHA1',
     modes: ['callback', 'oob'],
     identity: { verifyPaths: { userId: 'Response.User.NickName', screenName: 'Response.User.NickName' } },
+    // Access (Public, Full; default Public) and Permissions (Read, Add, Modify; default Read) on authorize
+    // (authorization.html above). The level cannot be raised later by authorizing again
+    // (https://api.smugmug.com/api/v2/doc/tutorial/oauth/faq.html): ask for it the first time.
+    authorizeParams: { Access: 'Full' },
+    accessLevels: {
+      read: { authorizeParams: { Permissions: 'Read' } },
+      write: { authorizeParams: { Permissions: 'Modify' } },
+    },
   },
   garmin: {
     name: 'Garmin Connect',

@@ -21,6 +21,19 @@ export interface Provider extends ProviderPreset {
 }
 
 const HttpsUrl = z.url({ protocol: /^https?$/ });
+/** Extra parameters of an authorization step: never a protocol parameter, which the companion sets. */
+const ExtraParams = z.record(
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_.~-]{1,64}$/, 'a parameter name of letters, digits and _ . ~ -')
+    .refine((name) => !name.startsWith('oauth_'), 'oauth_ parameters are the companion’s to set'),
+  z.string().max(256),
+);
+const AuthorizationParamsEntry = z.strictObject({
+  requestTokenParams: ExtraParams.optional(),
+  authorizeParams: ExtraParams.optional(),
+});
+
 const EnvName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name such as X_CONSUMER_SECRET');
 
 /** One entry of COMPANION_CONFIG's `providers`. Secrets are named by environment variable, never inlined. */
@@ -50,6 +63,10 @@ export const ProviderEntry = z.strictObject({
     })
     .optional(),
   bodyHash: z.boolean().optional(),
+  /** Replace the preset's (see presets.ts, AuthorizationParams). */
+  requestTokenParams: ExtraParams.optional(),
+  authorizeParams: ExtraParams.optional(),
+  accessLevels: z.strictObject({ read: AuthorizationParamsEntry, write: AuthorizationParamsEntry }).optional(),
   realm: z
     .string()
     .max(256)
@@ -147,6 +164,11 @@ export function resolveProvider(
     ...optional('invalidateTokenUrl', pick('invalidateTokenUrl')),
     ...optional('verifyCredentialsUrl', pick('verifyCredentialsUrl')),
     ...optional('realm', pick('realm')),
+    ...defined({
+      requestTokenParams: pick('requestTokenParams'),
+      authorizeParams: pick('authorizeParams'),
+      accessLevels: pick('accessLevels'),
+    }),
     ...revocationMethod(pick('invalidateTokenMethod')),
     ...optional('userAgent', pick('userAgent')),
     ...retirementOf(pick('retirement')),
@@ -223,6 +245,13 @@ function checkApiBase(base: string, where: string): void {
   if (url.search || url.hash || url.username || url.password) {
     throw new ConfigError(`${where}: apiBaseUrls entry ${base} must have no query, fragment or credentials`);
   }
+}
+
+/** The fields of `values` that are set: optional properties stay absent, never `undefined`. */
+function defined<T extends object>(values: T): Partial<{ [K in keyof T]: Exclude<T[K], undefined> }> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<{
+    [K in keyof T]: Exclude<T[K], undefined>;
+  }>;
 }
 
 function retirementOf(retirement: ProviderRetirement | undefined): { retirement?: ProviderRetirement } {

@@ -29,6 +29,8 @@ export interface Settings {
   readonly metricsToken?: string | undefined;
   /** How many bytes of provider answers all calls in flight may hold together (see upstream/answer-budget.ts). */
   readonly answerBudgetBytes: number;
+  /** The application's name where a provider shows it on its authorize page (Trello's `name`: `{appName}`). */
+  readonly appName: string;
   /**
    * DEBUG_SIGNATURES: log the signature base string of every upstream call a
    * provider answers with 401, to compare with the provider's (see upstream/signature-debug.ts).
@@ -53,6 +55,7 @@ const Environment = z.object({
   ANSWER_BUDGET_MB: z.coerce.number().int().min(8).max(65536).default(48),
   // 1/true/yes/on or 0/false/no/off: a switch for debugging signatures with a provider, off by default.
   DEBUG_SIGNATURES: z.stringbool().default(false),
+  APP_NAME: z.string().min(1).max(64).default('OAuth 1.0a Connect'),
   // The messages never echo the value: it is a secret.
   METRICS_TOKEN: z
     .string()
@@ -119,6 +122,7 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
     },
     metricsToken: e.METRICS_TOKEN,
     answerBudgetBytes: e.ANSWER_BUDGET_MB * 1024 * 1024,
+    appName: e.APP_NAME,
     debugSignatures: e.DEBUG_SIGNATURES,
     warnings,
   };

@@ -12,6 +12,7 @@ export const providersRoutes = new Hono<CompanionEnv>().get('/', (c) => {
       name: p.name,
       modes: [...p.modes],
       apiBaseUrls: [...p.apiBaseUrls],
+      ...(p.accessLevels ? { accessLevels: ['read' as const, 'write' as const] } : {}),
       // Announced from 30 days before the last day: the popup shows it on the provider's accounts.
       ...(p.retirement && retirementStage(p.retirement, now) !== 'active' ? { retirement: p.retirement } : {}),
     })),

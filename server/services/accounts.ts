@@ -15,6 +15,7 @@ export function accountView(row: AccountRow): Account {
     createdAt: new Date(row.createdAt).toISOString(),
     lastUsedAt: row.lastUsedAt === null ? null : new Date(row.lastUsedAt).toISOString(),
     status: row.status,
+    access: row.access,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { TokenCredentials } from '../../lib/oauth1';
 import type { Account, CompleteFlowRequest, CreateFlowRequest, CreateFlowResponse } from '../../lib/protocol';
+import { accessFor, authorizationParamsFor } from '../config/authorization-params';
 import type { Provider } from '../config/providers';
 import { retirementStage } from '../config/retirement';
 import { CompanionError } from '../errors';
@@ -36,8 +37,10 @@ export async function createFlow(
   if (!provider.modes.includes(mode)) {
     throw new CompanionError('mode_not_supported', `${provider.name} does not offer the ${mode} mode`);
   }
+  const access = accessFor(provider, input.access);
+  const params = authorizationParamsFor(provider, access, context.settings.appName);
   const callback = mode === 'oob' ? 'oob' : callbackUrl(context);
-  const temporary = await fetchRequestToken(provider, callback, context.upstream);
+  const temporary = await fetchRequestToken(provider, callback, context.upstream, params.requestToken);
 
   const id = newId();
   const now = context.now();
@@ -53,6 +56,7 @@ export async function createFlow(
     createdAt: now,
     expiresAt,
     state: 'pending',
+    access,
   });
 
   // Authorize asks every time; authenticate (X's "Sign in with X") may skip the
@@ -63,6 +67,7 @@ export async function createFlow(
       ? provider.authenticateUrl
       : provider.authorizeUrl;
   const authorize = new URL(base);
+  for (const [name, value] of Object.entries(params.authorize)) authorize.searchParams.set(name, value);
   authorize.searchParams.set('oauth_token', temporary.token);
   if (input.forceLogin) authorize.searchParams.set('force_login', 'true');
   if (input.screenName) authorize.searchParams.set('screen_name', input.screenName);

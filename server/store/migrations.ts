@@ -49,4 +49,9 @@ export const MIGRATIONS: readonly { readonly version: number; readonly statement
       )`,
     ],
   },
+  {
+    // The access a connection asked for (read or write), where the provider has levels; null before.
+    version: 2,
+    statements: ['ALTER TABLE flows ADD COLUMN access TEXT', 'ALTER TABLE accounts ADD COLUMN access TEXT'],
+  },
 ];

@@ -111,8 +111,8 @@ export function openPostgresStore(connectionString: string, poolSize = 10): Stor
 
     async insertFlow(flow) {
       await query(
-        `INSERT INTO flows (id, install_id, provider, mode, request_token, request_secret, callback_url, created_at, expires_at, state)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        `INSERT INTO flows (id, install_id, provider, mode, request_token, request_secret, callback_url, created_at, expires_at, state, access)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
         [
           flow.id,
           flow.installId,
@@ -124,6 +124,7 @@ export function openPostgresStore(connectionString: string, poolSize = 10): Stor
           flow.createdAt,
           flow.expiresAt,
           flow.state,
+          flow.access,
         ],
       );
     },
@@ -147,10 +148,13 @@ export function openPostgresStore(connectionString: string, poolSize = 10): Stor
 
     async completeFlowWithAccount(flowId, key, screenName, seal, now) {
       return transaction(async (client) => {
-        const claimed = await client.query("DELETE FROM flows WHERE id = $1 AND state = 'completing' RETURNING id", [
-          flowId,
-        ]);
+        // The account keeps the access its flow asked for.
+        const claimed = await client.query<{ access: string | null }>(
+          "DELETE FROM flows WHERE id = $1 AND state = 'completing' RETURNING access",
+          [flowId],
+        );
         if (claimed.rowCount !== 1) return undefined;
+        const access = claimed.rows[0]?.access ?? null;
         // Serialises completions for the same user and install, also when no
         // account exists yet (FOR UPDATE would then lock nothing).
         await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
@@ -167,15 +171,25 @@ export function openPostgresStore(connectionString: string, poolSize = 10): Stor
         const [record] = existing
           ? (
               await client.query<AccountRecord>(
-                "UPDATE accounts SET screen_name = $1, token = $2, token_secret = $3, status = 'active' WHERE id = $4 RETURNING *",
-                [screenName, sealed.token, sealed.tokenSecret, id],
+                "UPDATE accounts SET screen_name = $1, token = $2, token_secret = $3, status = 'active', access = $4 WHERE id = $5 RETURNING *",
+                [screenName, sealed.token, sealed.tokenSecret, access, id],
               )
             ).rows
           : (
               await client.query<AccountRecord>(
-                `INSERT INTO accounts (id, install_id, provider, user_id, screen_name, token, token_secret, status, created_at, last_used_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, NULL) RETURNING *`,
-                [id, key.installId, key.provider, key.userId, screenName, sealed.token, sealed.tokenSecret, now],
+                `INSERT INTO accounts (id, install_id, provider, user_id, screen_name, token, token_secret, status, created_at, last_used_at, access)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, NULL, $9) RETURNING *`,
+                [
+                  id,
+                  key.installId,
+                  key.provider,
+                  key.userId,
+                  screenName,
+                  sealed.token,
+                  sealed.tokenSecret,
+                  now,
+                  access,
+                ],
               )
             ).rows;
         return accountFromRecord(record as AccountRecord);

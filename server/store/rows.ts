@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { FlowMode } from '../../lib/protocol';
+import type { AccessLevel, FlowMode } from '../../lib/protocol';
 import type { AccountRow, AccountStatus, FlowRow } from './store';
 
 /** Column names as both databases return them; BIGINTs may arrive as strings (pg). */
@@ -14,6 +14,7 @@ export interface FlowRecord {
   created_at: number | string;
   expires_at: number | string;
   state: string;
+  access: string | null;
 }
 
 export interface AccountRecord {
@@ -27,6 +28,7 @@ export interface AccountRecord {
   status: string;
   created_at: number | string;
   last_used_at: number | string | null;
+  access: string | null;
 }
 
 export function flowFromRecord(record: FlowRecord): FlowRow {
@@ -41,6 +43,7 @@ export function flowFromRecord(record: FlowRecord): FlowRow {
     createdAt: Number(record.created_at),
     expiresAt: Number(record.expires_at),
     state: record.state as FlowRow['state'],
+    access: accessOf(record.access),
   };
 }
 
@@ -56,7 +59,13 @@ export function accountFromRecord(record: AccountRecord): AccountRow {
     status: record.status as AccountStatus,
     createdAt: Number(record.created_at),
     lastUsedAt: record.last_used_at === null ? null : Number(record.last_used_at),
+    access: accessOf(record.access),
   };
+}
+
+/** A stored access level: only the two the companion writes; anything else (or none, before v2) is null. */
+function accessOf(value: string | null): AccessLevel | null {
+  return value === 'read' || value === 'write' ? value : null;
 }
 
 /** 128 random bits, url-safe: ids that cannot be guessed or enumerated. */

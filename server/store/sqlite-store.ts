@@ -101,8 +101,8 @@ export function openSqliteStore(path: string): Store {
 
     async insertFlow(flow) {
       statement(
-        `INSERT INTO flows (id, install_id, provider, mode, request_token, request_secret, callback_url, created_at, expires_at, state)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO flows (id, install_id, provider, mode, request_token, request_secret, callback_url, created_at, expires_at, state, access)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         flow.id,
         flow.installId,
@@ -114,6 +114,7 @@ export function openSqliteStore(path: string): Store {
         flow.createdAt,
         flow.expiresAt,
         flow.state,
+        flow.access,
       );
     },
 
@@ -135,20 +136,33 @@ export function openSqliteStore(path: string): Store {
 
     async completeFlowWithAccount(flowId, key, screenName, seal, now) {
       return db.transaction((): AccountRow | undefined => {
-        const claimed = statement("DELETE FROM flows WHERE id = ? AND state = 'completing'").run(flowId);
-        if (claimed.changes !== 1) return undefined;
+        // The account keeps the access its flow asked for.
+        const claimed = statement<{ access: string | null }>(
+          "DELETE FROM flows WHERE id = ? AND state = 'completing' RETURNING access",
+        ).get(flowId);
+        if (!claimed) return undefined;
         const existing = findAccountByKey().get(key.provider, key.userId, key.installId);
         const id = existing?.id ?? newId();
         const sealed = seal(id);
         if (existing) {
           statement(
-            "UPDATE accounts SET screen_name = ?, token = ?, token_secret = ?, status = 'active' WHERE id = ?",
-          ).run(screenName, sealed.token, sealed.tokenSecret, id);
+            "UPDATE accounts SET screen_name = ?, token = ?, token_secret = ?, status = 'active', access = ? WHERE id = ?",
+          ).run(screenName, sealed.token, sealed.tokenSecret, claimed.access, id);
         } else {
           statement(
-            `INSERT INTO accounts (id, install_id, provider, user_id, screen_name, token, token_secret, status, created_at, last_used_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, NULL)`,
-          ).run(id, key.installId, key.provider, key.userId, screenName, sealed.token, sealed.tokenSecret, now);
+            `INSERT INTO accounts (id, install_id, provider, user_id, screen_name, token, token_secret, status, created_at, last_used_at, access)
+             VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, NULL, ?)`,
+          ).run(
+            id,
+            key.installId,
+            key.provider,
+            key.userId,
+            screenName,
+            sealed.token,
+            sealed.tokenSecret,
+            now,
+            claimed.access,
+          );
         }
         statement('DELETE FROM flows WHERE id = ?').run(flowId);
         return accountFromRecord(

@@ -1,4 +1,4 @@
-import type { FlowMode } from '../../lib/protocol';
+import type { AccessLevel, FlowMode } from '../../lib/protocol';
 
 /** Times are milliseconds since the epoch throughout the store. */
 export interface FlowRow {
@@ -13,6 +13,8 @@ export interface FlowRow {
   readonly createdAt: number;
   readonly expiresAt: number;
   readonly state: 'pending' | 'completing';
+  /** The access asked for; null for a provider without access levels. The account it makes keeps it. */
+  readonly access: AccessLevel | null;
 }
 
 export type AccountStatus = 'active' | 'invalid';
@@ -29,6 +31,8 @@ export interface AccountRow {
   readonly status: AccountStatus;
   readonly createdAt: number;
   readonly lastUsedAt: number | null;
+  /** The access asked for by the flow that connected it last. */
+  readonly access: AccessLevel | null;
 }
 
 /** Who an account is, across its lifetime: the upsert key. */

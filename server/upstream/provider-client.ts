@@ -3,6 +3,7 @@ import {
   parseTemporaryCredentialsResponse,
   parseTokenResponse,
   percentEncode,
+  serializeFormEncoded,
   type TokenCredentials,
 } from '../../lib/oauth1';
 import type { Provider } from '../config/providers';
@@ -16,13 +17,21 @@ export interface Identity {
   readonly screenName: string;
 }
 
-/** RFC 5849 section 2.1: temporary credentials, with `oauth_callback` (a URL, or "oob" for a PIN). */
+/**
+ * RFC 5849 section 2.1: temporary credentials, with `oauth_callback` (a URL,
+ * or "oob" for a PIN) and the provider's own `params` (e.g. X's
+ * x_auth_access_type) in the query, signed with the rest.
+ */
 export async function fetchRequestToken(
   provider: Provider,
   callback: string,
   deps: UpstreamDeps,
+  params: Readonly<Record<string, string>> = {},
 ): Promise<TokenCredentials> {
-  const response = await signedCall(provider, { method: 'POST', url: provider.requestTokenUrl, callback }, deps);
+  const url = new URL(provider.requestTokenUrl);
+  const extra = serializeFormEncoded(Object.entries(params));
+  if (extra) url.search = url.search.length > 1 ? `${url.search.slice(1)}&${extra}` : extra;
+  const response = await signedCall(provider, { method: 'POST', url: url.href, callback }, deps);
   expectOk(provider, response, 'request_token', undefined);
   try {
     return parseTemporaryCredentialsResponse(text(response));

@@ -12,6 +12,7 @@ const account = (id: string, provider: string, screenName: string): Account => (
   createdAt: '2026-11-01T00:00:00.000Z',
   lastUsedAt: null,
   status: 'active',
+  access: 'write',
 });
 
 /** The component rendered into a DOM of its own (linkedom), as text and elements. */

@@ -92,6 +92,7 @@ export async function makeHarness(options: HarnessOptions = {}) {
     production: false,
     limits: { flowsPerMinute: 20, allFlowsPerMinute: 300, requestsPerMinute: 600, ...options.limits },
     answerBudgetBytes: options.answerBudget?.capacityBytes ?? 48 * 1024 * 1024,
+    appName: 'OAuth 1.0a Connect',
     debugSignatures: options.debugSignatures ?? false,
     warnings: [],
   };

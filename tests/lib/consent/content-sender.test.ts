@@ -102,6 +102,7 @@ describe('the message’s own claims never matter', () => {
     createdAt: '2024-01-01T00:00:00.000Z',
     lastUsedAt: null,
     status: 'active',
+    access: 'write',
   };
   const GET = { provider: 'x', method: 'GET', url: 'https://api.x.com/1.1/account/verify_credentials.json' };
 

@@ -56,6 +56,7 @@ function account(id: string, screenName: string, overrides: Partial<Account> = {
     createdAt: '2024-01-01T00:00:00.000Z',
     lastUsedAt: null,
     status: 'active',
+    access: 'write',
     ...overrides,
   };
 }

@@ -30,6 +30,7 @@ function account(id: string, overrides: Partial<Account> = {}): Account {
     createdAt: '2024-01-01T00:00:00.000Z',
     lastUsedAt: null,
     status: 'active',
+    access: 'write',
     ...overrides,
   };
 }

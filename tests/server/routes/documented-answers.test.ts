@@ -223,6 +223,11 @@ describe('flows', () => {
     await startFlow(h);
     await expectCode(h.call('POST', '/v1/flows', { body: { provider: 'nope' } }), 'unknown_provider');
     await expectCode(h.call('POST', '/v1/flows', { body: { provider: 'discogs', mode: 'oob' } }), 'mode_not_supported');
+    // Discogs has no access levels to choose from.
+    await expectCode(
+      h.call('POST', '/v1/flows', { body: { provider: 'discogs', access: 'read' } }),
+      'access_not_supported',
+    );
     upstream = 'unconfirmed';
     await expectCode(h.call('POST', '/v1/flows', { body: { provider: 'discogs' } }), 'callback_not_confirmed');
     upstream = 'ok';

@@ -154,6 +154,7 @@ describe('every error is an RFC 9457 problem with a stable code, and changes not
       'url_not_allowed',
       'companion_busy', // proxy-answers.test.ts
       'provider_retired', // config/retirement.test.ts
+      'access_not_supported', // documented-answers.test.ts, config/authorization-params.test.ts
     ];
     expect(ERROR_CODES.filter((code) => !seen.has(code) && !elsewhere.includes(code))).toEqual([]);
   });

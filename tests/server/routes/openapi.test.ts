@@ -175,6 +175,7 @@ describe('the answer check holds real answers to the document', () => {
     createdAt: '2025-01-01T00:00:00.000Z',
     lastUsedAt: null,
     status: 'active',
+    access: 'write',
   };
   const answer = (status: number, body: unknown, headers: Record<string, string> = {}) =>
     new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });

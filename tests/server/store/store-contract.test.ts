@@ -22,6 +22,7 @@ const flow = (overrides: Partial<FlowRow> = {}): FlowRow => ({
   createdAt: NOW,
   expiresAt: NOW + 600_000,
   state: 'pending',
+  access: null,
   ...overrides,
 });
 const sealAs = (label: string) => (id: string) => ({
@@ -85,7 +86,8 @@ describe.each(stores)('%s store', (_kind, open) => {
   });
 
   it('completes a flow into an account, and a second connection of the same user updates it', async () => {
-    await store.insertFlow(flow({ id: 'f1', installId: 'install-c', state: 'completing' }));
+    await store.insertFlow(flow({ id: 'f1', installId: 'install-c', state: 'completing', access: 'read' }));
+    expect((await store.findFlow('f1'))?.access).toBe('read');
     const key = { installId: 'install-c', provider: 'x', userId: '42' };
     const first = (await store.completeFlowWithAccount('f1', key, 'alice', sealAs('one'), NOW)) as AccountRow;
     expect(first).toMatchObject({
@@ -95,12 +97,14 @@ describe.each(stores)('%s store', (_kind, open) => {
       status: 'active',
       createdAt: NOW,
       lastUsedAt: null,
+      access: 'read',
     });
     expect(first.token).toBe(`one-token-${first.id}`);
     expect(await store.findFlow('f1')).toBeUndefined();
 
     await store.setAccountStatus(first.id, 'invalid');
-    await store.insertFlow(flow({ id: 'f2', installId: 'install-c', state: 'completing' }));
+    // Connected again with write access: the account now records that.
+    await store.insertFlow(flow({ id: 'f2', installId: 'install-c', state: 'completing', access: 'write' }));
     const second = (await store.completeFlowWithAccount(
       'f2',
       key,
@@ -108,7 +112,13 @@ describe.each(stores)('%s store', (_kind, open) => {
       sealAs('two'),
       NOW + 5,
     )) as AccountRow;
-    expect(second).toMatchObject({ id: first.id, screenName: 'alice_renamed', status: 'active', createdAt: NOW });
+    expect(second).toMatchObject({
+      id: first.id,
+      screenName: 'alice_renamed',
+      status: 'active',
+      createdAt: NOW,
+      access: 'write',
+    });
     expect(second.tokenSecret).toBe(`two-secret-${first.id}`);
     expect(await store.listAccounts('install-c')).toHaveLength(1);
   });
