@@ -22,6 +22,7 @@ export function AccountList({ accounts, retirements = {}, busy, onRevoke, onRevo
         {accounts.map((account) => (
           <li key={account.id}>
             <strong>@{account.screenName}</strong> <span class="muted">({account.provider})</span>
+            {account.access === 'read' && <span class="muted"> · read only</span>}
             {account.status === 'invalid' && <span class="error"> needs reconnecting</span>}
             {retirements[account.provider] && (
               <>

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import type { PopupState } from '../lib/messaging/page-protocol';
 import type { MessageError } from '../lib/messaging/result';
-import type { FlowMode, ProviderSummary } from '../lib/protocol';
+import type { AccessLevel, FlowMode, ProviderSummary } from '../lib/protocol';
 import { AccountList } from './account-list';
 import { ActivityList } from './activity-list';
 import { OutcomeMessage } from './outcome-message';
@@ -57,7 +57,8 @@ export function Popup() {
       await reloadState();
     }
   };
-  const connect = (provider: string, mode: FlowMode) => act(() => ask('connect', { provider, mode }));
+  const connect = (provider: string, mode: FlowMode, access?: AccessLevel) =>
+    act(() => ask('connect', { provider, mode, ...(access ? { access } : {}) }));
 
   return (
     <main aria-busy={busy}>
@@ -103,6 +104,18 @@ export function Popup() {
           {provider.modes.includes('oob') && (
             <button type="button" class="link" disabled={busy} onClick={() => connect(provider.id, 'oob')}>
               Use a PIN instead
+            </button>
+          )}
+          {/* Write access is what this product is for, and the companion's default; read where it matters. */}
+          {provider.accessLevels?.includes('read') && (
+            <button
+              type="button"
+              class="link"
+              disabled={busy}
+              title={`Connect ${provider.name} for reading only: sites can then post nothing`}
+              onClick={() => connect(provider.id, 'callback', 'read')}
+            >
+              Read only
             </button>
           )}
           {provider.retirement && (

@@ -12,9 +12,9 @@ import {
 } from '../flows/flow-engine';
 import { readState } from '../flows/flow-state';
 import type { Handlers } from '../messaging/channel';
-import { stringParams } from '../messaging/channel';
+import { InvalidMessage, stringParams } from '../messaging/channel';
 import type { PageToBackground, PopupMessages } from '../messaging/page-protocol';
-import type { FlowMode } from '../protocol';
+import type { AccessLevel, FlowMode } from '../protocol';
 import { readSettings } from '../settings/extension-settings';
 import { extensionStore } from '../storage/install-key';
 import { consentHandlers } from './consent-handlers';
@@ -50,8 +50,8 @@ const popupHandlers: Handlers<PopupMessages> = {
   listProviders: async () => (await engineDeps()).client.providers(),
   refreshAccounts: async () => refreshAccounts(await engineDeps()),
   connect: async (params) => {
-    const { provider, mode } = stringParams(params, 'provider', 'mode');
-    return startConnect(await engineDeps(), provider, mode === 'oob' ? 'oob' : ('callback' satisfies FlowMode));
+    const { provider, mode, access } = ConnectParams.parse(params);
+    return startConnect(await engineDeps(), provider, mode, access);
   },
   submitPin: async (params) => {
     const { flowId, pin } = stringParams(params, 'flowId', 'pin');
@@ -63,6 +63,23 @@ const popupHandlers: Handlers<PopupMessages> = {
   },
   revoke: async (params) => revokeAccount(await engineDeps(), stringParams(params, 'accountId').accountId),
   revokeAll: async () => revokeAllAccounts(await engineDeps()),
+};
+
+/**
+ * `connect`'s parameters: a bad mode or access is refused, never quietly
+ * replaced. Checked by hand: lib/protocol's zod schemas would add zod's
+ * ~100 KB to the background bundle for two enums.
+ */
+const ConnectParams = {
+  parse(params: unknown): { provider: string; mode: FlowMode; access: AccessLevel | undefined } {
+    const { provider, mode } = stringParams(params, 'provider', 'mode');
+    if (mode !== 'callback' && mode !== 'oob') throw new InvalidMessage('mode must be "callback" or "oob"');
+    const access = (params as Record<string, unknown>).access;
+    if (access !== undefined && access !== 'read' && access !== 'write') {
+      throw new InvalidMessage('access must be "read" or "write"');
+    }
+    return { provider, mode, access };
+  },
 };
 
 /** Every message our pages may send; the compiler refuses a message without a handler. */

@@ -1,7 +1,7 @@
 import type { UseStore } from 'idb-keyval';
 import { type CompanionClient, CompanionClientError } from '../companion-client/client';
 import { pruneSiteConsents } from '../consent/site-consents';
-import type { Account, FlowMode } from '../protocol';
+import type { AccessLevel, Account, FlowMode } from '../protocol';
 import { CompanionChanged, currentGeneration, stillCurrent } from '../storage/generation';
 import { changeState, type FlowOutcome, type PendingFlow, readState } from './flow-state';
 
@@ -35,12 +35,17 @@ const ALARM_PREFIX = 'flow-expiry:';
  * two events picks up where it was. Functions, not an object with fields: the
  * worker's memory is not state.
  */
-export async function startConnect(deps: FlowEngineDeps, provider: string, mode: FlowMode): Promise<PendingFlow> {
+export async function startConnect(
+  deps: FlowEngineDeps,
+  provider: string,
+  mode: FlowMode,
+  access?: AccessLevel,
+): Promise<PendingFlow> {
   const providers = await deps.client.providers();
   const known = providers.find((p) => p.id === provider);
   if (!known) throw new CompanionClientError('unknown_provider', `no provider "${provider}" at the companion`);
   const began = deps.generation ?? currentGeneration();
-  const created = await deps.client.createFlow({ provider, mode });
+  const created = await deps.client.createFlow({ provider, mode, ...(access ? { access } : {}) });
   // The flow was made at a companion the user has left: no pending flow, no tab.
   if (!stillCurrent(began)) throw new CompanionChanged();
   const flow: PendingFlow = {

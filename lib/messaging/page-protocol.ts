@@ -2,7 +2,7 @@ import type { ActivityEntry } from '../activity/activity-log';
 import type { ConsentDecision, ConsentQuestion } from '../consent/consent-questions';
 import type { SiteConsent } from '../consent/site-consents';
 import type { FlowOutcome, PendingFlow } from '../flows/flow-state';
-import type { Account, FlowMode, ProviderSummary, RevokeResponse } from '../protocol';
+import type { AccessLevel, Account, FlowMode, ProviderSummary, RevokeResponse } from '../protocol';
 
 /**
  * Our own pages (popup, options, consent window) → background. Each entry is
@@ -16,7 +16,8 @@ export interface PopupMessages {
   getState(params: Record<string, never>): PopupState;
   listProviders(params: Record<string, never>): ProviderSummary[];
   refreshAccounts(params: Record<string, never>): Account[];
-  connect(params: { provider: string; mode: FlowMode }): PendingFlow;
+  /** `access` for a provider with access levels (its `accessLevels`); the companion asks for write without it. */
+  connect(params: { provider: string; mode: FlowMode; access?: AccessLevel }): PendingFlow;
   submitPin(params: { flowId: string; pin: string }): FlowOutcome;
   cancelFlow(params: { flowId: string }): null;
   revoke(params: { accountId: string }): RevokeResponse;

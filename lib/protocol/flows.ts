@@ -14,7 +14,7 @@ export const CreateFlowRequest = z
       .describe('Ask the provider to show its login even when a session exists (X: force_login).'),
     screenName: z.string().min(1).max(64).optional().describe('Prefill the login (X: screen_name).'),
     access: AccessLevel.optional().describe(
-      "For a provider with access levels (its `accessLevels` in the providers answer): `write` (the default) or `read`. Else `access_not_supported`.",
+      'For a provider with access levels (its `accessLevels` in the providers answer): `write` (the default) or `read`. Else `access_not_supported`.',
     ),
   })
   .meta({ description: 'Which provider to connect, and how.' });

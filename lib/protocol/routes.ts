@@ -110,7 +110,13 @@ export const ROUTES: readonly RouteContract[] = [
     success: [{ status: 201, description: 'The flow, and where to send the user.', body: json(CreateFlowResponse) }],
     rateLimited: true,
     reachesProvider: true,
-    codes: ['unknown_provider', 'mode_not_supported', 'access_not_supported', 'provider_retired', 'callback_not_confirmed'],
+    codes: [
+      'unknown_provider',
+      'mode_not_supported',
+      'access_not_supported',
+      'provider_retired',
+      'callback_not_confirmed',
+    ],
   },
   {
     method: 'POST',

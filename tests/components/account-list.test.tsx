@@ -24,6 +24,18 @@ function rendered(props: Parameters<typeof AccountList>[0]) {
 }
 
 describe('AccountList', () => {
+  it('says which accounts were connected for reading only', () => {
+    const main = rendered({
+      accounts: [{ ...account('a1', 'x', 'reader'), access: 'read' }, account('a2', 'x', 'writer')],
+      busy: false,
+      onRevoke: () => undefined,
+      onRevokeAll: () => undefined,
+    });
+    const items = [...main.querySelectorAll('li')].map((item) => item.textContent ?? '');
+    expect(items[0]).toContain('read only');
+    expect(items[1]).not.toContain('read only');
+  });
+
   it('shows a retiring provider’s notice on that provider’s accounts only', () => {
     const main = rendered({
       accounts: [account('a1', 'garmin', 'runner'), account('a2', 'x', 'alice')],

@@ -125,6 +125,12 @@ describe('the flow engine', () => {
     expect((await readState(store)).accounts).toEqual([]);
   });
 
+  it('asks the companion for the access level chosen (the dev provider has none: access_not_supported, no tab)', async () => {
+    const { browser, deps } = await setup();
+    await expect(startConnect(deps, 'dev', 'callback', 'read')).rejects.toMatchObject({ code: 'access_not_supported' });
+    expect(browser.opened).toEqual([]);
+  });
+
   it('connects with a callback: opens the authorize tab, catches the callback, closes the tab, lists the account', async () => {
     const { h, store, browser, deps } = await setup();
     const flow = await startConnect(deps, 'dev', 'callback');
