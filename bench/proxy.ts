@@ -101,7 +101,7 @@ const companion = await startProcess(
     COMPANION_CONFIG: configPath,
     DEV_CONSUMER_SECRET: consumer.secret,
     REQUESTS_PER_MINUTE: '100000000',
-    // The production heap settings (README, "Companion"): they bound the RSS; V8 would otherwise let it grow.
+    // The production heap settings (docs/companion.md, "Running it"): they bound the RSS; V8 would otherwise let it grow.
     NODE_OPTIONS: process.env.BENCH_COMPANION_NODE_OPTIONS ?? PRODUCTION_NODE_OPTIONS,
   },
   `${publicUrl}/healthz`,

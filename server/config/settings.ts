@@ -103,9 +103,7 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
   }
 
   if (!e.COMPANION_CONFIG) {
-    throw new ConfigError(
-      'COMPANION_CONFIG is not set: point it at a JSON file of providers (see README, "Companion")',
-    );
+    throw new ConfigError('COMPANION_CONFIG is not set: point it at a JSON file of providers (see docs/companion.md)');
   }
   return {
     port: e.PORT,
