@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { AccessLevel, Id, ProviderId, Timestamp } from './common';
 
 export const AccountStatus = z
-  .enum(['active', 'invalid'])
-  .describe('`invalid` once the provider rejected its token: reconnect it.');
+  .enum(['active', 'invalid', 'needs_permission', 'expired'])
+  .describe(
+    '`invalid`: the provider rejected its token; `needs_permission`: it refused a call for lack of access (a read-only token asked to write); `expired`: its token expired. All but `active` need a reconnect.',
+  );
 
 /** An account as the extension sees it: never a token or a secret. */
 export const Account = z
@@ -18,6 +20,7 @@ export const Account = z
     access: AccessLevel.nullable().describe(
       'The access asked for when it was connected; null for a provider without access levels.',
     ),
+    expiresAt: Timestamp.nullable().describe('When its token expires, where the provider said; null when it did not.'),
   })
   .meta({ description: 'A connected account as the extension sees it: never a token or a secret.' });
 export type Account = z.infer<typeof Account>;

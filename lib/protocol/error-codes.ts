@@ -31,6 +31,10 @@ export const ERROR_STATUS = {
   // Accounts and the signing proxy
   account_not_found: 404,
   account_invalid: 409,
+  /** The account needs permission it lacks, or its token expired: connect it again (Reconnect). */
+  account_needs_reconnect: 409,
+  /** A reconnection came back as another user than the account's: nothing was changed. */
+  reconnect_other_user: 409,
   url_not_allowed: 403,
   // The provider behind us
   provider_error: 502,

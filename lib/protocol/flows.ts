@@ -13,6 +13,9 @@ export const CreateFlowRequest = z
       .optional()
       .describe('Ask the provider to show its login even when a session exists (X: force_login).'),
     screenName: z.string().min(1).max(64).optional().describe('Prefill the login (X: screen_name).'),
+    accountId: Id.optional().describe(
+      'Reconnect this account of this install: its token is replaced in place (same id), and the flow must come back as its user (else `reconnect_other_user`).',
+    ),
     access: AccessLevel.optional().describe(
       'For a provider with access levels (its `accessLevels` in the providers answer): `write` (the default) or `read`. Else `access_not_supported`.',
     ),

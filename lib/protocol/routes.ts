@@ -115,6 +115,7 @@ export const ROUTES: readonly RouteContract[] = [
       'mode_not_supported',
       'access_not_supported',
       'provider_retired',
+      'account_not_found',
       'callback_not_confirmed',
     ],
   },
@@ -132,7 +133,15 @@ export const ROUTES: readonly RouteContract[] = [
     success: [{ status: 201, description: 'The connected account.', body: json(CompleteFlowResponse) }],
     rateLimited: true,
     reachesProvider: true,
-    codes: ['unknown_provider', 'flow_not_found', 'flow_expired', 'flow_completed', 'token_mismatch', 'flow_denied'],
+    codes: [
+      'unknown_provider',
+      'flow_not_found',
+      'flow_expired',
+      'flow_completed',
+      'token_mismatch',
+      'flow_denied',
+      'reconnect_other_user',
+    ],
   },
   {
     method: 'DELETE',
@@ -189,7 +198,7 @@ export const ROUTES: readonly RouteContract[] = [
     ],
     rateLimited: true,
     reachesProvider: true,
-    codes: ['account_not_found', 'account_invalid', 'unknown_provider', 'url_not_allowed'],
+    codes: ['account_not_found', 'account_invalid', 'account_needs_reconnect', 'unknown_provider', 'url_not_allowed'],
   },
   {
     method: 'DELETE',

@@ -98,7 +98,13 @@ export function createDevProvider(options: DevProviderOptions) {
           401,
         );
       }
-      const issued = state.issueRequestToken(callback, now());
+      // X's x_auth_access_type: "Overrides the access level an application requests … read or write"
+      // (https://docs.x.com/fundamentals/authentication/api-reference).
+      const asked = new URL(c.req.url).searchParams.get('x_auth_access_type');
+      if (asked !== null && asked !== 'read' && asked !== 'write') {
+        return c.json({ errors: [{ code: 400, message: 'x_auth_access_type must be read or write' }] }, 400);
+      }
+      const issued = state.issueRequestToken(callback, now(), asked ?? 'write');
       return c.text(
         `oauth_token=${issued.token}&oauth_token_secret=${issued.secret}&oauth_callback_confirmed=true`,
         200,
@@ -158,6 +164,10 @@ export function createDevProvider(options: DevProviderOptions) {
   app.post(
     '/1.1/statuses/update.json',
     signedRoute('access', async (c, request) => {
+      // A read-only token that POSTs, as X v1.1 answers it (docs/providers.md; permission-refusal.ts).
+      if (state.accessTokens.get(request.token ?? '')?.access === 'read') {
+        return c.json({ request: '/1.1/statuses/update.json', error: 'Read-only application cannot POST.' }, 401);
+      }
       let text: string | undefined;
       const query = new URL(c.req.url).searchParams.get('status');
       const type = c.req.header('content-type') ?? '';

@@ -15,6 +15,11 @@ export function devProviderEntry(origin: string, consumerKey: string, overrides:
     apiBaseUrls: [`${origin}/1.1/`],
     signatureMethod: 'HMAC-SHA1',
     modes: ['callback', 'oob'],
+    // As X's preset: x_auth_access_type on request_token.
+    accessLevels: {
+      read: { requestTokenParams: { x_auth_access_type: 'read' } },
+      write: { requestTokenParams: { x_auth_access_type: 'write' } },
+    },
     identity: {
       tokenFields: { userId: 'user_id', screenName: 'screen_name' },
       verifyPaths: { userId: 'id_str', screenName: 'screen_name' },

@@ -12,10 +12,14 @@ export const DEMO_USERS: readonly DemoUser[] = [
   { id: '1002', screenName: 'bob', name: 'Bob Example' },
 ];
 
+/** X's access levels: what x_auth_access_type asks for on request_token (docs/providers.md). */
+export type DevAccess = 'read' | 'write';
+
 interface RequestToken {
   readonly secret: string;
   readonly callback: string;
   readonly createdAt: number;
+  readonly access: DevAccess;
   verifier?: string;
   user?: DemoUser;
 }
@@ -23,6 +27,7 @@ interface RequestToken {
 interface AccessToken {
   readonly secret: string;
   readonly user: DemoUser;
+  readonly access: DevAccess;
 }
 
 export interface Status {
@@ -41,10 +46,11 @@ export class DevProviderState {
   readonly accessTokens = new Map<string, AccessToken>();
   readonly statuses: Status[] = [];
 
-  issueRequestToken(callback: string, now: number): { token: string; secret: string } {
+  /** A request token; `access` as x_auth_access_type asked (an app's own level, write, without it). */
+  issueRequestToken(callback: string, now: number, access: DevAccess = 'write'): { token: string; secret: string } {
     const token = randomToken();
     const secret = randomToken();
-    this.requestTokens.set(token, { secret, callback, createdAt: now });
+    this.requestTokens.set(token, { secret, callback, createdAt: now, access });
     return { token, secret };
   }
 
@@ -63,7 +69,7 @@ export class DevProviderState {
     if (!pending?.user || pending.verifier === undefined || pending.verifier !== verifier) return undefined;
     this.requestTokens.delete(token);
     const access = { token: `${pending.user.id}-${randomToken()}`, secret: randomToken(), user: pending.user };
-    this.accessTokens.set(access.token, { secret: access.secret, user: access.user });
+    this.accessTokens.set(access.token, { secret: access.secret, user: access.user, access: pending.access });
     return access;
   }
 }

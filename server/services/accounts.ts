@@ -16,6 +16,7 @@ export function accountView(row: AccountRow): Account {
     lastUsedAt: row.lastUsedAt === null ? null : new Date(row.lastUsedAt).toISOString(),
     status: row.status,
     access: row.access,
+    expiresAt: row.expiresAt === null ? null : new Date(row.expiresAt).toISOString(),
   };
 }
 

@@ -38,6 +38,13 @@ export async function createFlow(
     throw new CompanionError('mode_not_supported', `${provider.name} does not offer the ${mode} mode`);
   }
   const access = accessFor(provider, input.access);
+  if (input.accountId !== undefined) {
+    const target = await context.store.findAccount(input.accountId, installId);
+    if (!target) throw new CompanionError('account_not_found', 'no such account for this install');
+    if (target.provider !== provider.id) {
+      throw new CompanionError('invalid_request', `account ${input.accountId} is not a ${provider.name} account`);
+    }
+  }
   const params = authorizationParamsFor(provider, access, context.settings.appName);
   const callback = mode === 'oob' ? 'oob' : callbackUrl(context);
   const temporary = await fetchRequestToken(provider, callback, context.upstream, params.requestToken);
@@ -57,6 +64,7 @@ export async function createFlow(
     expiresAt,
     state: 'pending',
     access,
+    accountId: input.accountId ?? null,
   });
 
   // Authorize asks every time; authenticate (X's "Sign in with X") may skip the
@@ -118,10 +126,11 @@ export async function completeFlow(
     access = await fetchAccessToken(provider, flow.requestToken, requestSecret, input.oauthVerifier, context.upstream);
     const token = access;
     const who = await identify(provider, token, context.upstream);
+    if (flow.accountId !== null) await expectSameUser(context, flow.accountId, installId, who);
     const row = await context.store.completeFlowWithAccount(
       flowId,
       { installId, provider: provider.id, userId: who.userId },
-      who.screenName,
+      { screenName: who.screenName, expiresAt: expiryOf(token, context.now()) },
       (accountId) => {
         const ad = accountSealingContext(accountId, installId);
         return { token: context.vault.seal(token.token, ad), tokenSecret: context.vault.seal(token.tokenSecret, ad) };
@@ -136,6 +145,36 @@ export async function completeFlow(
     if (access) await invalidateToken(provider, access.token, access.tokenSecret, context.upstream);
     throw error;
   }
+}
+
+/**
+ * A reconnection must come back as its account's user: a token of someone
+ * else is not put in its place (nor kept: the caller invalidates it).
+ * @throws CompanionError `reconnect_other_user`
+ */
+async function expectSameUser(
+  context: ServiceContext,
+  accountId: string,
+  installId: string,
+  who: { userId: string; screenName: string },
+): Promise<void> {
+  const target = await context.store.findAccount(accountId, installId);
+  if (target?.userId === who.userId) return;
+  const was = target ? `@${target.screenName}` : 'the account being reconnected';
+  throw new CompanionError(
+    'reconnect_other_user',
+    `the provider signed in @${who.screenName}, not ${was}: sign in as ${was} to reconnect it, or use Add another account`,
+  );
+}
+
+/**
+ * When the access token expires, where the provider says: `oauth_expires_in`
+ * seconds in the token answer (the OAuth Session extension, as Jira and Yahoo
+ * answer it). Null when it does not say.
+ */
+function expiryOf(token: TokenCredentials, now: number): number | null {
+  const seconds = Number(token.extra.oauth_expires_in);
+  return Number.isFinite(seconds) && seconds > 0 ? now + seconds * 1000 : null;
 }
 
 /** `DELETE /v1/flows/{id}`: the user cancelled or closed the tab. A flow being completed runs to its end. */

@@ -5,6 +5,8 @@ import { allowedApiUrl } from '../../lib/protocol/api-url';
 import type { Provider } from '../config/providers';
 import { CompanionError } from '../errors';
 import type { ProxiedAnswer } from '../http/proxy-envelope';
+import { refusesPermission } from '../upstream/permission-refusal';
+import { oauthProblemOf } from '../upstream/problem-reporting';
 import { verifyRejectsToken } from '../upstream/provider-client';
 import { redactSecrets, secretForms } from '../upstream/secret-redaction';
 import { signedCall, type UpstreamDeps, type UpstreamResponse } from '../upstream/signed-call';
@@ -65,6 +67,11 @@ export async function proxyRequest(
       'the provider no longer accepts this account’s token: connect it again',
     );
   const provider = providerOrThrow(context, row.provider);
+  if (row.status === 'active' && row.expiresAt !== null && row.expiresAt <= context.now()) {
+    await context.store.setAccountStatus(row.id, 'expired');
+    throw needsReconnect(provider.name, 'expired');
+  }
+  if (row.status === 'needs_permission' || row.status === 'expired') throw needsReconnect(provider.name, row.status);
   const url = allowedApiUrl(input.url, provider.apiBaseUrls);
   if (!url) throw new CompanionError('url_not_allowed', `${input.url} is not under ${provider.name}'s API URLs`);
   if ([...url.searchParams.keys()].some((name) => name.startsWith('oauth_'))) {
@@ -85,8 +92,16 @@ export async function proxyRequest(
   try {
     const call = { method: input.method, url: url.href, form: input.form, json, headers, token, tokenSecret };
     const response = await signedCall(provider, { ...call, reservation }, context.upstream);
+    if (refusesPermission(response)) {
+      // Nothing happened at the provider; the account needs more access, which only a reconnect gives.
+      await context.store.setAccountStatus(row.id, 'needs_permission');
+      throw needsReconnect(provider.name, 'needs_permission');
+    }
     if (await tokenRejected(provider, url, response, token, tokenSecret, context.upstream)) {
-      await context.store.setAccountStatus(row.id, 'invalid');
+      await context.store.setAccountStatus(
+        row.id,
+        oauthProblemOf(response)?.problem === 'token_expired' ? 'expired' : 'invalid',
+      );
     }
     const now = context.now();
     if (context.lastSeenWrites.due(`account:${row.id}`, now)) await context.store.markAccountUsed(row.id, now);
@@ -109,6 +124,16 @@ export async function proxyRequest(
     reservation.release();
     throw error;
   }
+}
+
+/** The answer for an account that needs to be connected again before it can act. */
+function needsReconnect(providerName: string, status: 'needs_permission' | 'expired'): CompanionError {
+  return new CompanionError(
+    'account_needs_reconnect',
+    status === 'expired'
+      ? `this account's ${providerName} token has expired: reconnect it`
+      : `${providerName} refused: this account was not given the access this needs (e.g. write): reconnect it with write access`,
+  );
 }
 
 /**

@@ -54,4 +54,9 @@ export const MIGRATIONS: readonly { readonly version: number; readonly statement
     version: 2,
     statements: ['ALTER TABLE flows ADD COLUMN access TEXT', 'ALTER TABLE accounts ADD COLUMN access TEXT'],
   },
+  {
+    // A reconnection's account (the flow must come back as its user), and when a token expires.
+    version: 3,
+    statements: ['ALTER TABLE flows ADD COLUMN account_id TEXT', 'ALTER TABLE accounts ADD COLUMN expires_at BIGINT'],
+  },
 ];

@@ -111,8 +111,8 @@ export function openPostgresStore(connectionString: string, poolSize = 10): Stor
 
     async insertFlow(flow) {
       await query(
-        `INSERT INTO flows (id, install_id, provider, mode, request_token, request_secret, callback_url, created_at, expires_at, state, access)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        `INSERT INTO flows (id, install_id, provider, mode, request_token, request_secret, callback_url, created_at, expires_at, state, access, account_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
         [
           flow.id,
           flow.installId,
@@ -125,6 +125,7 @@ export function openPostgresStore(connectionString: string, poolSize = 10): Stor
           flow.expiresAt,
           flow.state,
           flow.access,
+          flow.accountId,
         ],
       );
     },
@@ -146,7 +147,7 @@ export function openPostgresStore(connectionString: string, poolSize = 10): Stor
       await query('DELETE FROM flows WHERE id = $1', [flowId]);
     },
 
-    async completeFlowWithAccount(flowId, key, screenName, seal, now) {
+    async completeFlowWithAccount(flowId, key, { screenName, expiresAt }, seal, now) {
       return transaction(async (client) => {
         // The account keeps the access its flow asked for.
         const claimed = await client.query<{ access: string | null }>(
@@ -171,14 +172,14 @@ export function openPostgresStore(connectionString: string, poolSize = 10): Stor
         const [record] = existing
           ? (
               await client.query<AccountRecord>(
-                "UPDATE accounts SET screen_name = $1, token = $2, token_secret = $3, status = 'active', access = $4 WHERE id = $5 RETURNING *",
-                [screenName, sealed.token, sealed.tokenSecret, access, id],
+                "UPDATE accounts SET screen_name = $1, token = $2, token_secret = $3, status = 'active', access = $4, expires_at = $5 WHERE id = $6 RETURNING *",
+                [screenName, sealed.token, sealed.tokenSecret, access, expiresAt, id],
               )
             ).rows
           : (
               await client.query<AccountRecord>(
-                `INSERT INTO accounts (id, install_id, provider, user_id, screen_name, token, token_secret, status, created_at, last_used_at, access)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, NULL, $9) RETURNING *`,
+                `INSERT INTO accounts (id, install_id, provider, user_id, screen_name, token, token_secret, status, created_at, last_used_at, access, expires_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, NULL, $9, $10) RETURNING *`,
                 [
                   id,
                   key.installId,
@@ -189,6 +190,7 @@ export function openPostgresStore(connectionString: string, poolSize = 10): Stor
                   sealed.tokenSecret,
                   now,
                   access,
+                  expiresAt,
                 ],
               )
             ).rows;

@@ -15,6 +15,7 @@ export interface FlowRecord {
   expires_at: number | string;
   state: string;
   access: string | null;
+  account_id: string | null;
 }
 
 export interface AccountRecord {
@@ -29,6 +30,7 @@ export interface AccountRecord {
   created_at: number | string;
   last_used_at: number | string | null;
   access: string | null;
+  expires_at: number | string | null;
 }
 
 export function flowFromRecord(record: FlowRecord): FlowRow {
@@ -44,6 +46,7 @@ export function flowFromRecord(record: FlowRecord): FlowRow {
     expiresAt: Number(record.expires_at),
     state: record.state as FlowRow['state'],
     access: accessOf(record.access),
+    accountId: record.account_id ?? null,
   };
 }
 
@@ -60,6 +63,7 @@ export function accountFromRecord(record: AccountRecord): AccountRow {
     createdAt: Number(record.created_at),
     lastUsedAt: record.last_used_at === null ? null : Number(record.last_used_at),
     access: accessOf(record.access),
+    expiresAt: record.expires_at === null || record.expires_at === undefined ? null : Number(record.expires_at),
   };
 }
 

@@ -101,8 +101,8 @@ export function openSqliteStore(path: string): Store {
 
     async insertFlow(flow) {
       statement(
-        `INSERT INTO flows (id, install_id, provider, mode, request_token, request_secret, callback_url, created_at, expires_at, state, access)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO flows (id, install_id, provider, mode, request_token, request_secret, callback_url, created_at, expires_at, state, access, account_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         flow.id,
         flow.installId,
@@ -115,6 +115,7 @@ export function openSqliteStore(path: string): Store {
         flow.expiresAt,
         flow.state,
         flow.access,
+        flow.accountId,
       );
     },
 
@@ -134,7 +135,7 @@ export function openSqliteStore(path: string): Store {
       statement('DELETE FROM flows WHERE id = ?').run(flowId);
     },
 
-    async completeFlowWithAccount(flowId, key, screenName, seal, now) {
+    async completeFlowWithAccount(flowId, key, { screenName, expiresAt }, seal, now) {
       return db.transaction((): AccountRow | undefined => {
         // The account keeps the access its flow asked for.
         const claimed = statement<{ access: string | null }>(
@@ -146,12 +147,12 @@ export function openSqliteStore(path: string): Store {
         const sealed = seal(id);
         if (existing) {
           statement(
-            "UPDATE accounts SET screen_name = ?, token = ?, token_secret = ?, status = 'active', access = ? WHERE id = ?",
-          ).run(screenName, sealed.token, sealed.tokenSecret, claimed.access, id);
+            "UPDATE accounts SET screen_name = ?, token = ?, token_secret = ?, status = 'active', access = ?, expires_at = ? WHERE id = ?",
+          ).run(screenName, sealed.token, sealed.tokenSecret, claimed.access, expiresAt, id);
         } else {
           statement(
-            `INSERT INTO accounts (id, install_id, provider, user_id, screen_name, token, token_secret, status, created_at, last_used_at, access)
-             VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, NULL, ?)`,
+            `INSERT INTO accounts (id, install_id, provider, user_id, screen_name, token, token_secret, status, created_at, last_used_at, access, expires_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, NULL, ?, ?)`,
           ).run(
             id,
             key.installId,
@@ -162,6 +163,7 @@ export function openSqliteStore(path: string): Store {
             sealed.tokenSecret,
             now,
             claimed.access,
+            expiresAt,
           );
         }
         statement('DELETE FROM flows WHERE id = ?').run(flowId);

@@ -15,9 +15,16 @@ export interface FlowRow {
   readonly state: 'pending' | 'completing';
   /** The access asked for; null for a provider without access levels. The account it makes keeps it. */
   readonly access: AccessLevel | null;
+  /** For a reconnection: the account whose token it replaces (the same user must come back). */
+  readonly accountId: string | null;
 }
 
-export type AccountStatus = 'active' | 'invalid';
+/**
+ * `invalid`: the provider rejected the token; `needs_permission`: it refused a
+ * call for lack of access (a read-only token asked to write); `expired`: past
+ * its known expiry, or the provider said so. All but `active` need a reconnect.
+ */
+export type AccountStatus = 'active' | 'invalid' | 'needs_permission' | 'expired';
 
 export interface AccountRow {
   readonly id: string;
@@ -33,6 +40,14 @@ export interface AccountRow {
   readonly lastUsedAt: number | null;
   /** The access asked for by the flow that connected it last. */
   readonly access: AccessLevel | null;
+  /** When its token expires, where the provider said (oauth_expires_in); null when it did not. */
+  readonly expiresAt: number | null;
+}
+
+/** What a completed flow writes into its account besides the tokens. */
+export interface AccountDetails {
+  readonly screenName: string;
+  readonly expiresAt: number | null;
 }
 
 /** Who an account is, across its lifetime: the upsert key. */
@@ -92,7 +107,7 @@ export interface Store {
   completeFlowWithAccount(
     flowId: string,
     key: AccountKey,
-    screenName: string,
+    details: AccountDetails,
     seal: SealForAccount,
     now: number,
   ): Promise<AccountRow | undefined>;

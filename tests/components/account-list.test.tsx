@@ -13,6 +13,7 @@ const account = (id: string, provider: string, screenName: string): Account => (
   lastUsedAt: null,
   status: 'active',
   access: 'write',
+  expiresAt: null,
 });
 
 /** The component rendered into a DOM of its own (linkedom), as text and elements. */

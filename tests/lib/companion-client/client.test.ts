@@ -75,7 +75,13 @@ describe('the companion client against the real companion app', () => {
   it('connects, lists, proxies and revokes through the typed API', async () => {
     const { h, client } = await setup();
     expect(await client.providers()).toEqual([
-      { id: 'dev', name: 'Dev provider', modes: ['callback', 'oob'], apiBaseUrls: expect.any(Array) },
+      {
+        id: 'dev',
+        name: 'Dev provider',
+        modes: ['callback', 'oob'],
+        apiBaseUrls: expect.any(Array),
+        accessLevels: ['read', 'write'],
+      },
     ]);
     const flow = await client.createFlow({ provider: 'dev' });
     const callback = new URL((await h.decide(flow.authorizeUrl, 'authorize')).location as string);

@@ -103,6 +103,7 @@ describe('the message’s own claims never matter', () => {
     lastUsedAt: null,
     status: 'active',
     access: 'write',
+    expiresAt: null,
   };
   const GET = { provider: 'x', method: 'GET', url: 'https://api.x.com/1.1/account/verify_credentials.json' };
 

@@ -57,6 +57,7 @@ function account(id: string, screenName: string, overrides: Partial<Account> = {
     lastUsedAt: null,
     status: 'active',
     access: 'write',
+    expiresAt: null,
     ...overrides,
   };
 }

@@ -31,6 +31,7 @@ function account(id: string, overrides: Partial<Account> = {}): Account {
     lastUsedAt: null,
     status: 'active',
     access: 'write',
+    expiresAt: null,
     ...overrides,
   };
 }

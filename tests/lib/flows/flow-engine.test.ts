@@ -125,10 +125,12 @@ describe('the flow engine', () => {
     expect((await readState(store)).accounts).toEqual([]);
   });
 
-  it('asks the companion for the access level chosen (the dev provider has none: access_not_supported, no tab)', async () => {
-    const { browser, deps } = await setup();
-    await expect(startConnect(deps, 'dev', 'callback', 'read')).rejects.toMatchObject({ code: 'access_not_supported' });
-    expect(browser.opened).toEqual([]);
+  it('asks the companion for the access level chosen, which the account then records', async () => {
+    const { h, store, deps } = await setup();
+    const flow = await startConnect(deps, 'dev', 'callback', 'read');
+    const { location } = await h.decide(flow.authorizeUrl, 'authorize', '1002');
+    await handleTabUrl(deps, flow.tabId as number, location as string);
+    expect((await readState(store)).accounts.map((a) => [a.screenName, a.access])).toEqual([['bob', 'read']]);
   });
 
   it('connects with a callback: opens the authorize tab, catches the callback, closes the tab, lists the account', async () => {

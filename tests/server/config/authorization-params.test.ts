@@ -79,9 +79,5 @@ describe('POST /v1/flows with access', () => {
 
     const listed = (await h.call('GET', '/v1/providers')).json.providers as { id: string; accessLevels?: string[] }[];
     expect(listed.find((p) => p.id === 'leveled')?.accessLevels).toEqual(['read', 'write']);
-    expect(listed.find((p) => p.id === 'dev')?.accessLevels).toBeUndefined();
-    expect((await h.call('POST', '/v1/flows', { body: { provider: 'dev', access: 'write' } })).json.code).toBe(
-      'access_not_supported',
-    );
   });
 });

@@ -16,7 +16,9 @@ import { answered, checkDocumentedAnswer } from '../../support/documented-answer
 import { STUB_REQUEST_TOKEN, stubProvider } from '../support/stub-provider';
 
 /** How the stub provider answers next: its way of failing, or `ok`. */
-let upstream: 'ok' | 'unreachable' | 'hang' | 'huge' | 'unconfirmed' = 'ok';
+let upstream: 'ok' | 'unreachable' | 'hang' | 'huge' | 'unconfirmed' | 'read-only' = 'ok';
+/** The user the stub's identity endpoint says the token belongs to. */
+let stubUserId = 9;
 const MAX_ANSWER_BYTES = 64 * 1024;
 const budget = new AnswerBudget(4 * 1024 * 1024);
 
@@ -43,11 +45,13 @@ const stubApp = new Hono()
   )
   .get(
     '/oauth/identity',
-    misbehaving((c) => c.json({ id: 9, username: 'stub' })),
+    misbehaving((c) => c.json({ id: stubUserId, username: `stub${stubUserId}` })),
   )
   .get(
     '/api/thing',
-    misbehaving((c) => c.json({ thing: 1 })),
+    misbehaving((c) =>
+      upstream === 'read-only' ? c.json({ error: 'Read-only application cannot POST.' }, 401) : c.json({ thing: 1 }),
+    ),
   );
 
 /** The network between the companion and the stub: down while `upstream` is `unreachable`. */
@@ -58,6 +62,7 @@ function reachStub(request: Request): Response | Promise<Response> {
 /** A companion with the stub provider (`discogs`: callback mode only) and short upstream limits. */
 function harness(options: HarnessOptions = {}) {
   upstream = 'ok';
+  stubUserId = 9;
   return makeHarness({
     extraProviders: [{ provider: stubProvider('stub-consumer-secret', { id: 'discogs' }), fetch: reachStub }],
     timeoutMs: 200,
@@ -305,8 +310,32 @@ describe('providers, accounts, the signing proxy, installs', () => {
       unconfigured(h).then((u) => u.call('POST', `/v1/accounts/${accountId}/requests`, request)),
       'unknown_provider',
     );
+    // A read-only token asked to write: the account needs a reconnect, and says so from then on.
+    upstream = 'read-only';
+    await expectCode(send(), 'account_needs_reconnect');
+    upstream = 'ok';
+    await expectCode(send(), 'account_needs_reconnect');
     await h.store.setAccountStatus(accountId, 'invalid');
     await expectCode(send(), 'account_invalid');
+  });
+
+  it('reconnects an account in place (201), but not as another user (409) nor one of nobody (404)', async () => {
+    const h = await harness();
+    const accountId = await connect(h);
+    await expectCode(
+      h.call('POST', '/v1/flows', { body: { provider: 'discogs', accountId: 'no-such-account' } }),
+      'account_not_found',
+    );
+    const again = await h.call('POST', '/v1/flows', { body: { provider: 'discogs', accountId } });
+    const same = await h.call('POST', `/v1/flows/${again.json.flowId}/complete`, { body: verifier });
+    expect((same.json.account as { id: string }).id).toBe(accountId);
+    stubUserId = 10;
+    const other = await h.call('POST', '/v1/flows', { body: { provider: 'discogs', accountId } });
+    await expectCode(
+      h.call('POST', `/v1/flows/${other.json.flowId}/complete`, { body: verifier }),
+      'reconnect_other_user',
+    );
+    expect((await h.call('GET', '/v1/accounts')).json.accounts).toHaveLength(1);
   });
 
   it('revokes an account (200), then finds it no more; forgets the install (200)', async () => {

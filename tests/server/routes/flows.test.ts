@@ -13,7 +13,15 @@ describe('the three-legged flow through the companion', () => {
     const { status, json } = await h.call('GET', '/v1/providers');
     expect(status).toBe(200);
     expect(json).toEqual({
-      providers: [{ id: 'dev', name: 'Dev provider', modes: ['callback', 'oob'], apiBaseUrls: expect.any(Array) }],
+      providers: [
+        {
+          id: 'dev',
+          name: 'Dev provider',
+          modes: ['callback', 'oob'],
+          apiBaseUrls: expect.any(Array),
+          accessLevels: ['read', 'write'],
+        },
+      ],
     });
   });
 

@@ -176,6 +176,7 @@ describe('the answer check holds real answers to the document', () => {
     lastUsedAt: null,
     status: 'active',
     access: 'write',
+    expiresAt: null,
   };
   const answer = (status: number, body: unknown, headers: Record<string, string> = {}) =>
     new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });

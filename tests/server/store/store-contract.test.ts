@@ -23,6 +23,7 @@ const flow = (overrides: Partial<FlowRow> = {}): FlowRow => ({
   expiresAt: NOW + 600_000,
   state: 'pending',
   access: null,
+  accountId: null,
   ...overrides,
 });
 const sealAs = (label: string) => (id: string) => ({
@@ -69,8 +70,12 @@ describe.each(stores)('%s store', (_kind, open) => {
   it('completes only a flow that is being completed: a cancelled one writes no account', async () => {
     await store.insertFlow(flow({ id: 'pending-only', installId: 'install-z' }));
     const key = { installId: 'install-z', provider: 'x', userId: '1' };
-    expect(await store.completeFlowWithAccount('pending-only', key, 'z', sealAs('z'), NOW)).toBeUndefined();
-    expect(await store.completeFlowWithAccount('no-such-flow', key, 'z', sealAs('z'), NOW)).toBeUndefined();
+    expect(
+      await store.completeFlowWithAccount('pending-only', key, { screenName: 'z', expiresAt: null }, sealAs('z'), NOW),
+    ).toBeUndefined();
+    expect(
+      await store.completeFlowWithAccount('no-such-flow', key, { screenName: 'z', expiresAt: null }, sealAs('z'), NOW),
+    ).toBeUndefined();
     expect(await store.listAccounts('install-z')).toEqual([]);
   });
 
@@ -78,7 +83,9 @@ describe.each(stores)('%s store', (_kind, open) => {
     const key = { installId: 'install-race', provider: 'x', userId: '77' };
     const ids = Array.from({ length: 6 }, (_, i) => `race-${i}`);
     for (const id of ids) await store.insertFlow(flow({ id, installId: key.installId, state: 'completing' }));
-    const rows = await Promise.all(ids.map((id) => store.completeFlowWithAccount(id, key, 'r', sealAs(id), NOW)));
+    const rows = await Promise.all(
+      ids.map((id) => store.completeFlowWithAccount(id, key, { screenName: 'r', expiresAt: null }, sealAs(id), NOW)),
+    );
     const [account] = await store.listAccounts(key.installId);
     expect(rows.every((row) => row?.id === account?.id)).toBe(true);
     // Whichever completion wrote last, its tokens were sealed for this very row.
@@ -89,7 +96,13 @@ describe.each(stores)('%s store', (_kind, open) => {
     await store.insertFlow(flow({ id: 'f1', installId: 'install-c', state: 'completing', access: 'read' }));
     expect((await store.findFlow('f1'))?.access).toBe('read');
     const key = { installId: 'install-c', provider: 'x', userId: '42' };
-    const first = (await store.completeFlowWithAccount('f1', key, 'alice', sealAs('one'), NOW)) as AccountRow;
+    const first = (await store.completeFlowWithAccount(
+      'f1',
+      key,
+      { screenName: 'alice', expiresAt: null },
+      sealAs('one'),
+      NOW,
+    )) as AccountRow;
     expect(first).toMatchObject({
       installId: 'install-c',
       userId: '42',
@@ -108,7 +121,7 @@ describe.each(stores)('%s store', (_kind, open) => {
     const second = (await store.completeFlowWithAccount(
       'f2',
       key,
-      'alice_renamed',
+      { screenName: 'alice_renamed', expiresAt: NOW + 86_400_000 },
       sealAs('two'),
       NOW + 5,
     )) as AccountRow;
@@ -118,6 +131,7 @@ describe.each(stores)('%s store', (_kind, open) => {
       status: 'active',
       createdAt: NOW,
       access: 'write',
+      expiresAt: NOW + 86_400_000,
     });
     expect(second.tokenSecret).toBe(`two-secret-${first.id}`);
     expect(await store.listAccounts('install-c')).toHaveLength(1);
@@ -129,7 +143,7 @@ describe.each(stores)('%s store', (_kind, open) => {
       await store.completeFlowWithAccount(
         `f-${installId}`,
         { installId, provider: 'x', userId: '7' },
-        'bob',
+        { screenName: 'bob', expiresAt: null },
         sealAs('s'),
         NOW,
       );
@@ -146,7 +160,7 @@ describe.each(stores)('%s store', (_kind, open) => {
     const account = (await store.completeFlowWithAccount(
       'f-g',
       { installId: 'install-g', provider: 'x', userId: '9' },
-      'g',
+      { screenName: 'g', expiresAt: null },
       sealAs('g'),
       NOW,
     )) as AccountRow;
