@@ -6,6 +6,8 @@ interface Props {
   /** Providers retiring OAuth 1.0a (the companion announces them 30 days ahead), by provider id. */
   retirements?: Readonly<Record<string, ProviderRetirement>>;
   busy: boolean;
+  /** Connects an account that needs attention again, in place. */
+  onReconnect?: (accountId: string) => void;
   onRevoke: (accountId: string) => void;
   onRevokeAll: () => void;
 }
@@ -13,7 +15,15 @@ interface Props {
 const date = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString() : 'never');
 
 /** Connected accounts, each revocable after a confirmation. */
-export function AccountList({ accounts, retirements = {}, busy, onRevoke, onRevokeAll }: Props) {
+/** What an account's status means to its user; nothing for one that works. */
+const ATTENTION: Record<Account['status'], string | null> = {
+  active: null,
+  invalid: 'The provider no longer accepts this account: reconnect it.',
+  needs_permission: 'Needs write permission: reconnect it to let sites post.',
+  expired: 'Its access has expired: reconnect it.',
+};
+
+export function AccountList({ accounts, retirements = {}, busy, onReconnect, onRevoke, onRevokeAll }: Props) {
   const [confirming, setConfirming] = useState<string | null>(null);
   if (accounts.length === 0) return <p class="muted">No account connected yet.</p>;
   return (
@@ -23,7 +33,19 @@ export function AccountList({ accounts, retirements = {}, busy, onRevoke, onRevo
           <li key={account.id}>
             <strong>@{account.screenName}</strong> <span class="muted">({account.provider})</span>
             {account.access === 'read' && <span class="muted"> · read only</span>}
-            {account.status === 'invalid' && <span class="error"> needs reconnecting</span>}
+            {ATTENTION[account.status] && (
+              <>
+                <br />
+                <span class="error" data-testid="attention">
+                  {ATTENTION[account.status]}
+                </span>{' '}
+                {onReconnect && (
+                  <button type="button" disabled={busy} onClick={() => onReconnect(account.id)}>
+                    Reconnect @{account.screenName}
+                  </button>
+                )}
+              </>
+            )}
             {retirements[account.provider] && (
               <>
                 <br />

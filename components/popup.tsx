@@ -57,8 +57,8 @@ export function Popup() {
       await reloadState();
     }
   };
-  const connect = (provider: string, mode: FlowMode, access?: AccessLevel) =>
-    act(() => ask('connect', { provider, mode, ...(access ? { access } : {}) }));
+  const connect = (provider: string, mode: FlowMode, options: { access?: AccessLevel; forceLogin?: boolean } = {}) =>
+    act(() => ask('connect', { provider, mode, ...options }));
 
   return (
     <main aria-busy={busy}>
@@ -91,6 +91,7 @@ export function Popup() {
           (providers ?? []).flatMap((provider) => (provider.retirement ? [[provider.id, provider.retirement]] : [])),
         )}
         busy={busy}
+        onReconnect={(accountId) => act(() => ask('reconnect', { accountId }))}
         onRevoke={(accountId) => act(() => ask('revoke', { accountId }))}
         onRevokeAll={() => act(() => ask('revokeAll', {}))}
       />
@@ -113,9 +114,20 @@ export function Popup() {
               class="link"
               disabled={busy}
               title={`Connect ${provider.name} for reading only: sites can then post nothing`}
-              onClick={() => connect(provider.id, 'callback', 'read')}
+              onClick={() => connect(provider.id, 'callback', { access: 'read' })}
             >
               Read only
+            </button>
+          )}
+          {/* Another account of the same provider: its login is asked for even with a session. */}
+          {state.accounts.some((account) => account.provider === provider.id) && (
+            <button
+              type="button"
+              class="link"
+              disabled={busy}
+              onClick={() => connect(provider.id, 'callback', { forceLogin: true })}
+            >
+              Add another account
             </button>
           )}
           {provider.retirement && (

@@ -20,6 +20,11 @@ const browserPort: BrowserPort = {
   clearAlarm: (name) => {
     void browser.alarms.clear(name);
   },
+  setBadge: (text) => {
+    // MV3's action API in both browsers; the polyfill types it for Chrome and Firefox.
+    void browser.action?.setBadgeText({ text });
+    if (text) void browser.action?.setBadgeBackgroundColor({ color: '#9a6700' });
+  },
 };
 
 /** The consent window: a small popup window of our own page, one per question. */

@@ -4,6 +4,7 @@ import { listSiteConsents } from '../consent/site-consents';
 import {
   cancelConnect,
   dropExpired,
+  reconnectAccount,
   refreshAccounts,
   revokeAccount,
   revokeAllAccounts,
@@ -50,9 +51,10 @@ const popupHandlers: Handlers<PopupMessages> = {
   listProviders: async () => (await engineDeps()).client.providers(),
   refreshAccounts: async () => refreshAccounts(await engineDeps()),
   connect: async (params) => {
-    const { provider, mode, access } = ConnectParams.parse(params);
-    return startConnect(await engineDeps(), provider, mode, access);
+    const { provider, mode, access, forceLogin } = ConnectParams.parse(params);
+    return startConnect(await engineDeps(), provider, mode, { access, forceLogin });
   },
+  reconnect: async (params) => reconnectAccount(await engineDeps(), stringParams(params, 'accountId').accountId),
   submitPin: async (params) => {
     const { flowId, pin } = stringParams(params, 'flowId', 'pin');
     return submitPin(await engineDeps(), flowId, pin);
@@ -71,14 +73,22 @@ const popupHandlers: Handlers<PopupMessages> = {
  * ~100 KB to the background bundle for two enums.
  */
 const ConnectParams = {
-  parse(params: unknown): { provider: string; mode: FlowMode; access: AccessLevel | undefined } {
+  parse(params: unknown): {
+    provider: string;
+    mode: FlowMode;
+    access: AccessLevel | undefined;
+    forceLogin: boolean | undefined;
+  } {
     const { provider, mode } = stringParams(params, 'provider', 'mode');
     if (mode !== 'callback' && mode !== 'oob') throw new InvalidMessage('mode must be "callback" or "oob"');
     const access = (params as Record<string, unknown>).access;
     if (access !== undefined && access !== 'read' && access !== 'write') {
       throw new InvalidMessage('access must be "read" or "write"');
     }
-    return { provider, mode, access };
+    const forceLogin = (params as Record<string, unknown>).forceLogin;
+    if (forceLogin !== undefined && typeof forceLogin !== 'boolean')
+      throw new InvalidMessage('forceLogin must be a boolean');
+    return { provider, mode, access, forceLogin };
   },
 };
 

@@ -11,6 +11,20 @@ export interface BrowserPort {
   closeTab(tabId: number): Promise<void>;
   setAlarm(name: string, when: number): void;
   clearAlarm(name: string): void;
+  /** The toolbar badge: `!` while an account needs attention, empty otherwise. */
+  setBadge(text: string): void;
+}
+
+/** How a connection is asked for, beyond its provider and mode (see CreateFlowRequest). */
+export interface ConnectOptions {
+  /** For a provider with access levels; the companion asks for write without it. */
+  readonly access?: AccessLevel | undefined;
+  /** Reconnect this account: its token is replaced in place, if the same user comes back. */
+  readonly accountId?: string | undefined;
+  /** Ask the provider for its login even with a session (to add another account, or reconnect). */
+  readonly forceLogin?: boolean | undefined;
+  /** Prefill the provider's login. */
+  readonly screenName?: string | undefined;
 }
 
 export interface FlowEngineDeps {
@@ -39,13 +53,20 @@ export async function startConnect(
   deps: FlowEngineDeps,
   provider: string,
   mode: FlowMode,
-  access?: AccessLevel,
+  options: ConnectOptions = {},
 ): Promise<PendingFlow> {
   const providers = await deps.client.providers();
   const known = providers.find((p) => p.id === provider);
   if (!known) throw new CompanionClientError('unknown_provider', `no provider "${provider}" at the companion`);
   const began = deps.generation ?? currentGeneration();
-  const created = await deps.client.createFlow({ provider, mode, ...(access ? { access } : {}) });
+  const created = await deps.client.createFlow({
+    provider,
+    mode,
+    ...(options.access ? { access: options.access } : {}),
+    ...(options.accountId ? { accountId: options.accountId } : {}),
+    ...(options.forceLogin ? { forceLogin: true } : {}),
+    ...(options.screenName ? { screenName: options.screenName } : {}),
+  });
   // The flow was made at a companion the user has left: no pending flow, no tab.
   if (!stillCurrent(began)) throw new CompanionChanged();
   const flow: PendingFlow = {
@@ -158,7 +179,25 @@ export async function refreshAccounts(deps: FlowEngineDeps): Promise<Account[]> 
   await changeState(deps.store, (s) => [{ ...s, accounts }, undefined]);
   // A site's "always" for an account that is gone must not carry over to anything.
   await pruneSiteConsents(deps.store, accounts);
+  deps.browser.setBadge(accounts.some((account) => account.status !== 'active') ? '!' : '');
   return accounts;
+}
+
+/**
+ * Connects an account again, for the access it lacks or a token that expired:
+ * a flow for its provider that must come back as its user, whose token then
+ * replaces the old one in place (same account id: sites keep their consent).
+ * The provider is asked for its login, prefilled with the account's name.
+ * @throws CompanionClientError `account_not_found` for an account not in the list
+ */
+export async function reconnectAccount(deps: FlowEngineDeps, accountId: string): Promise<PendingFlow> {
+  const account = (await readState(deps.store)).accounts.find((known) => known.id === accountId);
+  if (!account) throw new CompanionClientError('account_not_found', 'no such account here: refresh the popup');
+  return startConnect(deps, account.provider, 'callback', {
+    accountId,
+    forceLogin: true,
+    screenName: account.screenName,
+  });
 }
 
 export async function revokeAllAccounts(deps: FlowEngineDeps): Promise<{ revoked: number }> {

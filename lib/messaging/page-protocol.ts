@@ -17,7 +17,9 @@ export interface PopupMessages {
   listProviders(params: Record<string, never>): ProviderSummary[];
   refreshAccounts(params: Record<string, never>): Account[];
   /** `access` for a provider with access levels (its `accessLevels`); the companion asks for write without it. */
-  connect(params: { provider: string; mode: FlowMode; access?: AccessLevel }): PendingFlow;
+  connect(params: { provider: string; mode: FlowMode; access?: AccessLevel; forceLogin?: boolean }): PendingFlow;
+  /** Connects an account again (it needs permission, or expired): same account id, if the same user comes back. */
+  reconnect(params: { accountId: string }): PendingFlow;
   submitPin(params: { flowId: string; pin: string }): FlowOutcome;
   cancelFlow(params: { flowId: string }): null;
   revoke(params: { accountId: string }): RevokeResponse;

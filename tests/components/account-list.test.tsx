@@ -25,6 +25,25 @@ function rendered(props: Parameters<typeof AccountList>[0]) {
 }
 
 describe('AccountList', () => {
+  it('says in words why an account needs attention, and offers a Reconnect for it only', () => {
+    const reconnected: string[] = [];
+    const main = rendered({
+      accounts: [{ ...account('a1', 'x', 'reader'), status: 'needs_permission' }, account('a2', 'x', 'writer')],
+      busy: false,
+      onReconnect: (id) => reconnected.push(id),
+      onRevoke: () => undefined,
+      onRevokeAll: () => undefined,
+    });
+    const [first, second] = [...main.querySelectorAll('li')];
+    expect(first?.querySelector('[data-testid="attention"]')?.textContent).toBe(
+      'Needs write permission: reconnect it to let sites post.',
+    );
+    expect(second?.querySelector('[data-testid="attention"]')).toBeNull();
+    const button = [...(first?.querySelectorAll('button') ?? [])].find((b) => b.textContent === 'Reconnect @reader');
+    (button as unknown as { click(): void } | undefined)?.click();
+    expect(reconnected).toEqual(['a1']);
+  });
+
   it('says which accounts were connected for reading only', () => {
     const main = rendered({
       accounts: [{ ...account('a1', 'x', 'reader'), access: 'read' }, account('a2', 'x', 'writer')],

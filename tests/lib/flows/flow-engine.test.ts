@@ -10,6 +10,8 @@ import {
   handleAlarm,
   handleTabClosed,
   handleTabUrl,
+  reconnectAccount,
+  refreshAccounts,
   revokeAccount,
   revokeAllAccounts,
   startConnect,
@@ -28,6 +30,7 @@ function recordingBrowser() {
   const opened: string[] = [];
   const closed: number[] = [];
   const alarms = new Map<string, number>();
+  const badges: string[] = [];
   const port: BrowserPort = {
     openTab: async (url) => {
       opened.push(url);
@@ -38,8 +41,9 @@ function recordingBrowser() {
     },
     setAlarm: (name, when) => alarms.set(name, when),
     clearAlarm: (name) => alarms.delete(name),
+    setBadge: (text) => badges.push(text),
   };
-  return { port, opened, closed, alarms };
+  return { port, opened, closed, alarms, badges };
 }
 
 async function setup() {
@@ -127,10 +131,38 @@ describe('the flow engine', () => {
 
   it('asks the companion for the access level chosen, which the account then records', async () => {
     const { h, store, deps } = await setup();
-    const flow = await startConnect(deps, 'dev', 'callback', 'read');
+    const flow = await startConnect(deps, 'dev', 'callback', { access: 'read' });
     const { location } = await h.decide(flow.authorizeUrl, 'authorize', '1002');
     await handleTabUrl(deps, flow.tabId as number, location as string);
     expect((await readState(store)).accounts.map((a) => [a.screenName, a.access])).toEqual([['bob', 'read']]);
+  });
+
+  it('reconnects an account that needs permission in place, with write access, and the badge says so meanwhile', async () => {
+    const { h, store, browser, deps } = await setup();
+    const first = await startConnect(deps, 'dev', 'callback', { access: 'read' });
+    await handleTabUrl(
+      deps,
+      first.tabId as number,
+      (await h.decide(first.authorizeUrl, 'authorize', '1002')).location as string,
+    );
+    const [account] = (await readState(store)).accounts;
+    await h.store.setAccountStatus(account?.id as string, 'needs_permission');
+    await refreshAccounts(deps);
+    expect(browser.badges.at(-1)).toBe('!');
+
+    const flow = await reconnectAccount(deps, account?.id as string);
+    // The provider is asked for its login, prefilled with the account's name (X's authenticate).
+    const authorize = new URL(flow.authorizeUrl);
+    expect(authorize.pathname).toBe('/oauth/authenticate');
+    expect(authorize.searchParams.get('force_login')).toBe('true');
+    expect(authorize.searchParams.get('screen_name')).toBe('bob');
+    await handleTabUrl(
+      deps,
+      flow.tabId as number,
+      (await h.decide(flow.authorizeUrl, 'authorize', '1002')).location as string,
+    );
+    expect((await readState(store)).accounts).toMatchObject([{ id: account?.id, status: 'active', access: 'write' }]);
+    expect(browser.badges.at(-1)).toBe('');
   });
 
   it('connects with a callback: opens the authorize tab, catches the callback, closes the tab, lists the account', async () => {

@@ -25,6 +25,7 @@ function handlers(overrides: Partial<Handlers<PageToBackground>>): Handlers<Page
     listProviders: notUsed,
     refreshAccounts: notUsed,
     connect: notUsed,
+    reconnect: notUsed,
     submitPin: notUsed,
     cancelFlow: notUsed,
     revoke: notUsed,
