@@ -87,8 +87,9 @@ export async function performSignedAction(
     } else {
       const code = error instanceof CompanionClientError ? error.code : 'internal_error';
       await log({ kind: code === 'url_not_allowed' ? 'refused' : 'failed', code });
-      // The companion knows better than our cached list: an account it refuses is shown as such.
-      if (code === 'account_invalid' || code === 'account_not_found')
+      // The companion knows better than our cached list: an account it refuses is shown as such
+      // (and the toolbar badge says so at once, without waiting for the popup to be opened).
+      if (code === 'account_invalid' || code === 'account_not_found' || code === 'account_needs_reconnect')
         await guarded.refreshAccounts().catch(() => undefined);
     }
     throw error;

@@ -131,7 +131,23 @@ export async function handleTabUrl(deps: FlowEngineDeps, tabId: number, rawUrl: 
 export async function submitPin(deps: FlowEngineDeps, flowId: string, pin: string): Promise<FlowOutcome> {
   const flow = await claimWaiting(deps, (f) => f.flowId === flowId);
   if (!flow) throw new CompanionClientError('flow_not_found', 'this connection is no longer waiting for a PIN');
-  return settle(deps, flow, () => deps.client.completeFlow(flowId, { oauthVerifier: pin.trim() }));
+  let account: { screenName: string };
+  try {
+    account = await deps.client.completeFlow(flowId, { oauthVerifier: pin.trim() });
+  } catch (error) {
+    if (error instanceof CompanionClientError && error.code === 'verifier_rejected') {
+      // A mistyped PIN: the flow waits for the right one, as the companion's does.
+      await changeState(deps.store, (s) => {
+        const current = s.pending[flowId];
+        return current
+          ? [{ ...s, pending: { ...s.pending, [flowId]: { ...current, state: 'waiting' } } }, undefined]
+          : [s, undefined];
+      });
+      throw error;
+    }
+    return settle(deps, flow, () => Promise.reject(error));
+  }
+  return settle(deps, flow, async () => account);
 }
 
 /** Cancel in the popup. */

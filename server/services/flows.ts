@@ -140,6 +140,11 @@ export async function completeFlow(
     if (!row) throw new CompanionError('flow_expired', 'this flow was cancelled or expired while it completed');
     return accountView(row);
   } catch (error) {
+    if (error instanceof CompanionError && error.code === 'verifier_rejected') {
+      // The user's mistake (a mistyped PIN): the flow stays open for another try until it expires.
+      await context.store.releaseFlow(flowId);
+      throw error;
+    }
     await context.store.deleteFlow(flowId);
     // A token the provider issued but we did not keep must not stay valid there.
     if (access) await invalidateToken(provider, access.token, access.tokenSecret, context.upstream);

@@ -143,6 +143,10 @@ export function openPostgresStore(connectionString: string, poolSize = 10): Stor
       return rows.length === 1;
     },
 
+    async releaseFlow(flowId) {
+      await query("UPDATE flows SET state = 'pending' WHERE id = $1 AND state = 'completing'", [flowId]);
+    },
+
     async deleteFlow(flowId) {
       await query('DELETE FROM flows WHERE id = $1', [flowId]);
     },

@@ -131,6 +131,10 @@ export function openSqliteStore(path: string): Store {
       return result.changes === 1;
     },
 
+    async releaseFlow(flowId) {
+      statement("UPDATE flows SET state = 'pending' WHERE id = ? AND state = 'completing'").run(flowId);
+    },
+
     async deleteFlow(flowId) {
       statement('DELETE FROM flows WHERE id = ?').run(flowId);
     },

@@ -97,6 +97,8 @@ export interface Store {
   /** Moves a pending, unexpired flow of this install to `completing`; false if it is not one. Single use. */
   claimFlow(flowId: string, installId: string, now: number): Promise<boolean>;
   deleteFlow(flowId: string): Promise<void>;
+  /** Gives a claimed flow back (`completing` → `pending`), for another try: the provider refused its verifier. */
+  releaseFlow(flowId: string): Promise<void>;
 
   /**
    * In one transaction: inserts the account or updates the one with the same

@@ -62,6 +62,12 @@ export async function fetchAccessToken(
     { method: 'POST', url: provider.accessTokenUrl, token: requestToken, tokenSecret: requestSecret, verifier },
     deps,
   );
+  if (refusesVerifier(response)) {
+    throw new CompanionError(
+      'verifier_rejected',
+      `${provider.name} did not accept the verifier (a mistyped PIN?): try again, until the flow expires`,
+    );
+  }
   expectOk(provider, response, 'access_token', requestSecret);
   try {
     return parseTokenResponse(text(response));
@@ -156,6 +162,19 @@ export async function verifyRejectsToken(
   } catch {
     return false;
   }
+}
+
+/**
+ * A refusal of the verifier itself, the user's mistake rather than the
+ * provider's: a 400 or 401 whose body or `WWW-Authenticate` names the verifier
+ * (X: "Invalid oauth_verifier parameter"; Problem Reporting:
+ * `oauth_parameters_rejected=oauth_verifier`). The request token stays usable
+ * for another try.
+ */
+function refusesVerifier(response: UpstreamResponse): boolean {
+  if (response.status !== 400 && response.status !== 401) return false;
+  const said = `${new TextDecoder().decode(response.body.subarray(0, 2048))} ${response.headers.get('www-authenticate') ?? ''}`;
+  return /oauth_verifier|\bverifier\b/i.test(said);
 }
 
 /**

@@ -1,46 +1,8 @@
-import type { BrowserContext, Page } from '@playwright/test';
 import { expect, test } from './support/chromium-extension';
 import { connectAccount } from './support/connect-account';
+import { answer, OTHER_SITE_DEMO, openDemo, post, postAndGetConsent, result, uniqueStatus } from './support/demo-page';
 import { peek } from './support/dev-provider-peek';
 import { DEV_PROVIDER_PORT } from './support/global-setup';
-
-const DEMO = `http://127.0.0.1:${DEV_PROVIDER_PORT}/demo`;
-/** The same app under another host name: another origin, so another site for the consent rules. */
-const OTHER_SITE_DEMO = `http://localhost:${DEV_PROVIDER_PORT}/demo`;
-
-/** A status no other test posts (the dev provider keeps them for the whole run). */
-const uniqueStatus = (label: string) => `${label} ${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
-
-async function openDemo(context: BrowserContext, url = DEMO): Promise<Page> {
-  const demo = await context.newPage();
-  await demo.goto(url);
-  // The content script says it is there: posting before that would submit the bare form.
-  await expect(demo.getByText('The OAuth 1.0a Connect extension is active')).toBeVisible();
-  return demo;
-}
-
-/** Clicks Post and returns the consent window the background opens. */
-async function postAndGetConsent(context: BrowserContext, demo: Page, text: string): Promise<Page> {
-  const consent = context.waitForEvent('page', (p) => p.url().includes('/consent.html'));
-  await demo.getByLabel('Your status').fill(text);
-  await demo.getByRole('button', { name: 'Post' }).click();
-  const window = await consent;
-  await expect(window.getByRole('heading')).toBeVisible();
-  return window;
-}
-
-async function answer(window: Page, button: string) {
-  const closed = window.waitForEvent('close');
-  await window.getByRole('button', { name: button, exact: true }).click();
-  await closed;
-}
-
-async function post(demo: Page, text: string) {
-  await demo.getByLabel('Your status').fill(text);
-  await demo.getByRole('button', { name: 'Post' }).click();
-}
-
-const result = (demo: Page) => demo.getByRole('status');
 
 test('Allow once posts the status, which the dev provider shows, and the next post asks again', async ({
   context,

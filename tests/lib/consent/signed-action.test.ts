@@ -624,21 +624,22 @@ describe('performSignedAction: the companion’s answers', () => {
     expect((await readActivity(deps.store))[0]?.outcome).toEqual({ kind: 'failed', code: 'internal_error' });
   });
 
-  it.each(['account_invalid', 'account_not_found'] as const)(
-    'refreshes the accounts when the companion answers %s',
-    async (code) => {
-      const { deps, refreshAccounts } = await setup({
-        answers: [{ decision: 'once' }],
-        companion: [{ ...ALICE, status: 'invalid' }],
-        request: async () => {
-          throw new CompanionClientError(code, 'the provider refused the token', 401);
-        },
-      });
-      expect(await codeOf(performSignedAction(deps, SENDER, GET))).toBe(code);
-      expect(refreshAccounts).toHaveBeenCalledTimes(1);
-      expect((await readState(deps.store)).accounts).toEqual([{ ...ALICE, status: 'invalid' }]);
-    },
-  );
+  it.each([
+    ['account_invalid', 'invalid', 401],
+    ['account_not_found', 'invalid', 404],
+    ['account_needs_reconnect', 'needs_permission', 409],
+  ] as const)('refreshes the accounts when the companion answers %s', async (code, status, httpStatus) => {
+    const { deps, refreshAccounts } = await setup({
+      answers: [{ decision: 'once' }],
+      companion: [{ ...ALICE, status }],
+      request: async () => {
+        throw new CompanionClientError(code, 'the companion refused this account', httpStatus);
+      },
+    });
+    expect(await codeOf(performSignedAction(deps, SENDER, GET))).toBe(code);
+    expect(refreshAccounts).toHaveBeenCalledTimes(1);
+    expect((await readState(deps.store)).accounts).toEqual([{ ...ALICE, status }]);
+  });
 
   it('does not refresh the accounts on other companion errors', async () => {
     const { deps, refreshAccounts } = await setup({

@@ -245,6 +245,16 @@ describe('the flow engine', () => {
     expect(state.accounts).toHaveLength(1);
   });
 
+  it('a mistyped PIN is refused and the flow waits for the right one, which connects', async () => {
+    const { h, store, deps } = await setup();
+    const flow = await startConnect(deps, 'dev', 'oob');
+    const { pin } = await h.decide(flow.authorizeUrl, 'authorize');
+    await expect(submitPin(deps, flow.flowId, '0000000')).rejects.toMatchObject({ code: 'verifier_rejected' });
+    expect((await readState(store)).pending[flow.flowId]?.state).toBe('waiting');
+    expect(await submitPin(deps, flow.flowId, pin as string)).toMatchObject({ kind: 'connected' });
+    expect((await readState(store)).accounts).toHaveLength(1);
+  });
+
   it('completes once when the PIN is submitted twice', async () => {
     const { h, store, deps } = await setup();
     const flow = await startConnect(deps, 'dev', 'oob');
@@ -298,11 +308,12 @@ describe('the flow engine', () => {
     expect((await readState(store)).accounts).toHaveLength(1);
   });
 
-  it('reports a wrong PIN as failed, with the companion’s code', async () => {
+  it('reports a failed exchange as failed, with the companion’s code', async () => {
     const { h, deps } = await setup();
     const flow = await startConnect(deps, 'dev', 'oob');
-    await h.decide(flow.authorizeUrl, 'authorize');
-    expect(await submitPin(deps, flow.flowId, '0000000')).toMatchObject({ kind: 'failed', code: 'provider_error' });
+    const { pin } = await h.decide(flow.authorizeUrl, 'authorize');
+    h.dev.state.requestTokens.clear(); // gone at the provider: no PIN can help
+    expect(await submitPin(deps, flow.flowId, pin as string)).toMatchObject({ kind: 'failed', code: 'provider_error' });
   });
 
   it('cancels from the popup: the companion forgets the flow and the tab closes', async () => {

@@ -41,7 +41,11 @@ const stubApp = new Hono()
   )
   .post(
     '/oauth/access_token',
-    misbehaving((c) => c.text('oauth_token=a&oauth_token_secret=b')),
+    misbehaving((c) =>
+      c.req.header('authorization')?.includes('oauth_verifier="mistyped"')
+        ? c.json({ errors: [{ code: 32, message: 'Invalid oauth_verifier parameter' }] }, 401)
+        : c.text('oauth_token=a&oauth_token_secret=b'),
+    ),
   )
   .get(
     '/oauth/identity',
@@ -256,6 +260,12 @@ describe('flows', () => {
     await expectCode(complete('no-such-flow'), 'flow_not_found');
     const flowId = await startFlow(h);
     await expectCode(complete(flowId, { oauthToken: 'another', oauthVerifier: 'v' }), 'token_mismatch');
+    const mistyped = await startFlow(h);
+    await expectCode(
+      complete(mistyped, { oauthToken: STUB_REQUEST_TOKEN, oauthVerifier: 'mistyped' }),
+      'verifier_rejected',
+    );
+    expect((await complete(mistyped)).status).toBe(201);
     await expectCode(complete(flowId, { denied: STUB_REQUEST_TOKEN }), 'flow_denied');
     const claimed = await startFlow(h);
     await h.store.claimFlow(claimed, h.install.installId, h.clock.now);

@@ -186,14 +186,31 @@ describe('flow rules (threat model: forged or replayed callbacks complete nothin
     expect(late.json.code).toBe('flow_expired');
   });
 
-  it('ends the flow when the provider refuses the verifier (provider_error), since verifiers are single-use', async () => {
+  it('keeps the flow open when the provider refuses the verifier (a mistyped PIN): the right one still connects', async () => {
+    const created = await h.call('POST', '/v1/flows', { body: { provider: 'dev', mode: 'oob' } });
+    const { pin } = await h.decide(created.json.authorizeUrl as string, 'authorize');
+    const wrong = await h.call('POST', `/v1/flows/${created.json.flowId}/complete`, {
+      body: { oauthVerifier: '0000000' },
+    });
+    expect(wrong.status).toBe(400);
+    expect(wrong.json.code).toBe('verifier_rejected');
+    expect((await h.store.findFlow(created.json.flowId as string))?.state).toBe('pending');
+    const right = await h.call('POST', `/v1/flows/${created.json.flowId}/complete`, {
+      body: { oauthVerifier: pin },
+    });
+    expect(right.status).toBe(201);
+    expect(right.json.account).toMatchObject({ screenName: 'alice' });
+  });
+
+  it('still ends the flow on any other refusal of the token exchange (provider_error)', async () => {
     const created = await h.call('POST', '/v1/flows', { body: { provider: 'dev' } });
     await h.decide(created.json.authorizeUrl as string, 'authorize');
-    const wrong = await h.call('POST', `/v1/flows/${created.json.flowId}/complete`, {
-      body: { oauthToken: created.json.requestToken, oauthVerifier: 'not-the-verifier' },
+    // The request token is gone at the provider (89, "Invalid or expired token"): not the user's mistake.
+    h.dev.state.requestTokens.clear();
+    const refused = await h.call('POST', `/v1/flows/${created.json.flowId}/complete`, {
+      body: { oauthToken: created.json.requestToken, oauthVerifier: 'whatever' },
     });
-    expect(wrong.status).toBe(502);
-    expect(wrong.json.code).toBe('provider_error');
+    expect(refused.json.code).toBe('provider_error');
     expect(await h.store.findFlow(created.json.flowId as string)).toBeUndefined();
   });
 

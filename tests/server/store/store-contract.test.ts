@@ -61,6 +61,14 @@ describe.each(stores)('%s store', (_kind, open) => {
     expect((await store.findFlow('claim-me'))?.state).toBe('completing');
   });
 
+  it('gives a claimed flow back for another try (a mistyped PIN), and only a claimed one', async () => {
+    await store.insertFlow(flow({ id: 'retry-me' }));
+    expect(await store.claimFlow('retry-me', 'install-a', NOW)).toBe(true);
+    await store.releaseFlow('retry-me');
+    expect((await store.findFlow('retry-me'))?.state).toBe('pending');
+    expect(await store.claimFlow('retry-me', 'install-a', NOW)).toBe(true);
+  });
+
   it('claims a flow only once when two try together', async () => {
     await store.insertFlow(flow({ id: 'race' }));
     const results = await Promise.all(Array.from({ length: 8 }, () => store.claimFlow('race', 'install-a', NOW)));
