@@ -57,7 +57,11 @@ export function createApp({ context, logger, metrics, remoteAddressOf = socketRe
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: () => {
-        throw new CompanionError('body_too_large', `the body is larger than ${MAX_BODY_BYTES} bytes`);
+        // The body may be left unread: the connection closes after this answer, so the client's next
+        // request does not land in what is left of it.
+        throw new CompanionError('body_too_large', `the body is larger than ${MAX_BODY_BYTES} bytes`, undefined, {
+          connection: 'close',
+        });
       },
     }),
   );

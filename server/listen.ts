@@ -17,6 +17,26 @@ export interface ListenTarget {
   readonly hostVariable: string;
 }
 
+/**
+ * How long a client may take to send a request, suited to a server on the
+ * internet: Node's defaults (60 s for the headers, 300 s for the whole
+ * request, checked every 30 s) let a few thousand half-sent requests hold the
+ * companion for minutes. Here the headers must arrive within 10 s and the
+ * whole request (a body is at most 256 KiB) within 30 s, checked every second
+ * (Node's `headersTimeout`, `requestTimeout`, `connectionsCheckingInterval`).
+ */
+export interface SlowClientLimits {
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly checkIntervalMs: number;
+}
+
+export const SLOW_CLIENT_LIMITS: SlowClientLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  checkIntervalMs: 1_000,
+};
+
 /** The listen failures we can explain; anything else is passed on as it came. */
 export type ListenErrorCode = 'EADDRINUSE' | 'EACCES' | 'EADDRNOTAVAIL';
 
@@ -39,10 +59,19 @@ export class ListenError extends Error {
  * @throws ListenError EADDRINUSE, EACCES or EADDRNOTAVAIL, with a message naming the port and the variable to change;
  *   other socket errors as Node reports them
  */
-export function listen(fetch: Parameters<typeof serve>[0]['fetch'], target: ListenTarget): Promise<ServerType> {
+export function listen(
+  fetch: Parameters<typeof serve>[0]['fetch'],
+  target: ListenTarget,
+  limits: SlowClientLimits = SLOW_CLIENT_LIMITS,
+): Promise<ServerType> {
   return new Promise((resolve, reject) => {
+    const serverOptions = {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: limits.checkIntervalMs,
+    };
     // serve() calls listen() at once; the 'error' event comes later, so this listener is in time.
-    const server = serve({ fetch, port: target.port, hostname: target.host }, () => {
+    const server = serve({ fetch, port: target.port, hostname: target.host, serverOptions }, () => {
       server.off('error', failed);
       resolve(server);
     });
