@@ -3,66 +3,19 @@
  * dev provider as the Chromium tests (global setup), the Firefox MV3 build
  * (an event page, not a service worker), driven over WebDriver BiDi.
  */
-import type { Page } from 'puppeteer-core';
 import { peek } from '../support/dev-provider-peek';
 import { extensionStorageText } from '../support/extension-storage';
-import { DEV_PROVIDER_PORT } from '../support/global-setup';
+import { clickButton, expect, expectText, extensionUrl, test, textOf } from './support/firefox-extension';
 import {
-  clickButton,
-  expect,
-  expectText,
-  extensionUrl,
-  type FirefoxExtension,
-  test,
-  textOf,
-} from './support/firefox-extension';
-
-const PROVIDER = `http://127.0.0.1:${DEV_PROVIDER_PORT}`;
-
-async function openPopup(firefox: FirefoxExtension): Promise<Page> {
-  const popup = await firefox.openExtensionPage('popup.html');
-  await expectText(popup, 'Connect Dev provider');
-  return popup;
-}
-
-async function closes(page: Page) {
-  await expect.poll(() => page.isClosed(), { message: 'the page closes' }).toBe(true);
-}
-
-/**
- * Asks the browser itself, through the extension's tabs API: puppeteer hears of
- * a tab closing, but not of a popup window the extension removes.
- */
-async function consentWindowCloses(extensionPage: Page) {
-  const consentTabs = () =>
-    extensionPage.evaluate(async (prefix) => {
-      const { tabs } = (
-        globalThis as unknown as { browser: { tabs: { query(q: object): Promise<{ url?: string }[]> } } }
-      ).browser;
-      return (await tabs.query({})).filter((tab) => tab.url?.startsWith(prefix)).length;
-    }, extensionUrl('consent.html'));
-  await expect.poll(consentTabs, { message: 'the consent window closes' }).toBe(0);
-}
-
-/** Connect, then Authorize as `user` at the provider; the background closes that tab. */
-async function connect(firefox: FirefoxExtension, popup: Page, user: 'alice' | 'bob' = 'alice') {
-  await clickButton(popup, 'Connect Dev provider');
-  const provider = await firefox.pageAt(`${PROVIDER}/oauth/authorize?`);
-  await expectText(provider, /Authorize .* to use your account\?/);
-  await chooseUser(provider, user);
-  await clickButton(provider, 'Authorize app');
-  await closes(provider);
-  await expectText(popup, `Connected @${user}.`);
-}
-
-async function chooseUser(provider: Page, user: string) {
-  const value = await provider.evaluate(
-    (name) => [...document.querySelectorAll('option')].find((o) => o.text.startsWith(`@${name} `))?.value ?? '',
-    user,
-  );
-  expect(value).not.toBe('');
-  await provider.select('select[name=user_id]', value);
-}
+  chooseUser,
+  connect,
+  consentWindowCloses,
+  demoResult,
+  openDemo,
+  openPopup,
+  PROVIDER,
+  postAndGetConsent,
+} from './support/user-steps';
 
 test('installs as a temporary add-on; the popup reaches the companion and offers its provider', async ({ firefox }) => {
   const popup = await openPopup(firefox);
@@ -123,9 +76,7 @@ test('a page asks to post: the consent window shows the request; Allow once post
 }) => {
   const popup = await openPopup(firefox);
   await connect(firefox, popup);
-  const demo = await firefox.browser.newPage();
-  await demo.goto(`${PROVIDER}/demo`);
-  await expectText(demo, 'The OAuth 1.0a Connect extension is active');
+  const demo = await openDemo(firefox);
 
   const text = `from Firefox ${Date.now()}`;
   const consent = await postAndGetConsent(firefox, demo, text);
@@ -135,24 +86,16 @@ test('a page asks to post: the consent window shows the request; Allow once post
   expect(shown).toContain(text); // what will be posted, before it is
   await clickButton(consent, 'Allow once');
   await consentWindowCloses(popup);
-  await expect.poll(() => demo.$eval('[role=status]', (p) => p.textContent)).toBe('Posted as @alice.');
+  await expect.poll(() => demoResult(demo)).toBe('Posted as @alice.');
   expect((await peek()).statuses).toContain(text);
 
   const refused = `refused in Firefox ${Date.now()}`;
   const again = await postAndGetConsent(firefox, demo, refused);
   await clickButton(again, 'Deny');
   await consentWindowCloses(popup);
-  await expect.poll(() => demo.$eval('[role=status]', (p) => p.textContent)).toContain('consent_denied');
+  await expect.poll(() => demoResult(demo)).toContain('consent_denied');
   expect((await peek()).statuses).not.toContain(refused);
 });
-
-async function postAndGetConsent(firefox: FirefoxExtension, demo: Page, text: string): Promise<Page> {
-  await demo.locator('#status').fill(text);
-  await demo.locator('button[type=submit]').click();
-  const consent = await firefox.pageAt(extensionUrl('consent.html?'));
-  await expectText(consent, 'Allow once');
-  return consent;
-}
 
 test('no consumer secret and no token secret in the extension: storage areas or IndexedDB', async ({ firefox }) => {
   const popup = await openPopup(firefox);
