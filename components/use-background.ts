@@ -30,6 +30,8 @@ export function describeError(error: MessageError): string {
       return 'Too many attempts. Wait a minute and try again.';
     case 'companion_busy':
       return 'The companion is busy. Try again in a moment.';
+    case 'flow_interrupted':
+      return 'The companion stopped while connecting. Connect again.';
     case 'verifier_rejected':
       return 'The provider did not accept that PIN. Check it and type it again.';
     case 'provider_retired':

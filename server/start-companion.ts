@@ -7,6 +7,7 @@ import { nodeOAuthCrypto } from './crypto/node-oauth-crypto';
 import { listen } from './listen';
 import { createMetrics } from './metrics';
 import type { ServiceContext } from './services/context';
+import { interruptStrandedFlows } from './services/flows';
 import { WriteThrottle } from './services/write-throttle';
 import { openStore } from './store/open-store';
 import { AnswerBudget } from './upstream/answer-budget';
@@ -82,6 +83,14 @@ export async function startCompanion(
     await store.close();
     throw error;
   }
+  // Flows a crash cut off while they completed end now, with a code the extension turns into "connect again".
+  const interruptedCount = await interruptStrandedFlows(context, true);
+  if (interruptedCount > 0) {
+    logger.warn(
+      { flows: interruptedCount },
+      'connections were being completed when the companion stopped: they end as flow_interrupted; a token the provider issued for them was not stored',
+    );
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
   const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`;
@@ -93,6 +102,7 @@ export async function startCompanion(
   // Expired proofs, flows and rate windows go away on their own.
   const sweeper = setInterval(() => {
     store.sweep(Date.now()).catch((error: unknown) => logger.error({ err: error }, 'sweep failed'));
+    interruptStrandedFlows(context, false).catch((error: unknown) => logger.error({ err: error }, 'sweep failed'));
   }, 60_000);
   sweeper.unref();
 

@@ -26,6 +26,8 @@ export const ERROR_STATUS = {
   flow_completed: 409,
   token_mismatch: 400,
   flow_denied: 403,
+  /** The companion stopped while completing this flow (a crash): connect again. */
+  flow_interrupted: 410,
   /** The provider refused the verifier (a mistyped PIN): the flow stays open for another try until it expires. */
   verifier_rejected: 400,
   /** The provider has retired OAuth 1.0a (its preset's `retirement`): no new connections. */

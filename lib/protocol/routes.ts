@@ -140,6 +140,7 @@ export const ROUTES: readonly RouteContract[] = [
       'flow_completed',
       'token_mismatch',
       'flow_denied',
+      'flow_interrupted',
       'verifier_rejected',
       'reconnect_other_user',
     ],

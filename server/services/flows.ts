@@ -5,6 +5,7 @@ import type { Provider } from '../config/providers';
 import { retirementStage } from '../config/retirement';
 import { CompanionError } from '../errors';
 import { newId } from '../store/rows';
+import type { FlowRow } from '../store/store';
 import { fetchAccessToken, fetchRequestToken, identify, invalidateToken } from '../upstream/provider-client';
 import { accountSealingContext, flowSealingContext } from '../vault/sealing-context';
 import { accountView } from './accounts';
@@ -63,6 +64,7 @@ export async function createFlow(
     createdAt: now,
     expiresAt,
     state: 'pending',
+    claimedAt: null,
     access,
     accountId: input.accountId ?? null,
   });
@@ -103,6 +105,10 @@ export async function completeFlow(
   // Another install's flow is answered exactly like a missing one.
   if (!flow || flow.installId !== installId)
     throw new CompanionError('flow_not_found', 'no such flow for this install');
+  if (wasInterrupted(flow, context.now())) {
+    await context.store.deleteFlow(flowId);
+    throw interrupted();
+  }
   if (flow.expiresAt <= context.now()) throw new CompanionError('flow_expired', 'this flow expired; start again');
   if (flow.state !== 'pending') throw new CompanionError('flow_completed', 'this flow was already completed');
   if ('denied' in input) {
@@ -187,6 +193,43 @@ export async function cancelFlow(context: ServiceContext, installId: string, flo
   const flow = await context.store.findFlow(flowId);
   if (!flow || flow.installId !== installId)
     throw new CompanionError('flow_not_found', 'no such flow for this install');
-  if (flow.state === 'completing') throw new CompanionError('flow_completed', 'this flow is being completed');
+  if (flow.state === 'completing' && !wasInterrupted(flow, context.now())) {
+    throw new CompanionError('flow_completed', 'this flow is being completed');
+  }
   await context.store.deleteFlow(flowId);
+}
+
+/**
+ * Longer than any completion can take: the access-token call and the identity
+ * call, each up to the 15 s upstream deadline and signed twice at most (a
+ * clock-skew retry). A flow still completing after that was cut off.
+ */
+export const STRANDED_AFTER_MS = 90_000;
+
+/** Whether a crash cut off this flow's completion: marked so at start-up or by the sweep, or claimed too long ago. */
+function wasInterrupted(flow: FlowRow, now: number): boolean {
+  if (flow.state === 'interrupted') return true;
+  return flow.state === 'completing' && (flow.claimedAt === null || flow.claimedAt < now - STRANDED_AFTER_MS);
+}
+
+function interrupted(): CompanionError {
+  return new CompanionError(
+    'flow_interrupted',
+    'the companion stopped while completing this connection: connect again',
+  );
+}
+
+/**
+ * Ends the flows a crash left completing, as `interrupted`: at start-up every
+ * one when this process is the store's only user (SQLite), else those claimed
+ * longer ago than any completion takes (PostgreSQL, whose other instances may
+ * be completing theirs); and so on every sweep. A token the provider issued in
+ * that window was never stored, so it cannot be revoked from here: it stays
+ * valid at the provider until the user revokes the app there
+ * (docs/troubleshooting.md). Returns how many flows ended.
+ */
+export async function interruptStrandedFlows(context: ServiceContext, atStartUp: boolean): Promise<number> {
+  const claimedBefore =
+    atStartUp && context.store.kind === 'sqlite' ? Number.MAX_SAFE_INTEGER : context.now() - STRANDED_AFTER_MS;
+  return context.store.interruptStrandedFlows(claimedBefore);
 }

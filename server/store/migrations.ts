@@ -59,4 +59,9 @@ export const MIGRATIONS: readonly { readonly version: number; readonly statement
     version: 3,
     statements: ['ALTER TABLE flows ADD COLUMN account_id TEXT', 'ALTER TABLE accounts ADD COLUMN expires_at BIGINT'],
   },
+  {
+    // When a flow was claimed for completion: a claim older than any completion can take was stranded by a crash.
+    version: 4,
+    statements: ['ALTER TABLE flows ADD COLUMN claimed_at BIGINT'],
+  },
 ];

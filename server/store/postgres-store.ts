@@ -2,7 +2,13 @@ import pg from 'pg';
 import { MIGRATIONS } from './migrations';
 import { type AccountRecord, accountFromRecord, type FlowRecord, flowFromRecord, newId } from './rows';
 import type { Store } from './store';
-import { IDLE_INSTALL_MS, STUCK_COMPLETION_MS, SWEEP_FLOWS_SQL, SWEEP_INSTALLS_SQL } from './sweep';
+import {
+  IDLE_INSTALL_MS,
+  INTERRUPT_FLOWS_SQL,
+  STUCK_COMPLETION_MS,
+  SWEEP_FLOWS_SQL,
+  SWEEP_INSTALLS_SQL,
+} from './sweep';
 
 /** Any number: it only has to be the same for every companion instance. */
 const MIGRATION_LOCK = 7_236_151;
@@ -137,10 +143,14 @@ export function openPostgresStore(connectionString: string, poolSize = 10): Stor
 
     async claimFlow(flowId, installId, now) {
       const rows = await query(
-        "UPDATE flows SET state = 'completing' WHERE id = $1 AND install_id = $2 AND state = 'pending' AND expires_at > $3 RETURNING id",
+        "UPDATE flows SET state = 'completing', claimed_at = $3 WHERE id = $1 AND install_id = $2 AND state = 'pending' AND expires_at > $3 RETURNING id",
         [flowId, installId, now],
       );
       return rows.length === 1;
+    },
+
+    async interruptStrandedFlows(claimedBefore) {
+      return (await query<{ id: string }>(`${INTERRUPT_FLOWS_SQL} RETURNING id`, [claimedBefore])).length;
     },
 
     async releaseFlow(flowId) {

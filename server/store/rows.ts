@@ -16,6 +16,7 @@ export interface FlowRecord {
   state: string;
   access: string | null;
   account_id: string | null;
+  claimed_at: number | string | null;
 }
 
 export interface AccountRecord {
@@ -47,6 +48,7 @@ export function flowFromRecord(record: FlowRecord): FlowRow {
     state: record.state as FlowRow['state'],
     access: accessOf(record.access),
     accountId: record.account_id ?? null,
+    claimedAt: record.claimed_at === null || record.claimed_at === undefined ? null : Number(record.claimed_at),
   };
 }
 

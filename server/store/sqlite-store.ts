@@ -4,7 +4,13 @@ import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations';
 import { type AccountRecord, accountFromRecord, type FlowRecord, flowFromRecord, newId } from './rows';
 import type { AccountRow, Store } from './store';
-import { IDLE_INSTALL_MS, STUCK_COMPLETION_MS, SWEEP_FLOWS_SQL, SWEEP_INSTALLS_SQL } from './sweep';
+import {
+  IDLE_INSTALL_MS,
+  INTERRUPT_FLOWS_SQL,
+  STUCK_COMPLETION_MS,
+  SWEEP_FLOWS_SQL,
+  SWEEP_INSTALLS_SQL,
+} from './sweep';
 
 // SQLite takes ? placeholders, in order.
 const SWEEP_FLOWS_SQLITE = SWEEP_FLOWS_SQL.replace('$1', '?').replace('$2', '?');
@@ -126,9 +132,13 @@ export function openSqliteStore(path: string): Store {
 
     async claimFlow(flowId, installId, now) {
       const result = statement(
-        "UPDATE flows SET state = 'completing' WHERE id = ? AND install_id = ? AND state = 'pending' AND expires_at > ?",
-      ).run(flowId, installId, now);
+        "UPDATE flows SET state = 'completing', claimed_at = ? WHERE id = ? AND install_id = ? AND state = 'pending' AND expires_at > ?",
+      ).run(now, flowId, installId, now);
       return result.changes === 1;
+    },
+
+    async interruptStrandedFlows(claimedBefore) {
+      return statement(INTERRUPT_FLOWS_SQL.replace('$1', '?')).run(claimedBefore).changes;
     },
 
     async releaseFlow(flowId) {

@@ -12,7 +12,10 @@ export interface FlowRow {
   readonly callbackUrl: string | null;
   readonly createdAt: number;
   readonly expiresAt: number;
-  readonly state: 'pending' | 'completing';
+  /** `interrupted`: its completion was cut off by a crash (see interruptStrandedFlows). */
+  readonly state: 'pending' | 'completing' | 'interrupted';
+  /** When it was claimed for completion; null while pending. */
+  readonly claimedAt: number | null;
   /** The access asked for; null for a provider without access levels. The account it makes keeps it. */
   readonly access: AccessLevel | null;
   /** For a reconnection: the account whose token it replaces (the same user must come back). */
@@ -99,6 +102,8 @@ export interface Store {
   deleteFlow(flowId: string): Promise<void>;
   /** Gives a claimed flow back (`completing` → `pending`), for another try: the provider refused its verifier. */
   releaseFlow(flowId: string): Promise<void>;
+  /** Marks `interrupted` every flow claimed before `claimedBefore` that is still completing; how many. */
+  interruptStrandedFlows(claimedBefore: number): Promise<number>;
 
   /**
    * In one transaction: inserts the account or updates the one with the same

@@ -5,7 +5,15 @@ export const IDLE_INSTALL_MS = 24 * 60 * 60 * 1000;
 
 /** $1 = now, $2 = now - STUCK_COMPLETION_MS. Written once for both stores. */
 export const SWEEP_FLOWS_SQL = `DELETE FROM flows
-  WHERE (state = 'pending' AND expires_at < $1) OR (state = 'completing' AND expires_at < $2)`;
+  WHERE (state IN ('pending', 'interrupted') AND expires_at < $1) OR (state = 'completing' AND expires_at < $2)`;
+
+/**
+ * $1 = claimed before this: flows whose completion a crash cut off (the
+ * process died between the provider's token and the account's commit) end
+ * as `interrupted`, answered `flow_interrupted` instead of lingering.
+ */
+export const INTERRUPT_FLOWS_SQL = `UPDATE flows SET state = 'interrupted'
+  WHERE state = 'completing' AND (claimed_at IS NULL OR claimed_at < $1)`;
 
 /** $1 = now - IDLE_INSTALL_MS. */
 export const SWEEP_INSTALLS_SQL = `DELETE FROM installs

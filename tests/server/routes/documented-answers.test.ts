@@ -276,6 +276,10 @@ describe('flows', () => {
       unconfigured(h).then((u) => u.call('POST', `/v1/flows/${orphan}/complete`, body)),
       'unknown_provider',
     );
+    const cut = await startFlow(h);
+    await h.store.claimFlow(cut, h.install.installId, h.clock.now);
+    await h.store.interruptStrandedFlows(Number.MAX_SAFE_INTEGER);
+    await expectCode(complete(cut), 'flow_interrupted');
     const late = await startFlow(h);
     h.clock.now += 10 * 60 * 1000;
     await expectCode(complete(late), 'flow_expired');

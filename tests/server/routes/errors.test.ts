@@ -158,6 +158,7 @@ describe('every error is an RFC 9457 problem with a stable code, and changes not
       'account_needs_reconnect', // documented-answers.test.ts, routes/account-attention.test.ts
       'reconnect_other_user', // documented-answers.test.ts, routes/account-attention.test.ts
       'verifier_rejected', // flows.test.ts, documented-answers.test.ts
+      'flow_interrupted', // flows.test.ts, documented-answers.test.ts
     ];
     expect(ERROR_CODES.filter((code) => !seen.has(code) && !elsewhere.includes(code))).toEqual([]);
   });

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { interruptStrandedFlows, STRANDED_AFTER_MS } from '../../../server/services/flows';
 import { makeHarness } from '../../support/companion-harness';
 import { makeInstall } from '../../support/dpop';
 
@@ -216,6 +217,30 @@ describe('flow rules (threat model: forged or replayed callbacks complete nothin
 
   it('refuses unknown providers', async () => {
     expect((await h.call('POST', '/v1/flows', { body: { provider: 'nope' } })).json.code).toBe('unknown_provider');
+  });
+
+  it('ends at once a flow whose completion a crash cut off: after a restart, or once its claim is too old', async () => {
+    // A claim with no process behind it any more: the companion died between the provider's token and the commit.
+    const cut = await h.call('POST', '/v1/flows', { body: { provider: 'dev' } });
+    const callback = new URL((await h.decide(cut.json.authorizeUrl as string, 'authorize')).location as string);
+    await h.store.claimFlow(cut.json.flowId as string, h.install.installId, h.clock.now);
+    expect(await interruptStrandedFlows(h.context, true)).toBe(1);
+    const retried = await h.call('POST', `/v1/flows/${cut.json.flowId}/complete`, {
+      body: {
+        oauthToken: callback.searchParams.get('oauth_token'),
+        oauthVerifier: callback.searchParams.get('oauth_verifier'),
+      },
+    });
+    expect(retried.status).toBe(410);
+    expect(retried.json.code).toBe('flow_interrupted');
+    expect(await h.store.findFlow(cut.json.flowId as string)).toBeUndefined();
+
+    // Without a restart (another instance died): a claim older than any completion can take.
+    const old = await h.call('POST', '/v1/flows', { body: { provider: 'dev' } });
+    await h.store.claimFlow(old.json.flowId as string, h.install.installId, h.clock.now);
+    h.clock.now += STRANDED_AFTER_MS + 1;
+    expect((await h.call('DELETE', `/v1/flows/${old.json.flowId}`)).status).toBe(204);
+    expect(await h.store.findFlow(old.json.flowId as string)).toBeUndefined();
   });
 
   it('refuses to cancel a flow while it completes', async () => {

@@ -22,6 +22,7 @@ const flow = (overrides: Partial<FlowRow> = {}): FlowRow => ({
   createdAt: NOW,
   expiresAt: NOW + 600_000,
   state: 'pending',
+  claimedAt: null,
   access: null,
   accountId: null,
   ...overrides,
@@ -67,6 +68,20 @@ describe.each(stores)('%s store', (_kind, open) => {
     await store.releaseFlow('retry-me');
     expect((await store.findFlow('retry-me'))?.state).toBe('pending');
     expect(await store.claimFlow('retry-me', 'install-a', NOW)).toBe(true);
+  });
+
+  it('ends as interrupted the flows claimed before a time that are still completing, and only those', async () => {
+    await store.insertFlow(flow({ id: 'old-claim' }));
+    await store.insertFlow(flow({ id: 'new-claim' }));
+    await store.insertFlow(flow({ id: 'never-claimed' }));
+    await store.claimFlow('old-claim', 'install-a', NOW);
+    await store.claimFlow('new-claim', 'install-a', NOW + 60_000);
+    expect((await store.findFlow('old-claim'))?.claimedAt).toBe(NOW);
+    // Other tests' completing flows in this store may end too: the count is at least this one.
+    expect(await store.interruptStrandedFlows(NOW + 30_000)).toBeGreaterThanOrEqual(1);
+    expect((await store.findFlow('old-claim'))?.state).toBe('interrupted');
+    expect((await store.findFlow('new-claim'))?.state).toBe('completing');
+    expect((await store.findFlow('never-claimed'))?.state).toBe('pending');
   });
 
   it('claims a flow only once when two try together', async () => {
