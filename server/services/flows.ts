@@ -53,6 +53,8 @@ export async function createFlow(
   const id = newId();
   const now = context.now();
   const expiresAt = now + FLOW_LIFETIME_MS;
+  // The install's row: written by its first flow, the first thing a real install does.
+  if (context.lastSeenWrites.due(`install:${installId}`, now)) await context.store.touchInstall(installId, now);
   await context.store.insertFlow({
     id,
     installId,

@@ -163,3 +163,23 @@ describe('every error is an RFC 9457 problem with a stable code, and changes not
     expect(ERROR_CODES.filter((code) => !seen.has(code) && !elsewhere.includes(code))).toEqual([]);
   });
 });
+
+describe('keys that never do anything leave nothing behind for a day', () => {
+  it('writes an install row when an install starts a flow, not for proofs of fresh keys', async () => {
+    const h = await makeHarness();
+    const touched: string[] = [];
+    const touch = h.store.touchInstall.bind(h.store);
+    h.store.touchInstall = async (installId, now) => {
+      touched.push(installId);
+      await touch(installId, now);
+    };
+    for (let i = 0; i < 5; i++) {
+      const fresh = await makeInstall();
+      expect((await h.call('GET', '/v1/accounts', { as: fresh })).status).toBe(200);
+      expect((await h.call('GET', '/v1/providers', { as: fresh })).status).toBe(200);
+    }
+    expect(touched).toEqual([]);
+    expect((await h.call('POST', '/v1/flows', { body: { provider: 'dev' } })).status).toBe(201);
+    expect(touched).toEqual([h.install.installId]);
+  });
+});
