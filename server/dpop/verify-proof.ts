@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 import { calculateJwkThumbprint, decodeJwt, decodeProtectedHeader, type JWK } from 'jose';
 import { CompanionError } from '../errors';
+import { topLevelMemberNames } from './strict-json';
 
 export interface ProofContext {
   /** The request's method, e.g. POST. */
@@ -36,6 +37,7 @@ export async function verifyProof(proof: string | undefined, context: ProofConte
 
   let jwk: JWK;
   try {
+    refuseLooseEncoding(proof);
     const header = decodeProtectedHeader(proof);
     if (header.typ !== 'dpop+jwt' || header.alg !== 'ES256') throw new Error('typ must be dpop+jwt and alg ES256');
     // RFC 7515 section 4.1.11: an extension we do not know must not be ignored.
@@ -68,12 +70,19 @@ export async function verifyProof(proof: string | undefined, context: ProofConte
   }
   if (typeof iat !== 'number' || !Number.isFinite(iat))
     throw new CompanionError('dpop_invalid', 'the DPoP proof needs an iat');
+  if (typeof htu !== 'string' || !isPlainHtu(htu)) {
+    throw new CompanionError(
+      'dpop_invalid',
+      'the DPoP proof htu must be an absolute http(s) URI as the request was made',
+    );
+  }
   if (htm !== context.method)
     throw new CompanionError('dpop_mismatch', `the DPoP proof is for ${String(htm)}, not ${context.method}`);
   if (typeof htu !== 'string' || normalizeHtu(htu) !== normalizeHtu(context.url)) {
     throw new CompanionError('dpop_mismatch', `the DPoP proof is for ${String(htu)}, not ${context.url}`);
   }
-  const nowSeconds = context.now / 1000;
+  // Whole seconds on both sides, as iat is written: the window is the same ±60 s whatever the milliseconds.
+  const nowSeconds = Math.floor(context.now / 1000);
   if (Math.abs(nowSeconds - iat) > PROOF_WINDOW_SECONDS) {
     throw new CompanionError(
       'dpop_stale',
@@ -126,6 +135,46 @@ function signatureVerifies(proof: string, key: KeyObject): boolean {
   if (parts.length !== 3 || !/^[A-Za-z0-9_-]{86}$/.test(parts[2] ?? '')) return false;
   const signature = Buffer.from(parts[2] as string, 'base64url');
   return verify('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), { key, dsaEncoding: 'ieee-p1363' }, signature);
+}
+
+/**
+ * The first two parts in unpadded base64url (RFC 7515 section 2, "with all
+ * trailing '=' characters omitted"), each a JSON object whose member names
+ * are unique (RFC 7515 section 5.2 step 4: "MUST fail" on duplicates; RFC 7519
+ * section 4): the decoder we hand them to would accept padding and standard
+ * base64, and JSON.parse keeps the last of a duplicated name.
+ * @throws Error naming what is wrong
+ */
+function refuseLooseEncoding(proof: string): void {
+  const parts = proof.split('.');
+  for (const [index, part] of parts.slice(0, 2).entries()) {
+    if (!/^[A-Za-z0-9_-]+$/.test(part)) throw new Error(`part ${index + 1} is not unpadded base64url`);
+    const text = Buffer.from(part, 'base64url').toString('utf8');
+    JSON.parse(text);
+    const names = topLevelMemberNames(text);
+    if (new Set(names).size !== names.length) throw new Error(`part ${index + 1} names a member twice`);
+  }
+}
+
+/**
+ * An htu as a client writes the URI it calls: absolute http(s), no userinfo,
+ * no white space or control character (the URL parser would drop a tab), and a
+ * host as the URL parser writes it (so `http://2130706433/` does not pass for
+ * `http://127.0.0.1/`).
+ */
+function isPlainHtu(htu: string): boolean {
+  if (/[\x00-\x20\x7f]/.test(htu)) return false;
+  let url: URL;
+  try {
+    url = new URL(htu);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return false;
+  if (url.username || url.password) return false;
+  const writtenHost = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(htu)?.[1]?.toLowerCase() ?? '';
+  const defaultPort = url.protocol === 'https:' ? ':443' : ':80';
+  return writtenHost === url.host || writtenHost === `${url.host}${defaultPort}`;
 }
 
 /** RFC 9449 section 4.3: htu is compared without query and fragment, after URL normalisation. */

@@ -124,17 +124,31 @@ describe('verifyProof (RFC 9449)', () => {
   describe('the signature, checked with node:crypto', () => {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const jwk = publicKey.export({ format: 'jwk' });
-    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
     /** A proof put together by hand, so each part can be written wrongly on purpose. */
-    function handMade(options: { header?: object; claims?: object; encoding?: 'der' | 'ieee-p1363' } = {}): string {
-      const header = part({ alg: 'ES256', typ: 'dpop+jwt', jwk, ...options.header });
-      const payload = part({
-        htm: 'POST',
-        htu: URL_,
-        jti: randomUUID(),
-        iat: Math.floor(Date.now() / 1000),
-        ...options.claims,
-      });
+    function handMade(
+      options: {
+        header?: object;
+        claims?: object;
+        encoding?: 'der' | 'ieee-p1363';
+        /** The payload's JSON text as is (e.g. with a name twice), instead of `claims`. */
+        payloadText?: string;
+        /** How the first two parts are encoded: base64url (right) or padded standard base64 (wrong). */
+        parts?: 'base64url' | 'base64';
+      } = {},
+    ): string {
+      const encode = (text: string) =>
+        options.parts === 'base64' ? Buffer.from(text).toString('base64') : Buffer.from(text).toString('base64url');
+      const header = encode(JSON.stringify({ alg: 'ES256', typ: 'dpop+jwt', jwk, ...options.header }));
+      const payload = encode(
+        options.payloadText ??
+          JSON.stringify({
+            htm: 'POST',
+            htu: URL_,
+            jti: randomUUID(),
+            iat: Math.floor(Date.now() / 1000),
+            ...options.claims,
+          }),
+      );
       const signature = sign('sha256', Buffer.from(`${header}.${payload}`), {
         key: privateKey,
         dsaEncoding: options.encoding ?? 'ieee-p1363',
@@ -167,6 +181,56 @@ describe('verifyProof (RFC 9449)', () => {
       await expect(
         verifyProof(handMade({ claims: { exp: now + 30, nbf: now - 1 } }), context()),
       ).resolves.toBeDefined();
+    });
+
+    it('refuses an htu with userinfo, white space, or a host written otherwise than the URL parser does', async () => {
+      for (const htu of [
+        'https://user:pw@companion.example/v1/flows',
+        'https://compan\tion.example/v1/flows',
+        'https://companion.example/v1/flows ',
+        'https://COMPANION.example:443/v1/flows',
+      ]) {
+        const expected = htu.includes('COMPANION') ? undefined : 'dpop_invalid';
+        const proof = verifyProof(handMade({ claims: { htu } }), context());
+        if (expected) await expectCode(proof, expected);
+        else await expect(proof).resolves.toHaveProperty('installId'); // case and default port are the same URI
+      }
+      const local = context({ url: 'http://127.0.0.1:8787/v1/flows' });
+      await expectCode(
+        verifyProof(handMade({ claims: { htu: 'http://2130706433:8787/v1/flows' } }), local),
+        'dpop_invalid',
+      );
+      await expectCode(
+        verifyProof(handMade({ claims: { htu: 'http://0x7f.1:8787/v1/flows' } }), local),
+        'dpop_invalid',
+      );
+    });
+
+    it('refuses a payload that names htu twice, and parts in padded standard base64', async () => {
+      const iat = Math.floor(Date.now() / 1000);
+      const twice = `{"htm":"POST","htu":"https://elsewhere.example/v1/flows","jti":"${randomUUID()}","iat":${iat},"htu":"${URL_}"}`;
+      await expectCode(verifyProof(handMade({ payloadText: twice }), context()), 'dpop_invalid');
+      // The same name spelled with an escape is the same name.
+      const escaped = twice.replace('"htu":"https://elsewhere', '"h\\u0074u":"https://elsewhere');
+      await expectCode(verifyProof(handMade({ payloadText: escaped }), context()), 'dpop_invalid');
+      await expectCode(verifyProof(handMade({ parts: 'base64' }), context()), 'dpop_invalid');
+    });
+
+    it('keeps the iat window at ±60 whole seconds, whatever the milliseconds of the clock', async () => {
+      const second = Math.floor(Date.now() / 1000);
+      const late = context({ now: second * 1000 + 999 });
+      await expect(verifyProof(handMade({ claims: { iat: second + 60 } }), late)).resolves.toBeDefined();
+      await expect(
+        verifyProof(handMade({ claims: { iat: second - 60 } }), context({ now: second * 1000 + 999 })),
+      ).resolves.toBeDefined();
+      await expectCode(
+        verifyProof(handMade({ claims: { iat: second - 61 } }), context({ now: second * 1000 })),
+        'dpop_stale',
+      );
+      await expectCode(
+        verifyProof(handMade({ claims: { iat: second + 61 } }), context({ now: second * 1000 + 999 })),
+        'dpop_stale',
+      );
     });
 
     it('refuses a JWS extension it does not understand (crit, b64)', async () => {
