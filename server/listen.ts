@@ -4,8 +4,11 @@
  * turned into one sentence that says what to change, instead of an
  * unhandled 'error' event and its stack trace.
  */
+
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
-import { type ServerType, serve } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
+import { requestErrorAnswer } from './http/client-errors';
 
 export interface ListenTarget {
   /** Who listens, for the message: "the companion", "the dev provider". */
@@ -60,23 +63,28 @@ export class ListenError extends Error {
  *   other socket errors as Node reports them
  */
 export function listen(
-  fetch: Parameters<typeof serve>[0]['fetch'],
+  fetch: Parameters<typeof getRequestListener>[0],
   target: ListenTarget,
   limits: SlowClientLimits = SLOW_CLIENT_LIMITS,
-): Promise<ServerType> {
+): Promise<Server> {
   return new Promise((resolve, reject) => {
     const serverOptions = {
       headersTimeout: limits.headersTimeoutMs,
       requestTimeout: limits.requestTimeoutMs,
       connectionsCheckingInterval: limits.checkIntervalMs,
     };
-    // serve() calls listen() at once; the 'error' event comes later, so this listener is in time.
-    const server = serve({ fetch, port: target.port, hostname: target.host, serverOptions }, () => {
+    // The Node adapter's listener, as @hono/node-server's serve() builds it, plus an answer of ours for
+    // a request it cannot even turn into a web Request (a backslash in the path): a problem, not an empty 400.
+    const server = createHttpServer(
+      serverOptions,
+      getRequestListener(fetch, { hostname: target.host, errorHandler: requestErrorAnswer }),
+    );
+    const failed = (error: NodeJS.ErrnoException) => reject(explained(error, target));
+    server.once('error', failed);
+    server.listen(target.port, target.host, () => {
       server.off('error', failed);
       resolve(server);
     });
-    const failed = (error: NodeJS.ErrnoException) => reject(explained(error, target));
-    server.once('error', failed);
   });
 }
 

@@ -1,9 +1,10 @@
-import type { ServerType } from '@hono/node-server';
+import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { createApp } from './app';
 import { retirementNotices } from './config/retirement';
 import { loadSettings } from './config/settings';
 import { nodeOAuthCrypto } from './crypto/node-oauth-crypto';
+import { answerClientErrors } from './http/client-errors';
 import { listen } from './listen';
 import { createMetrics } from './metrics';
 import type { ServiceContext } from './services/context';
@@ -69,7 +70,7 @@ export async function startCompanion(
   };
   const app = createApp({ context, logger, metrics: createMetrics(context.upstream.answerBudget) });
 
-  let server: ServerType;
+  let server: Server;
   try {
     server = await listen(app.fetch, {
       who: 'the companion',
@@ -83,6 +84,7 @@ export async function startCompanion(
     await store.close();
     throw error;
   }
+  answerClientErrors(server);
   // Flows a crash cut off while they completed end now, with a code the extension turns into "connect again".
   const interruptedCount = await interruptStrandedFlows(context, true);
   if (interruptedCount > 0) {

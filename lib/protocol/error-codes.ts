@@ -9,6 +9,10 @@ export const ERROR_STATUS = {
   malformed_json: 400,
   unsupported_media_type: 415,
   body_too_large: 413,
+  /** Headers over what the HTTP parser reads (16 KB): answered before any route. */
+  request_headers_too_large: 431,
+  /** The request did not arrive in time (a slow client): answered before any route. */
+  request_timeout: 408,
   not_found: 404,
   // Proof of possession (DPoP)
   dpop_missing: 401,

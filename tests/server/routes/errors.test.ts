@@ -159,6 +159,8 @@ describe('every error is an RFC 9457 problem with a stable code, and changes not
       'reconnect_other_user', // documented-answers.test.ts, routes/account-attention.test.ts
       'verifier_rejected', // flows.test.ts, documented-answers.test.ts
       'flow_interrupted', // flows.test.ts, documented-answers.test.ts
+      'request_headers_too_large', // client-errors.test.ts: before any route
+      'request_timeout', // client-errors.ts: Node's request timeout, before any route
     ];
     expect(ERROR_CODES.filter((code) => !seen.has(code) && !elsewhere.includes(code))).toEqual([]);
   });
