@@ -5,7 +5,7 @@ import {
   isSignatureMethodName,
   type SignatureMethodName,
 } from '../../lib/oauth1';
-import { FlowMode, ProviderId, type ProviderRetirement } from '../../lib/protocol';
+import { FlowMode, ProviderId } from '../../lib/protocol';
 import { rsaKeyObject } from '../crypto/node-oauth-crypto';
 import { type IdentitySource, jiraPreset, PROVIDER_PRESETS, type ProviderPreset } from './presets';
 
@@ -160,18 +160,19 @@ export function resolveProvider(
     consumerSecret,
     privateKey,
     bodyHash: entry.bodyHash ?? false,
-    ...optional('authenticateUrl', pick('authenticateUrl')),
-    ...optional('invalidateTokenUrl', pick('invalidateTokenUrl')),
-    ...optional('verifyCredentialsUrl', pick('verifyCredentialsUrl')),
-    ...optional('realm', pick('realm')),
+    // Optional fields stay absent rather than undefined (exactOptionalPropertyTypes).
     ...defined({
+      authenticateUrl: pick('authenticateUrl'),
+      invalidateTokenUrl: pick('invalidateTokenUrl'),
+      invalidateTokenMethod: pick('invalidateTokenMethod'),
+      verifyCredentialsUrl: pick('verifyCredentialsUrl'),
+      realm: pick('realm'),
+      userAgent: pick('userAgent'),
       requestTokenParams: pick('requestTokenParams'),
       authorizeParams: pick('authorizeParams'),
       accessLevels: pick('accessLevels'),
+      retirement: pick('retirement'),
     }),
-    ...revocationMethod(pick('invalidateTokenMethod')),
-    ...optional('userAgent', pick('userAgent')),
-    ...retirementOf(pick('retirement')),
   };
   for (const base of resolved.apiBaseUrls) checkApiBase(base, where);
   for (const field of URL_FIELDS) {
@@ -252,16 +253,4 @@ function defined<T extends object>(values: T): Partial<{ [K in keyof T]: Exclude
   return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<{
     [K in keyof T]: Exclude<T[K], undefined>;
   }>;
-}
-
-function retirementOf(retirement: ProviderRetirement | undefined): { retirement?: ProviderRetirement } {
-  return retirement === undefined ? {} : { retirement };
-}
-
-function revocationMethod(method: 'POST' | 'DELETE' | undefined): { invalidateTokenMethod?: 'POST' | 'DELETE' } {
-  return method === undefined ? {} : { invalidateTokenMethod: method };
-}
-
-function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
-  return value === undefined ? {} : ({ [key]: value } as { [P in K]: string });
 }
