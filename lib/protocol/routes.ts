@@ -95,6 +95,7 @@ export const ROUTES: readonly RouteContract[] = [
     summary: 'List the configured providers',
     description: 'Each provider with its flow modes and the API base URLs the signing proxy may call.',
     auth: 'dpop',
+    rateLimited: true,
     success: [{ status: 200, description: 'The providers.', body: json(ProvidersResponse) }],
   },
   {
@@ -153,6 +154,7 @@ export const ROUTES: readonly RouteContract[] = [
     summary: 'Cancel a flow',
     description: 'The user cancelled or closed the tab. A flow being completed runs to its end (`409 flow_completed`).',
     auth: 'dpop',
+    rateLimited: true,
     pathParams: { flowId: pathId('flow') },
     success: [{ status: 204, description: 'The flow is gone.' }],
     codes: ['flow_not_found', 'flow_completed'],
@@ -165,6 +167,7 @@ export const ROUTES: readonly RouteContract[] = [
     summary: "List this install's accounts",
     description: 'Ids, names, dates and status: never a token.',
     auth: 'dpop',
+    rateLimited: true,
     success: [{ status: 200, description: 'The accounts.', body: json(AccountsResponse) }],
   },
   {
@@ -176,6 +179,7 @@ export const ROUTES: readonly RouteContract[] = [
     description:
       "Calls the provider's invalidate-token URL when configured, then deletes the account whatever the provider answered.",
     auth: 'dpop',
+    rateLimited: true,
     pathParams: { accountId: pathId('account') },
     success: [{ status: 200, description: 'The account is deleted.', body: json(RevokeResponse) }],
     codes: ['account_not_found'],
@@ -211,6 +215,7 @@ export const ROUTES: readonly RouteContract[] = [
     description:
       'Offers every account of the install to its provider for invalidation, then deletes the install with all its flows and accounts in one transaction.',
     auth: 'dpop',
+    rateLimited: true,
     success: [{ status: 200, description: 'The install is forgotten.', body: json(ForgetInstallResponse) }],
   },
   {

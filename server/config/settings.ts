@@ -21,6 +21,8 @@ export interface Settings {
     /** For all installs together: a new key costs nothing, the consumer key's quota at the provider does. */
     readonly allFlowsPerMinute: number;
     readonly requestsPerMinute: number;
+    /** Every other /v1 call of one install (reads, revocations, cancels). */
+    readonly callsPerMinute: number;
   };
   /**
    * When set, `GET /metrics` wants `Authorization: Bearer <this>` from everyone;
@@ -51,6 +53,7 @@ const Environment = z.object({
   FLOWS_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   ALL_FLOWS_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  CALLS_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   // At least one largest answer (5 MiB) with room to spare; the default suits the 96 MB heap of `npm run server`.
   ANSWER_BUDGET_MB: z.coerce.number().int().min(8).max(65536).default(48),
   // 1/true/yes/on or 0/false/no/off: a switch for debugging signatures with a provider, off by default.
@@ -117,6 +120,7 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
       flowsPerMinute: e.FLOWS_PER_MINUTE,
       allFlowsPerMinute: e.ALL_FLOWS_PER_MINUTE,
       requestsPerMinute: e.REQUESTS_PER_MINUTE,
+      callsPerMinute: e.CALLS_PER_MINUTE,
     },
     metricsToken: e.METRICS_TOKEN,
     answerBudgetBytes: e.ANSWER_BUDGET_MB * 1024 * 1024,

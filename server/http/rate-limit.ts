@@ -8,6 +8,12 @@ import type { CompanionEnv } from './env';
  * instances: per install, or for all installs together. Over it: 429 with
  * Retry-After.
  */
+/**
+ * The limit of every other /v1 call (reading providers and accounts,
+ * revoking, cancelling, forgetting): none of them may be called without end.
+ */
+export const otherCallsLimit = () => rateLimit('calls', (limits) => limits.callsPerMinute);
+
 export function rateLimit(
   bucket: string,
   limitOf: (limits: Settings['limits']) => number,

@@ -2,17 +2,17 @@ import { Hono } from 'hono';
 import { type AccountsResponse, ProxyRequest } from '../../lib/protocol';
 import type { CompanionEnv } from '../http/env';
 import { proxyEnvelope } from '../http/proxy-envelope';
-import { rateLimit } from '../http/rate-limit';
+import { otherCallsLimit, rateLimit } from '../http/rate-limit';
 import { pathId, readJson } from '../http/read-json';
 import { listAccounts, revokeAccount } from '../services/accounts';
 import { proxyRequest } from '../services/proxy';
 
 export const accountsRoutes = new Hono<CompanionEnv>()
-  .get('/', async (c) => {
+  .get('/', otherCallsLimit(), async (c) => {
     const answer: AccountsResponse = { accounts: await listAccounts(c.get('context'), c.get('installId')) };
     return c.json(answer);
   })
-  .delete('/:accountId', async (c) => {
+  .delete('/:accountId', otherCallsLimit(), async (c) => {
     return c.json(await revokeAccount(c.get('context'), c.get('installId'), pathId(c, 'accountId')));
   })
   .post(

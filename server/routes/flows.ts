@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { CompleteFlowRequest, type CompleteFlowResponse, CreateFlowRequest } from '../../lib/protocol';
 import type { CompanionEnv } from '../http/env';
-import { rateLimit } from '../http/rate-limit';
+import { otherCallsLimit, rateLimit } from '../http/rate-limit';
 import { pathId, readJson } from '../http/read-json';
 import { cancelFlow, completeFlow, createFlow } from '../services/flows';
 
@@ -28,7 +28,7 @@ export const flowsRoutes = new Hono<CompanionEnv>()
       return c.json(answer, 201);
     },
   )
-  .delete('/:flowId', async (c) => {
+  .delete('/:flowId', otherCallsLimit(), async (c) => {
     await cancelFlow(c.get('context'), c.get('installId'), pathId(c, 'flowId'));
     return c.body(null, 204);
   });

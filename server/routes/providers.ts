@@ -2,8 +2,9 @@ import { Hono } from 'hono';
 import type { ProvidersResponse } from '../../lib/protocol';
 import { retirementStage } from '../config/retirement';
 import type { CompanionEnv } from '../http/env';
+import { otherCallsLimit } from '../http/rate-limit';
 
-export const providersRoutes = new Hono<CompanionEnv>().get('/', (c) => {
+export const providersRoutes = new Hono<CompanionEnv>().get('/', otherCallsLimit(), (c) => {
   const context = c.get('context');
   const now = context.now();
   const answer: ProvidersResponse = {

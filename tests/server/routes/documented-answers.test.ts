@@ -72,7 +72,7 @@ function harness(options: HarnessOptions = {}) {
     timeoutMs: 200,
     maxResponseBytes: MAX_ANSWER_BYTES,
     answerBudget: budget,
-    limits: { flowsPerMinute: 1000, allFlowsPerMinute: 1000, requestsPerMinute: 1000 },
+    limits: { flowsPerMinute: 1000, allFlowsPerMinute: 1000, requestsPerMinute: 1000, callsPerMinute: 1000 },
     ...options,
   });
 }
@@ -139,7 +139,9 @@ describe('every /v1 route, through its middleware', () => {
   });
 
   it('rate-limits exactly the routes documented as rate-limited (429 with Retry-After)', async () => {
-    const h = await harness({ limits: { flowsPerMinute: 0, allFlowsPerMinute: 0, requestsPerMinute: 0 } });
+    const h = await harness({
+      limits: { flowsPerMinute: 0, allFlowsPerMinute: 0, requestsPerMinute: 0, callsPerMinute: 0 },
+    });
     for (const route of v1) {
       const answer = await h.call(route.method, concrete(route), route.requestBody ? { body: {} } : {});
       expect([route.path, answer.status === 429]).toEqual([route.path, route.rateLimited === true]);
