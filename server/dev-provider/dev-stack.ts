@@ -29,6 +29,8 @@ export async function startDevStack(options: {
   readonly logger: Logger;
   readonly consumerName?: string;
   readonly onStep?: (step: string) => void;
+  /** Changes to the dev provider's COMPANION_CONFIG entry, given its URL (e.g. another revocation recipe). */
+  readonly providerOverrides?: (devUrl: string) => Record<string, unknown>;
 }): Promise<DevStack> {
   const consumer = { key: 'dev-consumer-key', secret: randomBytes(24).toString('base64url') };
   options.onStep?.(`Starting the dev provider on http://127.0.0.1:${options.devPort}…`);
@@ -42,7 +44,7 @@ export async function startDevStack(options: {
   mkdirSync(dirname(options.configPath), { recursive: true });
   writeFileSync(
     options.configPath,
-    `${JSON.stringify({ providers: [devProviderEntry(dev.url, consumer.key)] }, null, 2)}\n`,
+    `${JSON.stringify({ providers: [devProviderEntry(dev.url, consumer.key, options.providerOverrides?.(dev.url))] }, null, 2)}\n`,
   );
   options.onStep?.(`Starting the companion on http://${options.env.HOST ?? '127.0.0.1'}:${options.companionPort}…`);
   let companion: RunningCompanion;

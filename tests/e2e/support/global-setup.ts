@@ -22,6 +22,11 @@ export default async function globalSetup() {
     env: { HOST: '127.0.0.1', DATABASE_URL: 'sqlite::memory:', VAULT_KEY: randomBytes(32).toString('base64') },
     logger: pino({ level: 'silent' }),
     consumerName: 'OAuth 1.0a Connect (e2e)',
+    // The browsers revoke the way Trello does (DELETE /1/tokens/{token}); the companion tests cover X's POST.
+    providerOverrides: (devUrl) => ({
+      invalidateTokenUrl: `${devUrl}/1/tokens/{token}`,
+      invalidateTokenMethod: 'DELETE',
+    }),
   });
   const peekServer = await servePeek(stack.dev.devProvider.state, stack.consumerSecret);
   return async () => {
