@@ -41,6 +41,27 @@ test('connects with a PIN typed into the popup', async ({ context, page, extensi
   await expect(page.getByRole('list', { name: 'Connected accounts' })).toContainText('@bob');
 });
 
+test('a mistyped PIN is refused with a message, and the right one still connects', async ({
+  context,
+  page,
+  extensionId,
+}) => {
+  await openPopup(page, extensionId);
+  const authorizeTab = context.waitForEvent('page');
+  await page.getByRole('button', { name: 'Use a PIN instead' }).click();
+  const provider = await authorizeTab;
+  await provider.getByRole('button', { name: 'Authorize app' }).click();
+  const pin = (await provider.getByTestId('pin').textContent()) as string;
+  const mistyped = pin.startsWith('9') ? `1${pin.slice(1)}` : `9${pin.slice(1)}`;
+
+  await page.getByLabel('PIN shown by Dev provider').fill(mistyped);
+  await page.getByRole('button', { name: 'Submit PIN' }).click();
+  await expect(page.getByRole('alert')).toContainText('did not accept that PIN');
+  await page.getByLabel('PIN shown by Dev provider').fill(pin);
+  await page.getByRole('button', { name: 'Submit PIN' }).click();
+  await expect(page.getByRole('list', { name: 'Connected accounts' })).toContainText('@alice');
+});
+
 test('cancelling at the provider connects nothing and says so', async ({ context, page, extensionId }) => {
   await openPopup(page, extensionId);
   const authorizeTab = context.waitForEvent('page');
