@@ -163,7 +163,10 @@ function refuseLooseEncoding(proof: string): void {
  * `http://127.0.0.1/`).
  */
 function isPlainHtu(htu: string): boolean {
-  if (/[\x00-\x20\x7f]/.test(htu)) return false;
+  for (let i = 0; i < htu.length; i++) {
+    const code = htu.charCodeAt(i);
+    if (code <= 0x20 || code === 0x7f) return false;
+  }
   let url: URL;
   try {
     url = new URL(htu);
