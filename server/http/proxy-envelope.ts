@@ -59,7 +59,14 @@ export function bodyEncodingOf(
  * one piece, whatever the body holds. `Content-Length` is exact; the answer's
  * memory is released when the last byte is taken or the client goes away.
  */
-export function proxyEnvelope(answer: ProxiedAnswer): Response {
+/**
+ * How long a client may take to read an envelope that is streamed: its
+ * answer's memory is held until then, so a client that stops reading would
+ * otherwise hold its share of the budget for as long as it keeps the socket.
+ */
+export const ENVELOPE_READ_DEADLINE_MS = 60_000;
+
+export function proxyEnvelope(answer: ProxiedAnswer, readDeadlineMs = ENVELOPE_READ_DEADLINE_MS): Response {
   const { encoding, length } = bodyEncodingOf(answer.headers['content-type'] ?? '', answer.body);
   const meta: Omit<ProxyResponse, 'body'> = { status: answer.status, headers: answer.headers, bodyEncoding: encoding };
   const head = Buffer.from(`${JSON.stringify(meta).slice(0, -1)},"body":"`);
@@ -75,11 +82,21 @@ export function proxyEnvelope(answer: ProxiedAnswer): Response {
     answer.release();
     return new Response(whole, { status: 200, headers });
   }
+  let deadline: NodeJS.Timeout | undefined;
   const stream = new ReadableStream<Uint8Array>(
     {
+      start(controller) {
+        // Past the deadline the answer is dropped (the client sees a cut-off body) and its memory given back.
+        deadline = setTimeout(() => {
+          answer.release();
+          controller.error(new Error('the client did not read the answer in time'));
+        }, readDeadlineMs);
+        deadline.unref();
+      },
       pull(controller) {
         const next = pieces.next();
         if (next.done) {
+          clearTimeout(deadline);
           controller.close();
           answer.release();
         } else {
@@ -87,6 +104,7 @@ export function proxyEnvelope(answer: ProxiedAnswer): Response {
         }
       },
       cancel() {
+        clearTimeout(deadline);
         answer.release();
       },
     },
@@ -103,7 +121,8 @@ function* envelopePieces(
 ): Generator<Uint8Array> {
   yield head;
   // Valid UTF-8 (checked above) cut at any byte: the decoder carries a split character to the next piece.
-  const decoder = new TextDecoder('utf-8');
+  // A leading byte order mark is part of the body: kept, as counted in Content-Length.
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   for (let offset = 0; offset < body.byteLength; offset += PIECE_BYTES) {
     const end = Math.min(offset + PIECE_BYTES, body.byteLength);
     const piece = Buffer.from(body.buffer, body.byteOffset + offset, end - offset);

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { proxyEnvelope } from '../../../server/http/proxy-envelope';
 import { AnswerBudget } from '../../../server/upstream/answer-budget';
 import { makeHarness } from '../../support/companion-harness';
 import { checkDocumentedAnswer } from '../../support/documented-answers';
@@ -19,6 +20,8 @@ const KINDS = {
   // Larger than one envelope piece, with a multi-byte character across every piece boundary.
   longText: { type: 'text/plain', body: Buffer.from('aé'.repeat(80_000)) },
   empty: { type: 'text/plain', body: Buffer.alloc(0) },
+  // A byte order mark is part of the body: a decoder that drops it would send 3 bytes fewer than announced.
+  bom: { type: 'application/json', body: Buffer.from('\uFEFF{"ok":true}') },
 } as const;
 type Kind = keyof typeof KINDS;
 
@@ -107,6 +110,21 @@ describe('the answer budget', () => {
     expect(budget.inUse).toBe(KINDS.binary.body.byteLength);
     await reader?.cancel();
     expect(budget.inUse).toBe(0);
+  });
+
+  it('gives an answer back when its client stops reading it before the deadline', async () => {
+    const own = budget.open('reader');
+    own.ensure(200_001);
+    const response = proxyEnvelope(
+      { status: 200, headers: { 'content-type': 'image/jpeg' }, body: KINDS.binary.body, release: () => own.release() },
+      100,
+    );
+    const reader = response.body?.getReader();
+    await reader?.read();
+    expect(budget.inUse).toBe(200_001);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(budget.inUse).toBe(0);
+    await expect(reader?.read()).rejects.toThrow(/did not read the answer in time/);
   });
 
   it('lets one install hold only its share, so others are still served', async () => {
