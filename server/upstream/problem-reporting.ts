@@ -15,20 +15,28 @@ export interface OAuthProblem {
  * The OAuth Problem Reporting extension's parameters in an answer: "SHOULD be
  * included in an OAuth WWW-Authenticate header", "MAY also be included in the
  * response body" (https://wiki.oauth.net/w/page/12238543/ProblemReporting).
- * The header is read first; a form-encoded body second. Undefined when neither
- * reports a problem.
+ * The header is read first; a body second, only when the whole body is a
+ * short form-encoded text (as OAuth 1.0 section 5.3 writes parameters): an
+ * API that echoes its input in an error must not pass for a problem report.
+ * Undefined when neither reports a problem.
  */
 export function oauthProblemOf(response: UpstreamResponse): OAuthProblem | undefined {
   const header = response.headers.get('www-authenticate');
   const fromHeader = header ? headerParameters(header) : undefined;
-  const parameters =
-    fromHeader?.has('oauth_problem') === true
-      ? fromHeader
-      : new Map(parseFormEncoded(new TextDecoder().decode(response.body.subarray(0, PROBLEM_BODY_BYTES)).trim()));
+  const parameters = fromHeader?.has('oauth_problem') === true ? fromHeader : bodyParameters(response);
   const problem = parameters.get('oauth_problem');
   if (!problem) return undefined;
   const range = /^(\d{1,12})-(\d{1,12})$/.exec(parameters.get('oauth_acceptable_timestamps') ?? '');
   return { problem, acceptableTimestamps: range ? [Number(range[1]), Number(range[2])] : undefined };
+}
+
+function bodyParameters(response: UpstreamResponse): Map<string, string> {
+  const type = (response.headers.get('content-type') ?? '').toLowerCase();
+  const formLike = type === '' || type.startsWith('application/x-www-form-urlencoded') || type.startsWith('text/plain');
+  if (!formLike || response.body.byteLength > PROBLEM_BODY_BYTES) return new Map();
+  const text = new TextDecoder().decode(response.body).trim();
+  if (!/^oauth_problem=[^&\s]*(&[\w.~%-]+=[^&\s]*)*$/.test(text)) return new Map();
+  return new Map(parseFormEncoded(text));
 }
 
 function headerParameters(header: string): Map<string, string> | undefined {

@@ -157,6 +157,15 @@ async function sendOnce(
  *   (https://wiki.oauth.net/w/page/12238543/ProblemReporting).
  */
 export function clockOffsetFrom(response: UpstreamResponse, now: number): number | undefined {
+  const offset = reportedClockOffset(response, now);
+  // A provider whose clock is a day off is not one to follow: such an answer is not believed.
+  return offset !== undefined && Math.abs(offset) <= MAX_CLOCK_OFFSET_MS ? offset : undefined;
+}
+
+/** How far a provider's clock may be from ours and still be followed (a day). */
+const MAX_CLOCK_OFFSET_MS = 24 * 60 * 60 * 1000;
+
+function reportedClockOffset(response: UpstreamResponse, now: number): number | undefined {
   if (response.status !== 401 && response.status !== 400) return undefined;
   const providerDate = Date.parse(response.headers.get('date') ?? '');
   const byDate = Number.isFinite(providerDate) ? providerDate - now : undefined;

@@ -110,6 +110,28 @@ describe('transport quirks, per provider', () => {
     },
   );
 
+  it.each([
+    [
+      'an API that echoes its input in an error',
+      () =>
+        Response.json(
+          { echo: 'x&oauth_problem=timestamp_refused&oauth_acceptable_timestamps=1-1&y=' },
+          { status: 401 },
+        ),
+    ],
+    [
+      'a window a day or more away',
+      () => new Response('oauth_problem=timestamp_refused&oauth_acceptable_timestamps=1-1', { status: 401 }),
+    ],
+  ])('does not follow the clock of %s', async (_what, refusal) => {
+    const h = await harnessWith(refusal);
+    const account = await connectAtStub(h, 'discogs');
+    const sent = h.upstreamCalls.length;
+    await h.call('POST', `/v1/accounts/${account.id}/requests`, { body: { method: 'GET', url: `${API}/releases/1` } });
+    expect(h.upstreamCalls.length - sent).toBe(1);
+    expect(h.context.upstream.clockOffsets.get('discogs')).toBeUndefined();
+  });
+
   it('does not retry a timestamp_refused that gives no clock to go by', async () => {
     const h = await harnessWith(() => new Response('oauth_problem=timestamp_refused', { status: 401 }));
     const account = await connectAtStub(h, 'discogs');
