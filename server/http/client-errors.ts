@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { RequestError } from '@hono/node-server';
 import { ERROR_STATUS, type ErrorCode } from '../../lib/protocol';
 import { CompanionError, problemOf } from '../errors';
 
@@ -24,7 +25,9 @@ const REASONS: Readonly<Record<number, string>> = {
  */
 export function answerClientErrors(server: Server): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-    if (error.code === 'ECONNRESET' || !socket.writable) {
+    // A response already on its way on this connection must not get a second one written into it.
+    const sending = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
+    if (error.code === 'ECONNRESET' || !socket.writable || sending) {
       socket.destroy();
       return;
     }
@@ -54,14 +57,20 @@ function messageOf(code: ErrorCode): string {
 }
 
 /**
- * The answer to a request the Node adapter cannot turn into a web Request (a
- * backslash in the path, a host header that does not parse): our invalid_request
- * problem, where the adapter would send an empty 400. The connection closes.
+ * The Node adapter's error answer: for a request it cannot turn into a web
+ * Request (a backslash in the path, a host header that does not parse), our
+ * invalid_request problem where it would send an empty 400; for anything else
+ * that failed (the app's own error handling), internal_error. The connection
+ * closes.
  */
-export function requestErrorAnswer(): Response {
-  const problem = problemOf(new CompanionError('invalid_request', messageOf('invalid_request')));
+export function requestErrorAnswer(error: unknown): Response {
+  const known =
+    error instanceof RequestError
+      ? new CompanionError('invalid_request', messageOf('invalid_request'))
+      : new CompanionError('internal_error', 'the companion failed; see its log');
+  const problem = problemOf(known);
   return new Response(JSON.stringify(problem), {
-    status: 400,
+    status: problem.status,
     headers: { 'content-type': 'application/problem+json', connection: 'close' },
   });
 }

@@ -129,12 +129,21 @@ export async function completeFlow(
 
   const provider = providerOrThrow(context, flow.provider);
   let access: TokenCredentials | undefined;
+  /** Set when the issued token may be one an account here already uses, which revoking would break. */
+  let tokenMayBeInUse = false;
   try {
     const requestSecret = context.vault.open(flow.requestSecret, flowSealingContext(flow.id));
     access = await fetchAccessToken(provider, flow.requestToken, requestSecret, input.oauthVerifier, context.upstream);
     const token = access;
     const who = await identify(provider, token, context.upstream);
-    if (flow.accountId !== null) await expectSameUser(context, flow.accountId, installId, who);
+    if (flow.accountId !== null) {
+      // Some providers hand back the same token each time a user authorizes the app: if this other user
+      // has an account here already, the token may be theirs, and it is not revoked below.
+      tokenMayBeInUse = (await context.store.listAccounts(installId)).some(
+        (account) => account.provider === provider.id && account.userId === who.userId,
+      );
+      await expectSameUser(context, flow.accountId, installId, who);
+    }
     const row = await context.store.completeFlowWithAccount(
       flowId,
       { installId, provider: provider.id, userId: who.userId },
@@ -155,7 +164,7 @@ export async function completeFlow(
     }
     await context.store.deleteFlow(flowId);
     // A token the provider issued but we did not keep must not stay valid there.
-    if (access) await invalidateToken(provider, access.token, access.tokenSecret, context.upstream);
+    if (access && !tokenMayBeInUse) await invalidateToken(provider, access.token, access.tokenSecret, context.upstream);
     throw error;
   }
 }

@@ -63,7 +63,9 @@ export function undiciTransport(): Transport {
     } catch (error) {
       throw transportError(error, call, deadline);
     }
-    const declared = Number(response.headers['content-length']);
+    // 1xx, 204 and 304 answers (and HEAD's) have no body, whatever length they declare (RFC 9110 section 8.6).
+    const bodiless = call.method === 'HEAD' || response.statusCode === 204 || response.statusCode === 304;
+    const declared = bodiless ? Number.NaN : Number(response.headers['content-length']);
     try {
       if (Number.isFinite(declared) && declared > call.maxResponseBytes) throw tooLarge(call);
       // A declared length is reserved whole, so that an answer the budget cannot hold is refused unread.
