@@ -3,8 +3,9 @@
  * problem too (the adversarial run found 49 such answers with an empty body).
  */
 import { connect } from 'node:net';
+import { RequestError } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answerClientErrors } from '../../server/http/client-errors';
+import { answerClientErrors, requestErrorAnswer } from '../../server/http/client-errors';
 import { listen } from '../../server/listen';
 import { makeHarness } from '../support/companion-harness';
 import { freePort } from '../support/free-port';
@@ -44,6 +45,17 @@ function raw(request: string): Promise<{ status: number; headers: string; body: 
     socket.write(request);
   });
 }
+
+describe('the Node adapter’s error answer', () => {
+  it('is invalid_request only for a request it could not build; anything else is internal_error', async () => {
+    const refused = requestErrorAnswer(new RequestError('Backslash in request path'));
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ code: 'invalid_request' });
+    const failed = requestErrorAnswer(new Error('the app failed'));
+    expect(failed.status).toBe(500);
+    expect(await failed.json()).toMatchObject({ code: 'internal_error' });
+  });
+});
 
 describe('requests the HTTP parser refuses', () => {
   it.each([

@@ -67,6 +67,16 @@ describe('accounts that need attention', () => {
     expect([...h.dev.state.accessTokens.keys()]).toEqual(tokensBefore);
   });
 
+  it('does not revoke a token the other user’s own account here may hold (a provider may hand back the same one)', async () => {
+    const h = await makeHarness();
+    const alice = (await connectAs(h, '1001', {})).json.account as { id: string };
+    await connectAs(h, '1002', {});
+    const tokensBefore = h.dev.state.accessTokens.size;
+    expect((await connectAs(h, '1002', { accountId: alice.id })).json.code).toBe('reconnect_other_user');
+    // The token issued to bob is kept at the provider: had it been bob's stored one, revoking it would break his account.
+    expect(h.dev.state.accessTokens.size).toBe(tokensBefore + 1);
+  });
+
   it('an account past the expiry its provider gave (oauth_expires_in) needs a reconnect, without a call', async () => {
     const app = new Hono()
       .post('/oauth/request_token', (c) =>
