@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, ProviderEntry, resolveProvider } from '../../../server/config/providers';
+import { MINIMAL_CUSTOM_PROVIDER } from '../support/minimal-provider';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const env = {
@@ -134,21 +135,7 @@ describe('provider configuration', () => {
 
   it('gives a provider without a preset both flows and X-style identity fields, and says so', () => {
     const warnings: string[] = [];
-    const minimal = resolveProvider(
-      entry({
-        id: 'custom',
-        name: 'Custom',
-        requestTokenUrl: 'https://api.custom.example/oauth/request_token',
-        authorizeUrl: 'https://api.custom.example/oauth/authorize',
-        accessTokenUrl: 'https://api.custom.example/oauth/access_token',
-        apiBaseUrls: ['https://api.custom.example/v1/'],
-        signatureMethod: 'HMAC-SHA1',
-        consumerKey: 'ck',
-        consumerSecretEnv: 'X_SECRET',
-      }),
-      env,
-      (warning) => warnings.push(warning),
-    );
+    const minimal = resolveProvider(entry(MINIMAL_CUSTOM_PROVIDER), env, (warning) => warnings.push(warning));
     expect(minimal.modes).toEqual(['callback', 'oob']);
     expect(minimal.identity).toEqual({ tokenFields: { userId: 'user_id', screenName: 'screen_name' } });
     expect(warnings).toEqual([

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../server/config/providers';
 import { loadSettings } from '../../../server/config/settings';
+import { MINIMAL_CUSTOM_PROVIDER } from '../support/minimal-provider';
 
 const dir = mkdtempSync(join(tmpdir(), 'oauth1-settings-'));
 const config = (value: unknown) => {
@@ -32,19 +33,7 @@ describe('loadSettings (the environment of docs/architecture.md)', () => {
 
   it('starts with the minimal entry of a provider without a preset, and warns what it assumed', () => {
     const minimal = config({
-      providers: [
-        {
-          id: 'custom',
-          name: 'Custom',
-          requestTokenUrl: 'https://api.custom.example/oauth/request_token',
-          authorizeUrl: 'https://api.custom.example/oauth/authorize',
-          accessTokenUrl: 'https://api.custom.example/oauth/access_token',
-          apiBaseUrls: ['https://api.custom.example/v1/'],
-          signatureMethod: 'HMAC-SHA1',
-          consumerKey: 'ck',
-          consumerSecretEnv: 'X_SECRET',
-        },
-      ],
+      providers: [MINIMAL_CUSTOM_PROVIDER],
     });
     const settings = loadSettings({
       ...base,
