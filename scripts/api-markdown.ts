@@ -90,6 +90,9 @@ function routeSection(document: OpenApiDocument, method: string, path: string, o
         ]
       : []),
     ...(body ? [`Body (\`application/json\`): ${schemaLink(document, body)}.`, ''] : []),
+    ...(operation.requestBody?.content['multipart/form-data']
+      ? ['Or `multipart/form-data`: that JSON as the first part, `request`, then one part per file it declares.', '']
+      : []),
     '| status | answer |',
     '|---|---|',
     ...Object.entries(operation.responses).map(([status, answer]) => `| ${status} | ${answerCell(document, answer)} |`),

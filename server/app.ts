@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { routePath } from 'hono/route';
 import type { Logger } from 'pino';
 import type { HealthResponse } from '../lib/protocol';
 import { type OpenApiDocument, openApiDocument } from '../lib/protocol/openapi';
 import { CompanionError, noSuchEndpoint, problemOf } from './errors';
+import { v1BodyLimit } from './http/body-limits';
 import { requireProof } from './http/dpop-middleware';
 import type { CompanionEnv } from './http/env';
 import { metricsAccess, type RemoteAddressOf, socketRemoteAddress } from './http/metrics-access';
@@ -15,9 +15,6 @@ import { flowsRoutes } from './routes/flows';
 import { installsRoutes } from './routes/installs';
 import { providersRoutes } from './routes/providers';
 import type { ServiceContext } from './services/context';
-
-/** The largest request body accepted: API calls with a JSON body, not uploads. */
-export const MAX_BODY_BYTES = 256 * 1024;
 
 export interface AppDependencies {
   readonly context: ServiceContext;
@@ -52,19 +49,7 @@ export function createApp({ context, logger, metrics, remoteAddressOf = socketRe
     );
   });
 
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        // The body may be left unread: the connection closes after this answer, so the client's next
-        // request does not land in what is left of it.
-        throw new CompanionError('body_too_large', `the body is larger than ${MAX_BODY_BYTES} bytes`, undefined, {
-          connection: 'close',
-        });
-      },
-    }),
-  );
+  app.use('/v1/*', v1BodyLimit(context.settings.maxUploadBytes));
   app.use('/v1/*', requireProof);
 
   app.route('/v1/providers', providersRoutes);

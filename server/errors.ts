@@ -14,6 +14,8 @@ export class CompanionError extends Error {
     readonly issues?: Problem['issues'],
     /** Headers the answer must carry, e.g. Retry-After. */
     readonly headers?: Readonly<Record<string, string>>,
+    /** Members the problem carries beside its code (`limitBytes` of body_too_large). */
+    readonly members?: { readonly limitBytes?: number },
   ) {
     super(message);
   }
@@ -39,6 +41,7 @@ export function problemOf(error: CompanionError): Problem {
     detail: error.message,
     code: error.code,
     ...(error.issues ? { issues: error.issues } : {}),
+    ...error.members,
   };
 }
 

@@ -25,8 +25,10 @@ export interface ListenTarget {
  * internet: Node's defaults (60 s for the headers, 300 s for the whole
  * request, checked every 30 s) let a few thousand half-sent requests hold the
  * companion for minutes. Here the headers must arrive within 10 s and the
- * whole request (a body is at most 256 KiB) within 30 s, checked every second
- * (Node's `headersTimeout`, `requestTimeout`, `connectionsCheckingInterval`).
+ * whole request within 120 s, checked every second (Node's `headersTimeout`,
+ * `requestTimeout`, `connectionsCheckingInterval`). The whole-request limit is
+ * set by uploads: 20 MB in 120 s is 1.4 Mbit/s, a slow home uplink; any other
+ * body is at most 256 KiB.
  */
 export interface SlowClientLimits {
   readonly headersTimeoutMs: number;
@@ -36,7 +38,7 @@ export interface SlowClientLimits {
 
 export const SLOW_CLIENT_LIMITS: SlowClientLimits = {
   headersTimeoutMs: 10_000,
-  requestTimeoutMs: 30_000,
+  requestTimeoutMs: 120_000,
   checkIntervalMs: 1_000,
 };
 

@@ -31,10 +31,15 @@ const UPSTREAM_MAX_BYTES = 5 * 1024 * 1024;
 
 /**
  * The answer budget of the settings, of which one install may hold a quarter,
- * but always at least one largest answer.
+ * but always at least one largest upload and its largest answer.
  */
-export function answerBudgetOf(capacityBytes: number, maxResponseBytes = UPSTREAM_MAX_BYTES): AnswerBudget {
-  return new AnswerBudget(capacityBytes, Math.min(capacityBytes, Math.max(capacityBytes / 4, maxResponseBytes)));
+export function answerBudgetOf(
+  capacityBytes: number,
+  maxResponseBytes = UPSTREAM_MAX_BYTES,
+  maxUploadBytes = 0,
+): AnswerBudget {
+  const oneInstall = Math.max(capacityBytes / 4, maxResponseBytes + maxUploadBytes);
+  return new AnswerBudget(capacityBytes, Math.min(capacityBytes, oneInstall));
 }
 
 /**
@@ -60,7 +65,7 @@ export async function startCompanion(
       now: Date.now,
       timeoutMs: UPSTREAM_TIMEOUT_MS,
       maxResponseBytes: UPSTREAM_MAX_BYTES,
-      answerBudget: answerBudgetOf(settings.answerBudgetBytes),
+      answerBudget: answerBudgetOf(settings.answerBudgetBytes, UPSTREAM_MAX_BYTES, settings.maxUploadBytes),
       userAgent: defaultUserAgent(settings.publicUrl),
       clockOffsets: new Map(),
       onRefusedSignature: settings.debugSignatures ? logRefusedSignatures(logger) : undefined,

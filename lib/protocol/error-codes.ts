@@ -8,7 +8,12 @@ export const ERROR_STATUS = {
   invalid_request: 400,
   malformed_json: 400,
   unsupported_media_type: 415,
+  /** Past the JSON body limit, or the upload limit (the problem's `limitBytes` says which). */
   body_too_large: 413,
+  /** A file's bytes differ from its declared size or MD5 (or Content-MD5): nothing was sent. */
+  upload_mismatch: 400,
+  /** Multipart or raw bodies to a provider whose preset does not take them. */
+  upload_not_allowed: 400,
   /** Headers over what the HTTP parser reads (16 KB): answered before any route. */
   request_headers_too_large: 431,
   /** The request did not arrive in time (a slow client): answered before any route. */

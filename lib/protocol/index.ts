@@ -8,3 +8,4 @@ export * from './installs';
 export * from './problem';
 export * from './providers';
 export * from './proxy';
+export * from './upload-parts';

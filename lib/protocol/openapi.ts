@@ -27,6 +27,8 @@ export interface OpenApiParameter {
 
 export interface OpenApiMediaType {
   readonly schema: JsonSchema;
+  /** How parts of a multipart body are encoded (OpenAPI 3.1 section 4.8.15). */
+  readonly encoding?: Readonly<Record<string, { readonly contentType: string }>>;
 }
 
 export interface OpenApiHeader {
@@ -179,13 +181,35 @@ function operationOf(route: RouteContract, schemaFor: SchemaFor): OpenApiOperati
       ? {
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: schemaFor(route.requestBody, 'input') } },
+            content: {
+              'application/json': { schema: schemaFor(route.requestBody, 'input') },
+              ...(route.multipartFiles
+                ? { 'multipart/form-data': multipartOf(schemaFor(route.requestBody, 'input')) }
+                : {}),
+            },
           },
         }
       : {}),
     responses: Object.fromEntries(
       answersOf(route).map((answer) => [String(answer.status), responseOf(answer, schemaFor)]),
     ),
+  };
+}
+
+/** A JSON body as the `request` part of a multipart body, followed by file parts of any name. */
+function multipartOf(request: JsonSchema): OpenApiMediaType {
+  return {
+    schema: {
+      type: 'object',
+      required: ['request'],
+      properties: { request: request },
+      additionalProperties: {
+        type: 'string',
+        contentMediaType: 'application/octet-stream',
+        description: "A file's bytes, in the part its `file` names.",
+      },
+    },
+    encoding: { request: { contentType: 'application/json' } },
   };
 }
 

@@ -16,6 +16,11 @@ export const Problem = z
     detail: z.string(),
     code: z.enum(ERROR_CODES),
     issues: z.array(ProblemIssue).optional().describe('For `invalid_request`: which fields were wrong and why.'),
+    limitBytes: z
+      .int()
+      .min(0)
+      .optional()
+      .describe('For `body_too_large`: the most this kind of body may hold, in bytes (JSON bodies, or uploads).'),
   })
   .meta({
     description:

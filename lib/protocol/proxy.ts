@@ -1,12 +1,16 @@
 import { z } from 'zod';
 import { Pair } from './common';
+import { declaredFiles, MultipartField, RawBody } from './upload-parts';
 
 export const ProxyMethod = z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * `POST /v1/accounts/{id}/requests`: an API call to sign and send. Query and
  * form parameters are signed; a JSON body is sent as is (RFC 5849 signs only
- * form bodies). Headers are limited to a few harmless ones.
+ * form bodies). A request with files (`multipart`, `raw`) comes as
+ * multipart/form-data: this object in a first part named `request`, then one
+ * part per file. Headers are limited to a few harmless ones, and those the
+ * provider's uploads need.
  */
 export const ProxyRequest = z
   .strictObject({
@@ -22,6 +26,17 @@ export const ProxyRequest = z
       .unknown()
       .optional()
       .describe('Any JSON value, sent as application/json, unsigned. Not with `form`, nor on GET.'),
+    multipart: z
+      .array(MultipartField)
+      .min(1)
+      .max(50)
+      .optional()
+      .describe(
+        "Sent as multipart/form-data (RFC 7578). Text fields are signed only where the provider's rule says so (Flickr: all but files); files never are. Only to providers whose uploads allow it.",
+      ),
+    raw: RawBody.optional().describe(
+      'Bytes sent as the whole body, unsigned (SmugMug-style uploads). Only to providers whose uploads allow it.',
+    ),
     headers: z
       .record(
         z.string().regex(/^[A-Za-z0-9-]{1,64}$/),
@@ -33,17 +48,24 @@ export const ProxyRequest = z
       )
       .optional()
       .describe(
-        'Only accept, accept-language, content-language, if-match, if-none-match, if-modified-since, if-unmodified-since and prefer are passed on; others are dropped.',
+        "Only accept, accept-language, content-language, if-match, if-none-match, if-modified-since, if-unmodified-since and prefer are passed on, with the upload headers of the provider's preset (SmugMug's X-Smug-…); others are dropped.",
       ),
   })
-  .refine((r) => r.form === undefined || r.json === undefined, {
-    message: 'a request has a form body or a JSON body, not both',
+  .refine((r) => bodiesOf(r).length <= 1, {
+    message: 'a request has one body at most: form, json, multipart or raw',
     path: ['json'],
   })
-  .refine((r) => r.method !== 'GET' || (r.form === undefined && r.json === undefined), {
+  .refine((r) => r.method !== 'GET' || bodiesOf(r).length === 0, {
     message: 'a GET request has no body',
     path: ['method'],
   })
+  .refine(
+    (r) => {
+      const names = declaredFiles(r).map((file) => file.file);
+      return new Set(names).size === names.length;
+    },
+    { message: 'each file has a part of its own', path: ['multipart'] },
+  )
   .refine((r) => [...(r.query ?? []), ...(r.form ?? [])].every(([name]) => !name.startsWith('oauth_')), {
     message: 'oauth_ parameters are the companion’s to set',
     path: ['query'],
@@ -53,6 +75,11 @@ export const ProxyRequest = z
       'An API call to sign and send as the account. No `oauth_…` name in `query`, `form` or the URL: they are the companion’s to set.',
   });
 export type ProxyRequest = z.infer<typeof ProxyRequest>;
+
+/** The bodies a request names (at most one is allowed). */
+function bodiesOf(r: { form?: unknown; json?: unknown; multipart?: unknown; raw?: unknown }): string[] {
+  return (['form', 'json', 'multipart', 'raw'] as const).filter((kind) => r[kind] !== undefined);
+}
 
 export const ProxyResponse = z
   .object({

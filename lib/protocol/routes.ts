@@ -56,6 +56,11 @@ export interface RouteContract {
   readonly query?: Readonly<Record<string, ParameterContract>>;
   /** A JSON body, read by server/http/read-json.ts. */
   readonly requestBody?: z.ZodType;
+  /**
+   * The body may also come as multipart/form-data: the JSON body as its first
+   * part, `request`, then the files it declares (server/http/read-proxy-input.ts).
+   */
+  readonly multipartFiles?: boolean;
   /** The answers when all goes well. */
   readonly success: readonly AnswerContract[];
   /** Counted by server/http/rate-limit.ts. */
@@ -191,10 +196,11 @@ export const ROUTES: readonly RouteContract[] = [
     tag: 'accounts',
     summary: 'Sign an API call as the account and send it (the signing proxy)',
     description:
-      "Only to URLs under the provider's `apiBaseUrls`; redirects are never followed; one 15 s deadline; at most 5 MiB answered, within the companion's answer budget. A token the provider rejects marks the account `invalid`. Secrets echoed by the provider are redacted. Rate-limited per install (REQUESTS_PER_MINUTE).",
+      "Only to URLs under the provider's `apiBaseUrls`; redirects are never followed; one 15 s deadline (plus a second per 128 KiB of files); at most 5 MiB answered, within the companion's answer budget. A token the provider rejects marks the account `invalid`. Secrets echoed by the provider are redacted. Rate-limited per install (REQUESTS_PER_MINUTE). A request with files (`multipart` file fields, `raw`) comes as multipart/form-data: the JSON first, as the part `request`, then each file in the part its `file` names; at most UPLOAD_MAX_MB (20 MiB) of files, each checked against its declared `size` and `md5` before anything is sent.",
     auth: 'dpop',
     pathParams: { accountId: pathId('account') },
     requestBody: ProxyRequest,
+    multipartFiles: true,
     success: [
       {
         status: 200,
@@ -204,7 +210,15 @@ export const ROUTES: readonly RouteContract[] = [
     ],
     rateLimited: true,
     reachesProvider: true,
-    codes: ['account_not_found', 'account_invalid', 'account_needs_reconnect', 'unknown_provider', 'url_not_allowed'],
+    codes: [
+      'account_not_found',
+      'account_invalid',
+      'account_needs_reconnect',
+      'unknown_provider',
+      'url_not_allowed',
+      'upload_mismatch',
+      'upload_not_allowed',
+    ],
   },
   {
     method: 'DELETE',

@@ -22,6 +22,27 @@ export interface AuthorizationParams {
   readonly authorizeParams?: Readonly<Record<string, string>>;
 }
 
+/**
+ * What a provider takes besides query, form and JSON bodies: its uploads.
+ * Without it, `multipart` and `raw` requests are refused (upload_not_allowed).
+ */
+export interface UploadRules {
+  /**
+   * multipart/form-data bodies (RFC 7578), and which of their text fields
+   * the signature covers: `none`, RFC 5849's rule (section 3.4.1.3 signs only
+   * form-urlencoded bodies; X, Tumblr), or `all-but-files` (Flickr).
+   */
+  readonly multipart?: { readonly signedFields: 'none' | 'all-but-files' };
+  /** A raw body: the file's bytes as the whole body, never signed (SmugMug). */
+  readonly raw?: boolean;
+  /**
+   * Request headers the uploads need, lowercase, passed on from the extension
+   * beside the standard ones (SmugMug's `x-smug-…`, `content-md5`). A
+   * `content-md5` is checked against the raw body's bytes.
+   */
+  readonly headers?: readonly string[];
+}
+
 export interface ProviderPreset extends AuthorizationParams {
   readonly name: string;
   readonly requestTokenUrl: string;
@@ -56,6 +77,7 @@ export interface ProviderPreset extends AuthorizationParams {
   readonly accessLevels?: Readonly<Record<AccessLevel, AuthorizationParams>>;
   /** When the provider ends OAuth 1.0a: announced 30 days ahead, new flows refused after (retirement.ts). */
   readonly retirement?: ProviderRetirement;
+  readonly uploads?: UploadRules;
 }
 
 /**
@@ -92,6 +114,12 @@ export const PROVIDER_PRESETS = {
       tokenFields: { userId: 'user_id', screenName: 'screen_name' },
       verifyPaths: { userId: 'id_str', screenName: 'screen_name' },
     },
+    // POST /2/media/upload (one-shot) and /2/media/upload/{id}/append take multipart/form-data
+    // (https://docs.x.com/x-api/media/upload-media, https://docs.x.com/x-api/media/append-media-upload).
+    // Its text fields are not signed: "Because the method uses multipart POST … Only the oauth_*
+    // parameters are used" (https://developer.x.com/en/docs/media/upload-media/uploading-media.html),
+    // as RFC 5849 section 3.4.1.3.1 signs only form-urlencoded bodies.
+    uploads: { multipart: { signedFields: 'none' } },
   },
   tumblr: {
     name: 'Tumblr',
@@ -106,6 +134,11 @@ export const PROVIDER_PRESETS = {
     modes: ['callback'],
     // Tumblr users are known by their name; there is no separate numeric id.
     identity: { verifyPaths: { userId: 'response.user.name', screenName: 'response.user.name' } },
+    // NPF posts with media: "a multi-part form request where the first part contains the JSON body
+    // and subsequent parts contain media data" (https://www.tumblr.com/docs/en/api/v2, "Neue Post
+    // Format"). The docs do not say the body is signed; Tumblr's own client (tumblr/tumblr.js) signs
+    // only the oauth_ parameters, which is RFC 5849's rule for a multipart body.
+    uploads: { multipart: { signedFields: 'none' } },
   },
   flickr: {
     name: 'Flickr',
@@ -126,6 +159,9 @@ export const PROVIDER_PRESETS = {
       read: { authorizeParams: { perms: 'read' } },
       write: { authorizeParams: { perms: 'write' } },
     },
+    // Uploads are multipart, and unlike RFC 5849: "the 'photo' parameter should not be included in the
+    // signature. All other POST parameters should be included" (upload.api.html above).
+    uploads: { multipart: { signedFields: 'all-but-files' } },
   },
   trello: {
     name: 'Trello',
@@ -151,6 +187,11 @@ export const PROVIDER_PRESETS = {
     signatureMethod: 'HMAC-SHA1',
     modes: ['callback'],
     identity: { verifyPaths: { userId: 'id', screenName: 'username' } },
+    // POST /1/cards/{id}/attachments takes the file as multipart/form-data (field `file`):
+    // https://developer.atlassian.com/cloud/trello/rest/api-group-cards/#api-cards-id-attachments-post
+    // (field names known from generated clients of Atlassian's spec, docs/providers.md). Signed by
+    // RFC 5849's rule: the multipart body is not.
+    uploads: { multipart: { signedFields: 'none' } },
   },
   discogs: {
     name: 'Discogs',
@@ -186,6 +227,29 @@ export const PROVIDER_PRESETS = {
     accessLevels: {
       read: { authorizeParams: { Permissions: 'Read' } },
       write: { authorizeParams: { Permissions: 'Modify' } },
+    },
+    // "make an HTTP POST request to the Uploader API at https://upload.smugmug.com/" with the media as
+    // the body, OAuth "in the Authorization header" only; X-Smug-AlbumUri, X-Smug-ResponseType and
+    // X-Smug-Version are required, the others optional, and Content-MD5 is "The MD5 digest of the
+    // media, base64-encoded" (upload.html above). A raw body is not signed (RFC 5849 section 3.4.1.3.1).
+    uploads: {
+      raw: true,
+      headers: [
+        'x-smug-albumuri',
+        'x-smug-responsetype',
+        'x-smug-version',
+        'x-smug-filename',
+        'x-smug-title',
+        'x-smug-caption',
+        'x-smug-keywords',
+        'x-smug-hidden',
+        'x-smug-imageuri',
+        'x-smug-altitude',
+        'x-smug-latitude',
+        'x-smug-longitude',
+        'x-smug-pretty',
+        'content-md5',
+      ],
     },
   },
   garmin: {

@@ -34,6 +34,32 @@ const AuthorizationParamsEntry = z.strictObject({
   authorizeParams: ExtraParams.optional(),
 });
 
+/**
+ * A request header a provider's uploads need. Never one the companion sets
+ * itself or one that carries credentials or framing.
+ */
+const UploadHeaderName = z
+  .string()
+  .regex(/^[a-z0-9-]{1,64}$/, 'a lowercase header name such as x-smug-albumuri')
+  .refine(
+    (name) =>
+      ![
+        'authorization',
+        'cookie',
+        'host',
+        'content-length',
+        'content-type',
+        'transfer-encoding',
+        'connection',
+        'user-agent',
+        'te',
+        'upgrade',
+        'proxy-authorization',
+        'expect',
+      ].includes(name),
+    'a header the companion sets itself, or one that carries credentials or framing',
+  );
+
 const EnvName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name such as X_CONSUMER_SECRET');
 
 /** One entry of COMPANION_CONFIG's `providers`. Secrets are named by environment variable, never inlined. */
@@ -78,6 +104,13 @@ export const ProviderEntry = z.strictObject({
     .min(1)
     .max(256)
     .regex(/^[\x20-\x7e]+$/, 'visible ASCII, e.g. my-app/1.2 (+https://example.com)')
+    .optional(),
+  uploads: z
+    .strictObject({
+      multipart: z.strictObject({ signedFields: z.enum(['none', 'all-but-files']) }).optional(),
+      raw: z.boolean().optional(),
+      headers: z.array(UploadHeaderName).max(20).optional(),
+    })
     .optional(),
   consumerKey: z.string().min(1),
   consumerSecretEnv: EnvName.optional(),
@@ -172,8 +205,14 @@ export function resolveProvider(
       authorizeParams: pick('authorizeParams'),
       accessLevels: pick('accessLevels'),
       retirement: pick('retirement'),
+      uploads: pick('uploads'),
     }),
   };
+  if (resolved.bodyHash && (resolved.uploads?.multipart || resolved.uploads?.raw)) {
+    // oauth_body_hash would cover the bytes as sent (boundary and all): uploads are streamed, never held
+    // as one buffer to hash first, so the two do not go together.
+    throw new ConfigError(`${where}: "bodyHash" and multipart or raw "uploads" cannot be combined`);
+  }
   for (const base of resolved.apiBaseUrls) checkApiBase(base, where);
   for (const field of URL_FIELDS) {
     const url = field === 'apiBaseUrls' ? resolved.apiBaseUrls : [resolved[field]];

@@ -29,8 +29,13 @@ export interface Settings {
    * when not, it answers only callers on this machine (see http/metrics-access.ts).
    */
   readonly metricsToken?: string | undefined;
-  /** How many bytes of provider answers all calls in flight may hold together (see upstream/answer-budget.ts). */
+  /**
+   * How many bytes of provider answers and uploaded files all calls in flight
+   * may hold together (see upstream/answer-budget.ts).
+   */
   readonly answerBudgetBytes: number;
+  /** The most file bytes one proxied request may carry (UPLOAD_MAX_MB); past it, 413 body_too_large. */
+  readonly maxUploadBytes: number;
   /** The application's name where a provider shows it on its authorize page (Trello's `name`: `{appName}`). */
   readonly appName: string;
   /**
@@ -56,6 +61,8 @@ const Environment = z.object({
   CALLS_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   // At least one largest answer (5 MiB) with room to spare; the default suits the 96 MB heap of `npm run server`.
   ANSWER_BUDGET_MB: z.coerce.number().int().min(8).max(65536).default(48),
+  // Files of one proxied request, all together; the answer budget holds them while they are sent.
+  UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(4096).default(20),
   // 1/true/yes/on or 0/false/no/off: a switch for debugging signatures with a provider, off by default.
   DEBUG_SIGNATURES: z.stringbool().default(false),
   APP_NAME: z.string().min(1).max(64).default('OAuth 1.0a Connect'),
@@ -99,6 +106,13 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
     warnings.push(`VAULT_KEY is not set: using a development key stored in ${path}. Set VAULT_KEY in production.`);
   }
 
+  // One upload and one largest answer (5 MiB) must fit in the budget at once, or the largest uploads could never go.
+  if (e.ANSWER_BUDGET_MB < e.UPLOAD_MAX_MB + 5) {
+    throw new ConfigError(
+      `ANSWER_BUDGET_MB (${e.ANSWER_BUDGET_MB}) must be at least UPLOAD_MAX_MB (${e.UPLOAD_MAX_MB}) + 5: the budget holds uploads while they are sent`,
+    );
+  }
+
   if (e.DEBUG_SIGNATURES) {
     warnings.push(
       'DEBUG_SIGNATURES is on: the signature base string of every call a provider refuses with 401 is logged (no secrets). Turn it off when done.',
@@ -124,6 +138,7 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
     },
     metricsToken: e.METRICS_TOKEN,
     answerBudgetBytes: e.ANSWER_BUDGET_MB * 1024 * 1024,
+    maxUploadBytes: e.UPLOAD_MAX_MB * 1024 * 1024,
     appName: e.APP_NAME,
     debugSignatures: e.DEBUG_SIGNATURES,
     warnings,

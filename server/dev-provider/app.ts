@@ -10,7 +10,9 @@ import {
 } from '../../lib/oauth1';
 import { nodeOAuthCrypto } from '../crypto/node-oauth-crypto';
 import { authorizePage, demoPage, messagePage, pinPage, statusesPage } from './pages';
+import { type BodySigning, signedBodyOf } from './signed-body';
 import { DEMO_USERS, DevProviderState } from './state';
+import { registerUploadRoutes } from './uploads';
 
 export interface DevProviderOptions {
   readonly consumerKey: string;
@@ -34,16 +36,12 @@ export function createDevProvider(options: DevProviderOptions) {
   const nonces = memoryNonceStore(now);
   const app = new Hono();
 
-  async function verified(c: Context, kind: TokenKind): Promise<VerifiedRequest> {
-    const type = c.req.header('content-type') ?? '';
-    const raw = ['GET', 'HEAD'].includes(c.req.method) ? '' : await c.req.text();
-    const isForm = type.startsWith('application/x-www-form-urlencoded');
+  async function verified(c: Context, kind: TokenKind, rule: BodySigning): Promise<VerifiedRequest> {
     return verifyRequest(
       {
         method: c.req.method,
         url: c.req.url,
-        form: isForm ? parseFormEncoded(raw) : undefined,
-        body: !isForm && raw ? raw : undefined,
+        ...(await signedBodyOf(c, rule)),
         authorization: c.req.header('authorization'),
       },
       {
@@ -70,9 +68,16 @@ export function createDevProvider(options: DevProviderOptions) {
     return c.json({ errors: [{ code, message }] }, status);
   }
 
-  /** A route that answers only requests signed with the given kind of token; refusals are X-style. */
+  /**
+   * A route that answers only requests signed with the given kind of token,
+   * the body signed by `rule` (RFC 5849's by default); refusals are X-style.
+   */
   const signedRoute =
-    (kind: TokenKind, handle: (c: Context, request: VerifiedRequest) => Response | Promise<Response>) =>
+    (
+      kind: TokenKind,
+      handle: (c: Context, request: VerifiedRequest) => Response | Promise<Response>,
+      rule: BodySigning = 'rfc5849',
+    ) =>
     async (c: Context) => {
       // Like Discogs, which requires "a User-Agent string that identifies" the application on every
       // call (docs/providers.md): the companion must always send one.
@@ -81,7 +86,7 @@ export function createDevProvider(options: DevProviderOptions) {
       }
       let request: VerifiedRequest;
       try {
-        request = await verified(c, kind);
+        request = await verified(c, kind, rule);
       } catch (error) {
         return refused(c, error, kind);
       }
@@ -203,7 +208,9 @@ export function createDevProvider(options: DevProviderOptions) {
     }),
   );
 
-  app.get('/statuses', (c) => c.html(statusesPage([...state.statuses].reverse())));
+  registerUploadRoutes(app, { state, now, signedRoute });
+
+  app.get('/statuses', (c) => c.html(statusesPage([...state.statuses].reverse(), [...state.photos].reverse())));
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.get('/demo', (c) => {
     // The companion knows this provider by its 127.0.0.1 address (dev-stack.ts); the page may be

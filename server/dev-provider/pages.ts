@@ -1,4 +1,4 @@
-import type { DemoUser, Status } from './state';
+import type { DemoUser, Media, Status } from './state';
 
 /** Everything that reaches HTML goes through here. */
 export function escapeHtml(text: string): string {
@@ -44,14 +44,25 @@ export function messagePage(title: string, message: string): string {
   return page(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>`);
 }
 
-export function statusesPage(statuses: readonly Status[]): string {
+export function statusesPage(statuses: readonly Status[], photos: readonly Media[] = []): string {
+  const image = (id: string) =>
+    `<img src="/media/${encodeURIComponent(id)}" alt="" data-testid="status-media" data-media-id="${escapeHtml(id)}" style="max-width:100%;display:block;margin:.25rem 0">`;
   const items = statuses
     .map(
       (s) =>
-        `<div class="status" data-testid="status"><strong>@${escapeHtml(s.user.screenName)}</strong> ${escapeHtml(s.text)}<br><small>${new Date(s.createdAt).toISOString()}</small></div>`,
+        `<div class="status" data-testid="status"><strong>@${escapeHtml(s.user.screenName)}</strong> ${escapeHtml(s.text)}${(s.mediaIds ?? []).map(image).join('')}<br><small>${new Date(s.createdAt).toISOString()}</small></div>`,
     )
     .join('');
-  return page('Statuses', `<h1>Statuses</h1>${items || '<p>No statuses yet.</p>'}`);
+  const uploads = photos
+    .map(
+      (p) =>
+        `<div class="status" data-testid="photo"><strong>@${escapeHtml(p.owner.screenName)}</strong> ${escapeHtml(p.fields.title ?? '')}${image(p.id)}</div>`,
+    )
+    .join('');
+  return page(
+    'Statuses',
+    `<h1>Statuses</h1>${items || '<p>No statuses yet.</p>'}${uploads ? `<h2>Photos</h2>${uploads}` : ''}`,
+  );
 }
 
 /**

@@ -35,6 +35,27 @@ export interface Status {
   readonly text: string;
   readonly user: DemoUser;
   readonly createdAt: number;
+  /** Ids of the media attached (X's `media.media_ids`). */
+  readonly mediaIds?: readonly string[];
+}
+
+/** An uploaded file, one-shot or chunked, by any of the upload styles. */
+export interface Media {
+  readonly id: string;
+  readonly owner: DemoUser;
+  readonly contentType: string;
+  readonly category: string;
+  /** Declared on a chunked upload's initialize; the bytes received so far, by segment index. */
+  readonly totalBytes?: number;
+  readonly segments: Map<number, Uint8Array>;
+  /** The whole file, once finalized (a one-shot upload has it at once). */
+  bytes?: Uint8Array;
+  /** Processing, as X reports it for video: pending → in_progress → succeeded (docs/providers.md). */
+  state: 'uploading' | 'pending' | 'in_progress' | 'succeeded' | 'failed';
+  /** How many STATUS polls processing still takes. */
+  pollsLeft: number;
+  /** Text fields sent with it (Flickr's title, SmugMug's X-Smug-Title…), for the statuses page. */
+  readonly fields: Readonly<Record<string, string>>;
 }
 
 /**
@@ -45,6 +66,16 @@ export class DevProviderState {
   readonly requestTokens = new Map<string, RequestToken>();
   readonly accessTokens = new Map<string, AccessToken>();
   readonly statuses: Status[] = [];
+  readonly media = new Map<string, Media>();
+  /** Photos uploaded Flickr- or SmugMug-style, newest last: shown on the statuses page. */
+  readonly photos: Media[] = [];
+  #nextMediaId = 1_880_028_106_020_515_840n;
+
+  /** A media id as X writes them: a decimal string of up to 19 digits. */
+  newMediaId(): string {
+    this.#nextMediaId += 1n;
+    return String(this.#nextMediaId);
+  }
 
   /** A request token; `access` as x_auth_access_type asked (an app's own level, write, without it). */
   issueRequestToken(callback: string, now: number, access: DevAccess = 'write'): { token: string; secret: string } {

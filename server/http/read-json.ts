@@ -18,6 +18,14 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
   } catch {
     throw new CompanionError('malformed_json', 'the body is not valid JSON');
   }
+  return validated(json, schema);
+}
+
+/**
+ * A parsed JSON value checked against a schema from lib/protocol.
+ * @throws CompanionError invalid_request, with the failing fields as `issues`
+ */
+export function validated<S extends z.ZodType>(json: unknown, schema: S): z.infer<S> {
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({

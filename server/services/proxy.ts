@@ -5,12 +5,15 @@ import { allowedApiUrl } from '../../lib/protocol/api-url';
 import type { Provider } from '../config/providers';
 import { CompanionError } from '../errors';
 import type { ProxiedAnswer } from '../http/proxy-envelope';
+import type { ProxyInput } from '../http/read-proxy-input';
+import type { AccountRow } from '../store/store';
 import { refusesPermission } from '../upstream/permission-refusal';
 import { oauthProblemOf } from '../upstream/problem-reporting';
 import { verifyRejectsToken } from '../upstream/provider-client';
 import { redactSecrets, secretForms } from '../upstream/secret-redaction';
 import { signedCall, type UpstreamDeps, type UpstreamResponse } from '../upstream/signed-call';
 import { isXv2BareUnauthorized, rejectsToken } from '../upstream/token-rejection';
+import { checkUploadAllowed, uploadBody, uploadHeaders } from '../upstream/upload-body';
 import { openAccountTokens } from './accounts';
 import type { ServiceContext } from './context';
 import { providerOrThrow } from './flows';
@@ -48,35 +51,20 @@ const DROPPED_RESPONSE_HEADERS = new Set([
  * `POST /v1/accounts/{id}/requests`: signs an API call as the install's own
  * account and sends it, only to the provider's API URLs. The answer's bytes
  * are held in the install's share of the answer budget until the caller
- * releases them (once it has passed them on).
+ * releases them (once it has passed them on). Files (`multipart`, `raw`) come
+ * with the input, already checked against their declared sizes and MD5s.
  * @throws CompanionError account_not_found, account_invalid, url_not_allowed, invalid_request,
- *   companion_busy, and the upstream codes (provider_error, upstream_timeout, upstream_too_large)
+ *   upload_not_allowed, upload_mismatch, companion_busy, and the upstream codes (provider_error,
+ *   upstream_timeout, upstream_too_large)
  */
 export async function proxyRequest(
   context: ServiceContext,
   installId: string,
   accountId: string,
-  input: ProxyRequest,
+  { request: input, files }: ProxyInput,
   logger: Logger,
 ): Promise<ProxiedAnswer> {
-  const row = await context.store.findAccount(accountId, installId);
-  if (!row) throw new CompanionError('account_not_found', 'no such account for this install');
-  if (row.status === 'invalid')
-    throw new CompanionError(
-      'account_invalid',
-      'the provider no longer accepts this account’s token: connect it again',
-    );
-  const provider = providerOrThrow(context, row.provider);
-  if (row.status === 'active' && row.expiresAt !== null && row.expiresAt <= context.now()) {
-    await context.store.setAccountStatus(row.id, 'expired');
-    throw needsReconnect(provider.name, 'expired');
-  }
-  if (row.status === 'needs_permission' || row.status === 'expired') throw needsReconnect(provider.name, row.status);
-  const url = allowedApiUrl(input.url, provider.apiBaseUrls);
-  if (!url) throw new CompanionError('url_not_allowed', `${input.url} is not under ${provider.name}'s API URLs`);
-  if ([...url.searchParams.keys()].some((name) => name.startsWith('oauth_'))) {
-    throw new CompanionError('invalid_request', 'oauth_ parameters are the companion’s to set');
-  }
+  const { row, provider, url } = await callTarget(context, installId, accountId, input);
   const json = jsonBody(input.json);
   if (input.query?.length) {
     const added = serializeFormEncoded(input.query);
@@ -87,10 +75,12 @@ export async function proxyRequest(
   for (const [name, value] of Object.entries(input.headers ?? {})) {
     if (FORWARDED_REQUEST_HEADERS.has(name.toLowerCase())) headers[name.toLowerCase()] = value;
   }
+  Object.assign(headers, uploadHeaders(provider, input, files));
+  const upload = uploadBody(provider, input, files);
   const { token, tokenSecret } = openAccountTokens(context, row);
   const reservation = context.upstream.answerBudget.open(installId);
   try {
-    const call = { method: input.method, url: url.href, form: input.form, json, headers, token, tokenSecret };
+    const call = { method: input.method, url: url.href, form: input.form, json, upload, headers, token, tokenSecret };
     const response = await signedCall(provider, { ...call, reservation }, context.upstream);
     if (refusesPermission(response)) {
       // Nothing happened at the provider; the account needs more access, which only a reconnect gives.
@@ -124,6 +114,41 @@ export async function proxyRequest(
     reservation.release();
     throw error;
   }
+}
+
+/**
+ * Where a request would go, checked before anything is sent (or, for uploads,
+ * read): the install's usable account, its provider, and the URL under the
+ * provider's API, with a body the provider takes.
+ * @throws CompanionError account_not_found, account_invalid, account_needs_reconnect, url_not_allowed,
+ *   invalid_request, upload_not_allowed
+ */
+export async function callTarget(
+  context: ServiceContext,
+  installId: string,
+  accountId: string,
+  input: ProxyRequest,
+): Promise<{ row: AccountRow; provider: Provider; url: URL }> {
+  const row = await context.store.findAccount(accountId, installId);
+  if (!row) throw new CompanionError('account_not_found', 'no such account for this install');
+  if (row.status === 'invalid')
+    throw new CompanionError(
+      'account_invalid',
+      'the provider no longer accepts this account’s token: connect it again',
+    );
+  const provider = providerOrThrow(context, row.provider);
+  if (row.status === 'active' && row.expiresAt !== null && row.expiresAt <= context.now()) {
+    await context.store.setAccountStatus(row.id, 'expired');
+    throw needsReconnect(provider.name, 'expired');
+  }
+  if (row.status === 'needs_permission' || row.status === 'expired') throw needsReconnect(provider.name, row.status);
+  const url = allowedApiUrl(input.url, provider.apiBaseUrls);
+  if (!url) throw new CompanionError('url_not_allowed', `${input.url} is not under ${provider.name}'s API URLs`);
+  if ([...url.searchParams.keys()].some((name) => name.startsWith('oauth_'))) {
+    throw new CompanionError('invalid_request', 'oauth_ parameters are the companion’s to set');
+  }
+  checkUploadAllowed(provider, input);
+  return { row, provider, url };
 }
 
 /** The answer for an account that needs to be connected again before it can act. */

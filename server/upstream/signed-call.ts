@@ -9,7 +9,8 @@ import type { Provider } from '../config/providers';
 import type { AnswerBudget, AnswerReservation } from './answer-budget';
 import { oauthProblemOf } from './problem-reporting';
 import { type RefusedSignature, refusedSignature } from './signature-debug';
-import type { Transport, UpstreamResponse } from './transport';
+import type { Transport, UpstreamBody, UpstreamResponse } from './transport';
+import type { UploadBody } from './upload-body';
 
 export type { UpstreamResponse } from './transport';
 
@@ -40,6 +41,8 @@ export interface SignedCall {
   readonly form?: readonly Parameter[] | undefined;
   /** A JSON body: sent as is, signed only through oauth_body_hash when the provider wants it. */
   readonly json?: string | undefined;
+  /** A multipart or raw body (upload-body.ts): only the fields its provider's rule names are signed. */
+  readonly upload?: UploadBody | undefined;
   readonly headers?: Readonly<Record<string, string>> | undefined;
   readonly token?: string | undefined;
   readonly tokenSecret?: string | undefined;
@@ -80,7 +83,9 @@ export async function signedCall(provider: Provider, call: SignedCall, deps: Ups
       attempt = await sendOnce(provider, call, deps, reservation);
     }
     if (attempt.response.status === 401 && deps.onRefusedSignature) {
-      deps.onRefusedSignature(refusedSignature(provider, call, attempt.protocolParameters, attempt.response));
+      // The fields that were signed: a Flickr upload's text fields, as its base string holds them.
+      const signed = { ...call, form: call.form ?? call.upload?.signedFields };
+      deps.onRefusedSignature(refusedSignature(provider, signed, attempt.protocolParameters, attempt.response));
     }
     return attempt.response;
   } finally {
@@ -101,7 +106,7 @@ async function sendOnce(
     {
       method: call.method,
       url: call.url,
-      form: call.form,
+      form: call.form ?? call.upload?.signedFields,
       body: provider.bodyHash && call.json !== undefined ? call.json : undefined,
     },
     {
@@ -126,8 +131,11 @@ async function sendOnce(
     'user-agent': provider.userAgent ?? deps.userAgent,
     authorization,
   };
-  let body: string | null = null;
-  if (call.form !== undefined) {
+  let body: UpstreamBody = null;
+  if (call.upload !== undefined) {
+    // The transport writes the Content-Type: multipart's with its boundary, or the raw Blob's type.
+    body = call.upload.body;
+  } else if (call.form !== undefined) {
     headers['content-type'] = 'application/x-www-form-urlencoded';
     body = serializeFormEncoded(call.form);
   } else if (call.json !== undefined) {
@@ -139,11 +147,25 @@ async function sendOnce(
     url: call.url,
     headers,
     body,
-    timeoutMs: deps.timeoutMs,
+    timeoutMs: deadlineFor(call, deps.timeoutMs),
     maxResponseBytes: deps.maxResponseBytes,
     reservation,
   });
   return { response, protocolParameters: signed.protocolParameters };
+}
+
+/** The slowest an upload may go to a provider and still arrive: 128 KiB a second. */
+const UPLOAD_FLOOR_BYTES_PER_SECOND = 128 * 1024;
+
+/** The deadline of a call (ms): the usual one, plus the time its files take at the slowest pace allowed. */
+export function deadlineFor(call: SignedCall, timeoutMs: number): number {
+  const body = call.upload?.body;
+  if (body === undefined) return timeoutMs;
+  const bytes =
+    body instanceof Blob
+      ? body.size
+      : body.multipart.reduce((sum, [, value]) => sum + (typeof value === 'string' ? value.length : value.size), 0);
+  return timeoutMs + Math.ceil((bytes / UPLOAD_FLOOR_BYTES_PER_SECOND) * 1000);
 }
 
 /**

@@ -1,13 +1,27 @@
-import { Agent, errors, request } from 'undici';
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { Agent, errors, request, FormData as UndiciFormData } from 'undici';
 import { CompanionError } from '../errors';
 import type { AnswerReservation } from './answer-budget';
 import { readLimited } from './read-limited';
+
+/**
+ * A multipart/form-data body as its entries, in order: each transport makes
+ * its own FormData of them (undici's and the global one are different classes,
+ * and each client only streams its own).
+ */
+export interface MultipartEntries {
+  readonly multipart: readonly (readonly [name: string, value: string | File])[];
+}
+
+/** A request body: text, bytes streamed from a Blob, or multipart entries. */
+export type UpstreamBody = string | Blob | MultipartEntries | null;
 
 export interface UpstreamRequest {
   readonly method: string;
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: string | null;
+  readonly body: UpstreamBody;
   readonly timeoutMs: number;
   readonly maxResponseBytes: number;
   /** Where the answer's bytes are accounted as they arrive: a full budget refuses the answer (companion_busy). */
@@ -53,8 +67,7 @@ export function undiciTransport(): Transport {
     try {
       response = await request(call.url, {
         method: call.method as 'GET',
-        headers: call.headers,
-        body: call.body,
+        ...undiciBody(call),
         dispatcher,
         signal: deadline,
         headersTimeout: call.timeoutMs,
@@ -124,7 +137,7 @@ export function fetchTransport(fetchImpl: typeof fetch): Transport {
       response = await fetchImpl(call.url, {
         method: call.method,
         headers: call.headers,
-        body: call.body,
+        body: bodyFor(call.body, FormData),
         redirect: 'manual',
         signal: AbortSignal.timeout(call.timeoutMs),
       });
@@ -137,6 +150,39 @@ export function fetchTransport(fetchImpl: typeof fetch): Transport {
       body: await readLimited(response, call.maxResponseBytes, call.reservation),
     };
   };
+}
+
+/**
+ * Headers and body for undici's request(): a Blob is streamed with its exact
+ * length (so the provider gets Content-Length, never chunked encoding).
+ */
+function undiciBody(call: UpstreamRequest): {
+  headers: Record<string, string>;
+  body: string | Readable | UndiciFormData | null;
+} {
+  const body = bodyFor(call.body, UndiciFormData);
+  if (!(body instanceof Blob)) return { headers: { ...call.headers }, body };
+  return {
+    headers: { 'content-type': body.type, ...call.headers, 'content-length': String(body.size) },
+    body: Readable.fromWeb(body.stream() as NodeReadableStream<Uint8Array>),
+  };
+}
+
+/**
+ * The body as a client takes it: multipart entries in that client's own
+ * FormData, which streams each file from its Blob with an exact length.
+ */
+function bodyFor<F extends { append(name: string, value: string | Blob, filename?: string): void }>(
+  body: UpstreamBody,
+  Form: new () => F,
+): string | Blob | F | null {
+  if (body === null || typeof body === 'string' || body instanceof Blob) return body;
+  const form = new Form();
+  for (const [name, value] of body.multipart) {
+    if (typeof value === 'string') form.append(name, value);
+    else form.append(name, value, value.name);
+  }
+  return form;
 }
 
 /** Drops an answer's body and its connection; the abort that follows is expected, not an error to report. */

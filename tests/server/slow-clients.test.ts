@@ -57,9 +57,9 @@ function rawConnection(target: number, send: string) {
 }
 
 describe('slow clients', () => {
-  it('the companion listens with limits of seconds, not minutes', () => {
+  it('the companion listens with limits of seconds, not minutes (two for a whole upload)', () => {
     expect(SLOW_CLIENT_LIMITS.headersTimeoutMs).toBeLessThanOrEqual(10_000);
-    expect(SLOW_CLIENT_LIMITS.requestTimeoutMs).toBeLessThanOrEqual(30_000);
+    expect(SLOW_CLIENT_LIMITS.requestTimeoutMs).toBeLessThanOrEqual(120_000);
     expect(SLOW_CLIENT_LIMITS.checkIntervalMs).toBeLessThanOrEqual(1_000);
     expect(appServer.listening).toBe(true);
   });

@@ -5,7 +5,7 @@ import { type Provider, ProviderEntry, resolveProvider } from '../../server/conf
 import type { Settings } from '../../server/config/settings';
 import { nodeOAuthCrypto } from '../../server/crypto/node-oauth-crypto';
 import { createDevProvider } from '../../server/dev-provider/app';
-import { devProviderEntry as devProviderConfig } from '../../server/dev-provider/companion-entry';
+import { devPhotosEntry, devProviderEntry as devProviderConfig } from '../../server/dev-provider/companion-entry';
 import { createMetrics } from '../../server/metrics';
 import type { ServiceContext } from '../../server/services/context';
 import { WriteThrottle } from '../../server/services/write-throttle';
@@ -38,6 +38,8 @@ export interface HarnessOptions {
   readonly store?: Store;
   readonly timeoutMs?: number;
   readonly maxResponseBytes?: number;
+  /** UPLOAD_MAX_MB, in bytes (20 MiB by default). */
+  readonly maxUploadBytes?: number;
   /** The answer budget (see server/upstream/answer-budget.ts); 48 MiB, a quarter per install, by default. */
   readonly answerBudget?: AnswerBudget;
   readonly vaultKeys?: Settings['vaultKeys'];
@@ -45,6 +47,8 @@ export interface HarnessOptions {
   readonly limits?: Partial<Settings['limits']>;
   /** DEBUG_SIGNATURES: refused signatures are logged to `logger`, wired as start-companion.ts does. */
   readonly debugSignatures?: boolean;
+  /** Also the `dev-photos` provider (Flickr's and SmugMug's upload rules), with changes to its entry. */
+  readonly photosProvider?: Record<string, unknown>;
 }
 
 /**
@@ -65,6 +69,10 @@ export async function makeHarness(options: HarnessOptions = {}) {
   const providers = new Map<string, Provider>([
     ['dev', resolveProvider(devProviderEntry(DEV_ORIGIN), { DEV_CONSUMER_SECRET: DEV_CONSUMER.secret })],
   ]);
+  if (options.photosProvider) {
+    const entry = ProviderEntry.parse({ ...devPhotosEntry(DEV_ORIGIN, DEV_CONSUMER.key), ...options.photosProvider });
+    providers.set('dev-photos', resolveProvider(entry, { DEV_CONSUMER_SECRET: DEV_CONSUMER.secret }));
+  }
   for (const extra of options.extraProviders ?? []) {
     providers.set(extra.provider.id, extra.provider);
     handlers.set(new URL(extra.provider.requestTokenUrl).origin, extra.fetch);
@@ -98,6 +106,7 @@ export async function makeHarness(options: HarnessOptions = {}) {
       ...options.limits,
     },
     answerBudgetBytes: options.answerBudget?.capacityBytes ?? 48 * 1024 * 1024,
+    maxUploadBytes: options.maxUploadBytes ?? 20 * 1024 * 1024,
     appName: 'OAuth 1.0a Connect',
     debugSignatures: options.debugSignatures ?? false,
     warnings: [],
@@ -115,7 +124,9 @@ export async function makeHarness(options: HarnessOptions = {}) {
       now: () => clock.now,
       timeoutMs: options.timeoutMs ?? 5000,
       maxResponseBytes: options.maxResponseBytes ?? 1024 * 1024,
-      answerBudget: options.answerBudget ?? answerBudgetOf(settings.answerBudgetBytes),
+      answerBudget:
+        options.answerBudget ??
+        answerBudgetOf(settings.answerBudgetBytes, options.maxResponseBytes ?? 1024 * 1024, settings.maxUploadBytes),
       userAgent: defaultUserAgent(PUBLIC_URL),
       clockOffsets: new Map(),
       onRefusedSignature: settings.debugSignatures ? logRefusedSignatures(logger) : undefined,
@@ -141,8 +152,14 @@ export async function makeHarness(options: HarnessOptions = {}) {
     const proof =
       init.proof === undefined ? await who.proof(method, `${PUBLIC_URL}${path.split('?')[0]}`, { iat }) : init.proof;
     const headers: Record<string, string> = { ...(proof ? { dpop: proof } : {}), ...init.headers };
-    if (init.body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
-    const body = init.body === undefined ? null : typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
+    const multipart = init.body instanceof FormData;
+    if (init.body !== undefined && !multipart && !headers['content-type']) headers['content-type'] = 'application/json';
+    const body =
+      init.body === undefined
+        ? null
+        : typeof init.body === 'string' || multipart
+          ? (init.body as string | FormData)
+          : JSON.stringify(init.body);
     const response = await app.request(`${PUBLIC_URL}${path}`, { method, headers, body });
     // Every answer a test gets is held to the contract: documented route, status, media type, headers, body.
     await checkDocumentedAnswer(method, path, response);
@@ -177,8 +194,8 @@ export async function makeHarness(options: HarnessOptions = {}) {
   }
 
   /** The whole callback flow for the default install, returning the account. */
-  async function connect(userId = '1001', as?: TestInstall) {
-    const created = await call('POST', '/v1/flows', { body: { provider: 'dev' }, ...(as ? { as } : {}) });
+  async function connect(userId = '1001', as?: TestInstall, provider = 'dev') {
+    const created = await call('POST', '/v1/flows', { body: { provider }, ...(as ? { as } : {}) });
     const callback = new URL(
       (await decide(created.json.authorizeUrl as string, 'authorize', userId)).location as string,
     );

@@ -326,6 +326,24 @@ describe('providers, accounts, the signing proxy, installs', () => {
       unconfigured(h).then((u) => u.call('POST', `/v1/accounts/${accountId}/requests`, request)),
       'unknown_provider',
     );
+    // Uploads: a raw body to a provider that takes none; a file that is not the size it was said to be.
+    const upload = (id: string, request: object) => {
+      const form = new FormData();
+      form.append('request', JSON.stringify(request));
+      form.append('f0', new Blob(['four']), 'f0');
+      return h.call('POST', `/v1/accounts/${id}/requests`, { body: form });
+    };
+    const raw = { contentType: 'text/plain', file: 'f0', size: 4 };
+    await expectCode(
+      upload(accountId, { method: 'POST', url: 'https://api.discogs.com/api/thing', raw }),
+      'upload_not_allowed',
+    );
+    const file = { name: 'media', filename: 'a.txt', contentType: 'text/plain', file: 'f0', size: 5 };
+    const devAccount = await h.connect();
+    await expectCode(
+      upload(devAccount.id, { method: 'POST', url: 'http://dev.test/2/media/upload', multipart: [file] }),
+      'upload_mismatch',
+    );
     // A read-only token asked to write: the account needs a reconnect, and says so from then on.
     upstream = 'read-only';
     await expectCode(send(), 'account_needs_reconnect');

@@ -161,6 +161,8 @@ describe('every error is an RFC 9457 problem with a stable code, and changes not
       'flow_interrupted', // flows.test.ts, documented-answers.test.ts
       'request_headers_too_large', // client-errors.test.ts: before any route
       'request_timeout', // client-errors.ts: Node's request timeout, before any route
+      'upload_mismatch', // proxy-uploads.test.ts
+      'upload_not_allowed', // proxy-uploads.test.ts
     ];
     expect(ERROR_CODES.filter((code) => !seen.has(code) && !elsewhere.includes(code))).toEqual([]);
   });

@@ -1,0 +1,239 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { Busboy, type BusboyFileStream } from '@fastify/busboy';
+import type { Context } from 'hono';
+import { declaredFiles, ProxyRequest } from '../../lib/protocol';
+import { CompanionError } from '../errors';
+import type { AnswerReservation } from '../upstream/answer-budget';
+import { readJson, validated } from './read-json';
+
+/** A file's bytes as they arrived, and their MD5 (hex), computed on the way. */
+export interface ReceivedFile {
+  readonly bytes: Blob;
+  readonly md5: string;
+}
+
+/** A proxied request and the bytes of the files it declares, by the name of the part that held them. */
+export interface ProxyInput {
+  readonly request: ProxyRequest;
+  readonly files: ReadonlyMap<string, ReceivedFile>;
+}
+
+export interface UploadLimits {
+  /** The most file bytes one request may carry, all files together. */
+  readonly maxUploadBytes: number;
+  /** The largest `request` part (the JSON), bytes: the JSON body limit. */
+  readonly maxRequestPartBytes: number;
+  /** Where the files' bytes are accounted: reserved whole, from their declared sizes, before any arrives. */
+  readonly reservation: AnswerReservation;
+  /**
+   * Told the request as soon as its part is read, before any file is: a
+   * request that cannot be sent (no such account, a provider that takes no
+   * uploads) is refused without reading megabytes first.
+   */
+  readonly checkRequest?: ((request: ProxyRequest) => Promise<void>) | undefined;
+}
+
+/**
+ * `POST /v1/accounts/{id}/requests` in either shape: a JSON ProxyRequest, or
+ * multipart/form-data (RFC 7578) whose first part, `request`, is that JSON and
+ * whose other parts are the files it declares (`multipart[].file`, `raw.file`).
+ * Files are read as they stream in, each checked against its declared size and
+ * MD5, and held once (as Blob pieces, which the upstream body streams from).
+ * @throws CompanionError unsupported_media_type, malformed_json, invalid_request,
+ *   body_too_large (413, `limitBytes`, Connection: close), upload_mismatch, companion_busy
+ */
+export async function readProxyInput(c: Context, limits: UploadLimits): Promise<ProxyInput> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^multipart\/form-data\s*;/i.test(type)) {
+    const request = await readJson(c, ProxyRequest);
+    if (declaredFiles(request).length > 0) {
+      throw new CompanionError('invalid_request', 'a request with files is sent as multipart/form-data');
+    }
+    return { request, files: new Map() };
+  }
+  const body = c.req.raw.body;
+  if (!body) throw new CompanionError('invalid_request', 'the multipart body is empty');
+  try {
+    return await readMultipart(Readable.fromWeb(body as NodeReadableStream<Uint8Array>), type, limits);
+  } catch (error) {
+    limits.reservation.release();
+    throw error;
+  }
+}
+
+function readMultipart(source: Readable, contentType: string, limits: UploadLimits): Promise<ProxyInput> {
+  return new Promise((resolve, reject) => {
+    let request: ProxyRequest | undefined;
+    let checked: Promise<void> = Promise.resolve();
+    const expected = new Map<string, { size: number; md5?: string | undefined }>();
+    const files = new Map<string, ReceivedFile>();
+    const reading = new Set<string>();
+    let settled = false;
+
+    const fail = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      source.unpipe();
+      source.destroy();
+      // What is left of the body stays unread: the connection must not carry another request after it.
+      reject(withConnectionClose(error));
+    };
+    const finishIfDone = () => {
+      if (settled || !parserDone || reading.size > 0) return;
+      if (!request) return fail(new CompanionError('invalid_request', 'the multipart body has no "request" part'));
+      const missing = [...expected.keys()].filter((name) => !files.has(name));
+      if (missing.length > 0) {
+        return fail(new CompanionError('invalid_request', `no part holds the bytes of ${missing.join(', ')}`));
+      }
+      settled = true;
+      resolve({ request, files });
+    };
+    let parserDone = false;
+
+    let parser: ReturnType<typeof Busboy>;
+    try {
+      parser = Busboy({
+        headers: { 'content-type': contentType },
+        // Every part but the request's is a file, whatever its headers say.
+        isPartAFile: (name) => name !== 'request',
+        limits: {
+          fieldNameSize: 64,
+          fieldSize: limits.maxRequestPartBytes,
+          fields: 1,
+          files: 51,
+          parts: 52,
+          fileSize: limits.maxUploadBytes + 1,
+          headerPairs: 10,
+        },
+      });
+    } catch {
+      return reject(new CompanionError('invalid_request', 'the multipart/form-data content type has no boundary'));
+    }
+
+    parser.on('field', (name, value, _nameTruncated, valueTruncated) => {
+      if (settled) return;
+      if (valueTruncated) {
+        return fail(
+          tooLarge(`the "request" part is larger than ${limits.maxRequestPartBytes} bytes`, limits.maxRequestPartBytes),
+        );
+      }
+      if (name !== 'request' || request)
+        return fail(new CompanionError('invalid_request', 'one "request" part, first'));
+      try {
+        request = validated(parseJson(value), ProxyRequest);
+        const declared = declaredFiles(request);
+        const total = declared.reduce((sum, file) => sum + file.size, 0);
+        if (total > limits.maxUploadBytes) {
+          return fail(
+            tooLarge(`the files hold ${total} bytes; the limit is ${limits.maxUploadBytes}`, limits.maxUploadBytes),
+          );
+        }
+        for (const file of declared) expected.set(file.file, file);
+        limits.reservation.ensure(total);
+        checked = limits.checkRequest?.(request) ?? Promise.resolve();
+        checked.catch(fail);
+      } catch (error) {
+        fail(error);
+      }
+    });
+
+    parser.on('file', (name, stream) => {
+      if (settled) return void stream.resume();
+      const declared = expected.get(name);
+      if (!request) return fail(new CompanionError('invalid_request', 'the "request" part comes before the files'));
+      if (!declared || files.has(name) || reading.has(name)) {
+        return fail(
+          new CompanionError('invalid_request', `part "${name}" is not a file this request declares, or comes twice`),
+        );
+      }
+      reading.add(name);
+      // Until the request is known to be sendable, the file waits unread (the socket's flow control holds it).
+      checked
+        .then(() => receiveFile(name, stream, declared))
+        .then((file) => {
+          reading.delete(name);
+          files.set(name, file);
+          finishIfDone();
+        }, fail);
+    });
+
+    parser.on('partsLimit', () => fail(new CompanionError('invalid_request', 'too many parts')));
+    parser.on('filesLimit', () => fail(new CompanionError('invalid_request', 'too many files')));
+    parser.on('fieldsLimit', () => fail(new CompanionError('invalid_request', 'one "request" part, first')));
+    parser.on('error', (error) =>
+      fail(new CompanionError('invalid_request', `the multipart body is malformed: ${(error as Error).message}`)),
+    );
+    parser.on('finish', () => {
+      parserDone = true;
+      finishIfDone();
+    });
+    source.on('error', fail);
+    source.pipe(parser);
+  });
+}
+
+/** Reads one file part, checking it against what was declared; its bytes are kept once, as Blob pieces. */
+function receiveFile(
+  name: string,
+  stream: BusboyFileStream,
+  declared: { size: number; md5?: string | undefined },
+): Promise<ReceivedFile> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('md5');
+    // Each chunk is copied into a Blob of its own at once, so the network buffers go back to the
+    // pool; a Blob made of Blobs then references them without copying (one copy of the file in all).
+    const pieces: Blob[] = [];
+    let received = 0;
+    stream.on('data', (chunk: Buffer) => {
+      received += chunk.byteLength;
+      if (received > declared.size) {
+        stream.removeAllListeners('data');
+        stream.resume();
+        return reject(mismatch(`part "${name}" holds more than the ${declared.size} bytes declared`));
+      }
+      hash.update(chunk);
+      pieces.push(new Blob([chunk as Uint8Array<ArrayBuffer>]));
+    });
+    stream.on('error', reject);
+    stream.on('end', () => {
+      if (received !== declared.size) {
+        return reject(mismatch(`part "${name}" holds ${received} bytes, not the ${declared.size} declared`));
+      }
+      const md5 = hash.digest('hex');
+      if (declared.md5 !== undefined && declared.md5.toLowerCase() !== md5) {
+        return reject(mismatch(`the MD5 of part "${name}" is ${md5}, not the ${declared.md5.toLowerCase()} declared`));
+      }
+      resolve({ bytes: new Blob(pieces), md5 });
+    });
+  });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new CompanionError('malformed_json', 'the "request" part is not valid JSON');
+  }
+}
+
+function mismatch(message: string): CompanionError {
+  return new CompanionError('upload_mismatch', `${message}: nothing was sent`);
+}
+
+function tooLarge(message: string, limitBytes: number): CompanionError {
+  return new CompanionError('body_too_large', message, undefined, undefined, { limitBytes });
+}
+
+/** The same error, answered with Connection: close (the body was not read to its end). */
+function withConnectionClose(error: unknown): unknown {
+  if (!(error instanceof CompanionError)) return error;
+  return new CompanionError(
+    error.code,
+    error.message,
+    error.issues,
+    { ...error.headers, connection: 'close' },
+    error.members,
+  );
+}
