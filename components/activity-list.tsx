@@ -1,4 +1,5 @@
 import type { ActivityEntry, ActivityOutcome } from '../lib/activity/activity-log';
+import { byteSize } from './byte-size';
 
 interface Props {
   entries: readonly ActivityEntry[];
@@ -23,6 +24,11 @@ export function ActivityList({ entries, busy, onClear }: Props) {
             <small class="request">
               {entry.method} {entry.url}
             </small>
+            {entry.files && entry.files.length > 0 && (
+              <small data-testid="activity-files">
+                with {entry.files.map((f) => `${f.filename} (${byteSize(f.size)})`).join(', ')}
+              </small>
+            )}
             <small class="muted">{new Date(entry.at).toLocaleString()}</small>
           </li>
         ))}

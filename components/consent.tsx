@@ -1,7 +1,9 @@
 import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { ConsentDecision, ConsentQuestion } from '../lib/consent/consent-questions';
+import type { ConsentDecision } from '../lib/consent/consent-questions';
+import type { ShownConsentQuestion as ConsentQuestion } from '../lib/messaging/page-protocol';
 import type { MessageError } from '../lib/messaging/result';
+import { byteSize } from './byte-size';
 import { ask, describeError } from './use-background';
 
 /**
@@ -124,7 +126,34 @@ export function Consent({ questionId }: { questionId: string }) {
             </dd>
           </>
         )}
+        {question.files && question.files.length > 0 && (
+          <>
+            <dt>{question.files.length === 1 ? 'File' : `${question.files.length} files`}</dt>
+            <dd>
+              <ul class="files" data-testid="consent-files">
+                {question.files.map((file, index) => (
+                  <li key={index} data-testid="consent-file">
+                    {file.previewUrl && (
+                      <img class="preview" src={file.previewUrl} alt={`Preview of ${visible(file.filename)}`} />
+                    )}
+                    <span class="value">{visible(file.filename)}</span>{' '}
+                    <span class="muted">
+                      {file.contentType}, {byteSize(file.size)}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </dd>
+          </>
+        )}
       </dl>
+      {question.sequence && (
+        <p data-testid="consent-sequence">
+          One answer covers this whole action: up to {question.sequence.requests} more requests to{' '}
+          <span class="request">{visible(question.sequence.under)}</span> in the next ten minutes, uploading only the
+          files shown, without asking again.
+        </p>
+      )}
       {(question.hidden.fields > 0 || question.hidden.shortened) && (
         <p role="alert">
           This request sends more than is shown here

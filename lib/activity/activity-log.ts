@@ -1,5 +1,5 @@
 import { del, get, type UseStore, update } from 'idb-keyval';
-import type { SignedActionMethod } from '../messaging/content-protocol';
+import type { FileSummary, SignedActionMethod } from '../messaging/content-protocol';
 
 /** One signed action a site asked for, and how it ended. */
 export interface ActivityEntry {
@@ -12,6 +12,8 @@ export interface ActivityEntry {
   readonly method: SignedActionMethod;
   /** Scheme, host and path only: query values may be private, and the log is for telling what happened. */
   readonly url: string;
+  /** The files it sent: names, types and sizes, never their contents. */
+  readonly files?: readonly FileSummary[];
   readonly outcome: ActivityOutcome;
   /** The same refusal or failure again and again from one site is one entry, counted here (absent: once). */
   readonly repeats?: number;

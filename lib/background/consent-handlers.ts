@@ -1,7 +1,8 @@
 import { settleQuestion } from '../consent/consent-broker';
-import { type ConsentDecision, readQuestion } from '../consent/consent-questions';
+import { type ConsentDecision, type ConsentQuestion, readQuestion } from '../consent/consent-questions';
 import { booleanParam, type Handlers, InvalidMessage, optionalStringParam, stringParams } from '../messaging/channel';
-import type { ConsentMessages } from '../messaging/page-protocol';
+import { dataUrlOf } from '../messaging/content-files';
+import type { ConsentMessages, ShownConsentQuestion } from '../messaging/page-protocol';
 import { consentDeps } from './engine-deps';
 
 const DECISIONS: readonly string[] = ['once', 'always', 'deny'] satisfies ConsentDecision[];
@@ -11,7 +12,7 @@ export const consentHandlers: Handlers<ConsentMessages> = {
   getConsentQuestion: async (params) => {
     const deps = consentDeps();
     const question = await readQuestion(deps.store, stringParams(params, 'id').id);
-    return question && question.expiresAt > deps.now() ? question : null;
+    return question && question.expiresAt > deps.now() ? shownQuestion(question) : null;
   },
   answerConsent: async (params) => {
     const { id, decision } = stringParams(params, 'id', 'decision');
@@ -37,3 +38,14 @@ export const consentHandlers: Handlers<ConsentMessages> = {
     return { accepted };
   },
 };
+
+/** The question as it crosses messaging (JSON-only in Chrome): each image preview as a data: URL. */
+async function shownQuestion(question: ConsentQuestion): Promise<ShownConsentQuestion> {
+  const files = await Promise.all(
+    (question.files ?? []).map(async ({ preview, ...file }) => ({
+      ...file,
+      ...(preview ? { previewUrl: await dataUrlOf(preview) } : {}),
+    })),
+  );
+  return { ...question, ...(question.files ? { files } : {}) };
+}

@@ -51,14 +51,16 @@ export function createCompanionClient(options: CompanionClientOptions) {
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const url = `${base}${path}`;
     const proof = await createProof({ keyPair: options.keyPair, method, url, now: now() });
+    const isForm = body instanceof FormData;
     let response: Response;
     try {
       response = await doFetch(url, {
         method,
         // The companion never redirects: a redirect is someone else answering.
         redirect: 'error',
-        headers: { dpop: proof, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? null : JSON.stringify(body),
+        // A FormData body gets its multipart Content-Type, boundary included, from fetch.
+        headers: { dpop: proof, ...(body === undefined || isForm ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? null : isForm ? body : JSON.stringify(body),
       });
     } catch (error) {
       throw new CompanionClientError(
@@ -97,10 +99,27 @@ export function createCompanionClient(options: CompanionClientOptions) {
     cancelFlow: (flowId: string) => call<void>('DELETE', `/v1/flows/${encodeURIComponent(flowId)}`),
     accounts: async (): Promise<Account[]> => (await call<AccountsResponse>('GET', '/v1/accounts')).accounts,
     revoke: (accountId: string) => call<RevokeResponse>('DELETE', `/v1/accounts/${encodeURIComponent(accountId)}`),
-    request: (accountId: string, input: ProxyRequest) =>
-      call<ProxyResponse>('POST', `/v1/accounts/${encodeURIComponent(accountId)}/requests`, input),
+    /**
+     * A signed API call. With `files` (the bytes of the file fields `input`
+     * declares, by their `file` names), the body is multipart/form-data: the
+     * JSON as the part `request`, then one part per file.
+     */
+    request: (accountId: string, input: ProxyRequest, files?: ReadonlyMap<string, Blob>) =>
+      call<ProxyResponse>(
+        'POST',
+        `/v1/accounts/${encodeURIComponent(accountId)}/requests`,
+        files && files.size > 0 ? uploadForm(input, files) : input,
+      ),
     forgetInstall: () => call<ForgetInstallResponse>('DELETE', '/v1/installs/me'),
   };
 }
 
 export type CompanionClient = ReturnType<typeof createCompanionClient>;
+
+/** The companion's upload body: the request first (it declares the files), then each file in its named part. */
+function uploadForm(input: ProxyRequest, files: ReadonlyMap<string, Blob>): FormData {
+  const form = new FormData();
+  form.append('request', JSON.stringify(input));
+  for (const [name, bytes] of files) form.append(name, bytes, name);
+  return form;
+}

@@ -17,6 +17,10 @@ export interface ConsentQuestion {
   readonly form: readonly Pair[];
   /** The JSON body it sends, pretty-printed (as much as the window shows), or null. */
   readonly json: string | null;
+  /** The files it sends (and its sequence's later steps will): never read by the window but to preview an image. */
+  readonly files?: readonly ConsentFile[];
+  /** The later steps the one answer allows (a chunked upload): how many, under which URL. */
+  readonly sequence?: { readonly under: string; readonly requests: number };
   /** What the window cannot show in full, said in the window: never a silent cut. */
   readonly hidden: { readonly fields: number; readonly shortened: boolean };
   /** The tab that asked: the question ends if that tab closes or leaves the site. */
@@ -34,6 +38,16 @@ export interface ConsentQuestion {
   readonly askedAt: number;
   readonly expiresAt: number;
   readonly windowId?: number | undefined;
+}
+
+/** A file as the consent window shows it. */
+export interface ConsentFile {
+  readonly filename: string;
+  readonly contentType: string;
+  /** Bytes. */
+  readonly size: number;
+  /** The image itself, for a preview (images up to 10 MiB). */
+  readonly preview?: Blob;
 }
 
 export type AccountProblem = 'none-connected' | 'needs-reconnecting' | 'not-found';

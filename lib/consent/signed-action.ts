@@ -3,6 +3,8 @@ import { type ActivityOutcome, appendActivity, loggedUrl } from '../activity/act
 import { type CompanionClient, CompanionClientError } from '../companion-client/client';
 import { readState } from '../flows/flow-state';
 import {
+  type FileSummary,
+  fileSummaries,
   parseSignedActionRequest,
   type SignedActionRequest,
   type SignedActionResult,
@@ -11,8 +13,10 @@ import type { Account, ProviderSummary } from '../protocol';
 import { allowedApiUrl } from '../protocol/api-url';
 import { currentDeviceGeneration, currentGeneration, stillCurrent } from '../storage/generation';
 import { ActionRefused } from './action-refused';
+import { continueSequence, isUnder, openSequence, SEQUENCE_LIFETIME_MS } from './action-sequences';
+import { companionRequest } from './companion-request';
 import { askUser, type ConsentWindowPort } from './consent-broker';
-import { type ConsentAnswer, displayedBody } from './consent-questions';
+import { type ConsentAnswer, type ConsentFile, displayedBody } from './consent-questions';
 import { type ContentSender, judgeContentSender } from './content-sender';
 import { chooseAccount, consentNeeded, grantSiteConsent, listSiteConsents, touchSiteConsent } from './site-consents';
 
@@ -63,24 +67,46 @@ export async function performSignedAction(
       account: attempt.account && { id: attempt.account.id, screenName: attempt.account.screenName },
       method: request.method,
       url: loggedUrl(request.url),
+      ...(files.length > 0 ? { files } : {}),
       outcome,
     });
   };
+  const files: FileSummary[] = fileSummaries(request);
 
   try {
     const provider = await findProvider(deps.providers, request);
-    const account = await consentedAccount(guarded, verdict, provider, request, attempt);
+    let account: Account;
+    let sequence: string | undefined;
+    if (request.inSequence !== undefined) {
+      account = await sequenceAccount(deps, request, { origin, tabId: verdict.tabId, provider, files }, attempt);
+    } else {
+      checkSequence(request, provider);
+      account = await consentedAccount(guarded, verdict, provider, request, attempt);
+      if (request.sequence) {
+        sequence = openSequence({
+          origin,
+          tabId: verdict.tabId,
+          provider: provider.id,
+          accountId: account.id,
+          under: request.sequence.under,
+          requestsLeft: request.sequence.requests,
+          bytesLeft: (request.sequence.files ?? []).reduce((sum, f) => sum + f.size, 0),
+          expiresAt: deps.now() + SEQUENCE_LIFETIME_MS,
+        });
+      }
+    }
     guarded.assertCurrent();
-    const answer = await deps.client.request(account.id, {
-      method: request.method,
-      url: request.url,
-      ...(request.query ? { query: request.query.map(([n, v]) => [n, v] as [string, string]) } : {}),
-      ...(request.form ? { form: request.form.map(([n, v]) => [n, v] as [string, string]) } : {}),
-      ...(request.json === undefined ? {} : { json: request.json }),
-    });
+    const { input, files: bytes } = companionRequest(request);
+    const answer = await (bytes.size > 0
+      ? deps.client.request(account.id, input, bytes)
+      : deps.client.request(account.id, input));
     if (guarded.current()) await touchSiteConsent(deps.store, origin, account.id, deps.now());
     await log({ kind: 'sent', status: answer.status });
-    return { ...answer, account: { id: account.id, provider: account.provider, screenName: account.screenName } };
+    return {
+      ...answer,
+      account: { id: account.id, provider: account.provider, screenName: account.screenName },
+      ...(sequence === undefined ? {} : { sequence }),
+    };
   } catch (error) {
     if (error instanceof ActionRefused) {
       await log({ kind: 'refused', code: error.loggedCode });
@@ -108,6 +134,50 @@ async function findProvider(
     throw new ActionRefused('url_not_allowed', `this URL is not under the ${provider.id} provider's API`);
   }
   return provider;
+}
+
+/**
+ * A sequence's first step: every step goes under `sequence.under`, itself
+ * under the provider's API.
+ * @throws ActionRefused url_not_allowed, invalid_message
+ */
+function checkSequence(request: SignedActionRequest, provider: ProviderSummary): void {
+  if (!request.sequence) return;
+  if (!allowedApiUrl(request.sequence.under, provider.apiBaseUrls)) {
+    throw new ActionRefused('url_not_allowed', `the sequence's URL is not under the ${provider.id} provider's API`);
+  }
+  if (!isUnder(request.url, request.sequence.under)) {
+    throw new ActionRefused('invalid_message', 'the first step of a sequence goes under its own URL');
+  }
+}
+
+/**
+ * A later step of a sequence: no question, the account the user chose for
+ * the first one (action-sequences.ts checks the rest).
+ * @throws ActionRefused sequence_refused
+ */
+async function sequenceAccount(
+  deps: SignedActionDeps,
+  request: SignedActionRequest,
+  step: { origin: string; tabId: number; provider: ProviderSummary; files: readonly FileSummary[] },
+  attempt: { account: Account | null },
+): Promise<Account> {
+  const accountId = continueSequence(
+    request.inSequence as string,
+    {
+      origin: step.origin,
+      tabId: step.tabId,
+      provider: step.provider.id,
+      accountId: request.accountId,
+      url: request.url,
+      fileBytes: step.files.reduce((sum, f) => sum + f.size, 0),
+    },
+    deps.now(),
+  );
+  const account = (await readState(deps.store)).accounts.find((a) => a.id === accountId);
+  if (!account) throw new ActionRefused('sequence_refused', 'the account this action was allowed for is gone');
+  attempt.account = account;
+  return account;
 }
 
 /** The deps, bound to the companion state this request began in (lib/storage/generation.ts). */
@@ -215,9 +285,36 @@ function questionAbout(request: SignedActionRequest, origin: string, tabId: numb
     providerName: provider.name,
     method: request.method,
     url: withQuery(request),
-    ...displayedBody(request.form, request.json),
+    ...displayedBody(request.form ?? textFieldsOf(request), request.json),
+    files: filesShown(request),
+    ...(request.sequence ? { sequence: { under: request.sequence.under, requests: request.sequence.requests } } : {}),
     tabId,
   };
+}
+
+/** A multipart body's text fields, shown as the form fields are. */
+function textFieldsOf(request: SignedActionRequest): [string, string][] | undefined {
+  if (!request.multipart) return undefined;
+  return request.multipart.flatMap((field) =>
+    'value' in field ? [[field.name, field.value] as [string, string]] : [],
+  );
+}
+
+/** Images up to this size get a preview in the consent window (the Blob is kept with the question). */
+const PREVIEW_MAX_BYTES = 10 * 1024 * 1024;
+
+/** The files the request sends, and those its sequence's later steps will: name, type, size, and a preview for images. */
+function filesShown(request: SignedActionRequest): ConsentFile[] {
+  const carried = [
+    ...(request.multipart ?? []).flatMap((field) => ('file' in field ? [field.file] : [])),
+    ...(request.raw ? [request.raw] : []),
+  ].map((f) => ({
+    filename: f.filename,
+    contentType: f.contentType,
+    size: f.bytes.size,
+    ...(f.contentType.startsWith('image/') && f.bytes.size <= PREVIEW_MAX_BYTES ? { preview: f.bytes } : {}),
+  }));
+  return [...carried, ...(request.sequence?.files ?? [])];
 }
 
 /** The same words for every no, so a site cannot tell a no-account window from a user's no. */

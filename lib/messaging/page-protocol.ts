@@ -50,7 +50,7 @@ export interface OptionsMessages {
 
 export interface ConsentMessages {
   /** The question a consent window shows; null once answered or expired. */
-  getConsentQuestion(params: { id: string }): ConsentQuestion | null;
+  getConsentQuestion(params: { id: string }): ShownConsentQuestion | null;
   answerConsent(params: { id: string; decision: ConsentDecision; accountId?: string; confirmWrites?: boolean }): {
     accepted: boolean;
   };
@@ -74,4 +74,14 @@ export interface PopupState {
   readonly sites: readonly SiteConsent[];
   /** The newest entries of the activity log. */
   readonly activity: readonly ActivityEntry[];
+}
+
+/** A consent question as the window gets it: files described, an image's preview as a data: URL. */
+export interface ShownConsentQuestion extends Omit<ConsentQuestion, 'files'> {
+  readonly files?: readonly {
+    readonly filename: string;
+    readonly contentType: string;
+    readonly size: number;
+    readonly previewUrl?: string;
+  }[];
 }

@@ -13,6 +13,10 @@ export type MessageErrorCode =
   | 'consent_denied'
   | 'consent_pending'
   | 'no_account'
+  // Files over the action's limits (content-files.ts), refused before any was read.
+  | 'file_too_large'
+  // A step of a sequence that ended or goes beyond what the user allowed (content-protocol.ts).
+  | 'sequence_refused'
   // The options page must ask for a host permission first.
   | 'host_permission_missing'
   // Work begun before the user changed companions or forgot this device; nothing was kept.

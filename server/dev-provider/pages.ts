@@ -75,8 +75,9 @@ export function demoPage(apiBase: string): string {
     'Dev provider demo app',
     `<h1>What's happening?</h1>
 <p data-oauth1-demo="state">The OAuth 1.0a Connect extension is not active on this page.</p>
-<form data-oauth1-demo="compose" data-provider="dev" data-api-base="${escapeHtml(apiBase)}" action="#">
+<form data-oauth1-demo="compose" data-provider="dev" data-api-base="${escapeHtml(apiBase)}" data-api-v2-base="${escapeHtml(new URL('../2/', apiBase).href)}" action="#">
 <p><label for="status">Your status</label><br><textarea id="status" name="status" rows="3" cols="40" maxlength="280" required></textarea></p>
+<p><label for="photo">Attach a photo or video</label><br><input id="photo" name="photo" type="file" accept="image/*,video/*" data-oauth1-demo="photo"></p>
 <button type="submit">Post</button>
 <button type="button" data-oauth1-demo="whoami">Who am I?</button>
 </form>

@@ -3,6 +3,7 @@
  * the runner process that hosts it (Playwright's workers are other processes).
  * Only the e2e run has this; the dev provider itself exposes nothing.
  */
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { DevProviderState } from '../../../server/dev-provider/state';
 
@@ -21,6 +22,14 @@ export function servePeek(state: DevProviderState, consumerSecret: string): Prom
         })),
         requestTokenSecrets: [...state.requestTokens.values()].map((t) => t.secret),
         statuses: state.statuses.map((s) => s.text),
+        posts: state.statuses.map((s) => ({ text: s.text, mediaIds: s.mediaIds ?? [] })),
+        media: [...state.media.values()].map((m) => ({
+          id: m.id,
+          contentType: m.contentType,
+          category: m.category,
+          size: m.bytes?.byteLength ?? 0,
+          sha256: m.bytes ? createHash('sha256').update(m.bytes).digest('hex') : null,
+        })),
       }),
     );
   });
@@ -32,6 +41,8 @@ export interface Peek {
   accessTokens: { token: string; secret: string; user: string }[];
   requestTokenSecrets: string[];
   statuses: string[];
+  posts: { text: string; mediaIds: string[] }[];
+  media: { id: string; contentType: string; category: string; size: number; sha256: string | null }[];
 }
 
 export async function peek(): Promise<Peek> {
