@@ -71,7 +71,8 @@ export async function encodeFile(
     filename,
     contentType,
     size: blob.size,
-    base64: dataUrl.slice(dataUrl.indexOf(',') + 1),
+    // Chrome reads an empty Blob as "data:", without a comma (Firefox: "data:application/octet-stream;base64,").
+    base64: blob.size === 0 ? '' : dataUrl.slice(dataUrl.indexOf(',') + 1),
     ...(described.md5 === undefined ? {} : { md5: described.md5 }),
   };
 }
