@@ -9,6 +9,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { requestErrorAnswer } from './http/client-errors';
+import { capConnectionsPerAddress, refusingOverCap } from './http/connection-cap';
 
 export interface ListenTarget {
   /** Who listens, for the message: "the companion", "the dev provider". */
@@ -68,6 +69,12 @@ export function listen(
   fetch: Parameters<typeof getRequestListener>[0],
   target: ListenTarget,
   limits: SlowClientLimits = SLOW_CLIENT_LIMITS,
+  connections: {
+    /** The most connections one client address may hold (connection-cap.ts); 0 or absent: no cap. */
+    readonly perAddress?: number;
+    /** Addresses the cap leaves alone: loopback by default (a reverse proxy on this machine). */
+    readonly exempt?: (address: string) => boolean;
+  } = {},
 ): Promise<Server> {
   return new Promise((resolve, reject) => {
     const serverOptions = {
@@ -75,11 +82,13 @@ export function listen(
       requestTimeout: limits.requestTimeoutMs,
       connectionsCheckingInterval: limits.checkIntervalMs,
     };
+    const server = createHttpServer(serverOptions);
+    const cap = capConnectionsPerAddress(server, connections.perAddress ?? 0, connections.exempt);
     // The Node adapter's listener, as @hono/node-server's serve() builds it, plus an answer of ours for
     // a request it cannot even turn into a web Request (a backslash in the path): a problem, not an empty 400.
-    const server = createHttpServer(
-      serverOptions,
-      getRequestListener(fetch, { hostname: target.host, errorHandler: requestErrorAnswer }),
+    server.on(
+      'request',
+      refusingOverCap(cap, getRequestListener(fetch, { hostname: target.host, errorHandler: requestErrorAnswer })),
     );
     const failed = (error: NodeJS.ErrnoException) => reject(explained(error, target));
     server.once('error', failed);

@@ -5,7 +5,7 @@ import { retirementNotices } from './config/retirement';
 import { loadSettings } from './config/settings';
 import { nodeOAuthCrypto } from './crypto/node-oauth-crypto';
 import { answerClientErrors } from './http/client-errors';
-import { listen } from './listen';
+import { listen, SLOW_CLIENT_LIMITS } from './listen';
 import { createMetrics } from './metrics';
 import type { ServiceContext } from './services/context';
 import { interruptStrandedFlows } from './services/flows';
@@ -77,13 +77,12 @@ export async function startCompanion(
 
   let server: Server;
   try {
-    server = await listen(app.fetch, {
-      who: 'the companion',
-      port: settings.port,
-      host: settings.host,
-      portVariable: 'PORT',
-      hostVariable: 'HOST',
-    });
+    server = await listen(
+      app.fetch,
+      { who: 'the companion', port: settings.port, host: settings.host, portVariable: 'PORT', hostVariable: 'HOST' },
+      SLOW_CLIENT_LIMITS,
+      { perAddress: settings.connectionsPerAddress },
+    );
   } catch (error) {
     // In-process callers (npm start, the browser tests) live on; the store must not stay open.
     await store.close();

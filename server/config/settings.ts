@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_CONNECTIONS_PER_ADDRESS } from '../http/connection-cap';
 import { parseVaultKeys, type VaultKey } from '../vault/vault';
 import { CompanionConfigFile, ConfigError, type Provider, resolveProvider } from './providers';
 
@@ -36,6 +37,8 @@ export interface Settings {
   readonly answerBudgetBytes: number;
   /** The most file bytes one proxied request may carry (UPLOAD_MAX_MB); past it, 413 body_too_large. */
   readonly maxUploadBytes: number;
+  /** The most connections one client address may hold (CONNECTIONS_PER_ADDRESS; 0: no cap; loopback exempt). */
+  readonly connectionsPerAddress: number;
   /** The application's name where a provider shows it on its authorize page (Trello's `name`: `{appName}`). */
   readonly appName: string;
   /**
@@ -63,6 +66,8 @@ const Environment = z.object({
   ANSWER_BUDGET_MB: z.coerce.number().int().min(8).max(65536).default(48),
   // Files of one proxied request, all together; the answer budget holds them while they are sent.
   UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(4096).default(20),
+  // Per client address, where no reverse proxy on this machine caps them first (server/http/connection-cap.ts).
+  CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).max(100000).default(DEFAULT_CONNECTIONS_PER_ADDRESS),
   // 1/true/yes/on or 0/false/no/off: a switch for debugging signatures with a provider, off by default.
   DEBUG_SIGNATURES: z.stringbool().default(false),
   APP_NAME: z.string().min(1).max(64).default('OAuth 1.0a Connect'),
@@ -139,6 +144,7 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
     metricsToken: e.METRICS_TOKEN,
     answerBudgetBytes: e.ANSWER_BUDGET_MB * 1024 * 1024,
     maxUploadBytes: e.UPLOAD_MAX_MB * 1024 * 1024,
+    connectionsPerAddress: e.CONNECTIONS_PER_ADDRESS,
     appName: e.APP_NAME,
     debugSignatures: e.DEBUG_SIGNATURES,
     warnings,

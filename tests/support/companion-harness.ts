@@ -107,6 +107,7 @@ export async function makeHarness(options: HarnessOptions = {}) {
     },
     answerBudgetBytes: options.answerBudget?.capacityBytes ?? 48 * 1024 * 1024,
     maxUploadBytes: options.maxUploadBytes ?? 20 * 1024 * 1024,
+    connectionsPerAddress: 64,
     appName: 'OAuth 1.0a Connect',
     debugSignatures: options.debugSignatures ?? false,
     warnings: [],

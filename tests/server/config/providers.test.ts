@@ -148,6 +148,36 @@ describe('provider configuration', () => {
     expect(quiet).toEqual([]);
   });
 
+  it('carries each preset’s upload rule, and lets an entry set its own', () => {
+    const uploads = (id: string) =>
+      resolveProvider(entry({ id, consumerKey: 'ck', consumerSecretEnv: 'X_SECRET' }), env).uploads;
+    expect(uploads('x')).toEqual({ multipart: { signedFields: 'none' } });
+    expect(uploads('tumblr')).toEqual({ multipart: { signedFields: 'none' } });
+    expect(uploads('flickr')).toEqual({ multipart: { signedFields: 'all-but-files' } });
+    expect(uploads('smugmug')?.raw).toBe(true);
+    expect(uploads('smugmug')?.headers).toEqual(expect.arrayContaining(['x-smug-albumuri', 'content-md5']));
+    expect(uploads('discogs')).toBeUndefined();
+    const custom = resolveProvider(
+      entry({ ...MINIMAL_CUSTOM_PROVIDER, uploads: { raw: true, headers: ['x-upload-album'] } }),
+      env,
+    );
+    expect(custom.uploads).toEqual({ raw: true, headers: ['x-upload-album'] });
+  });
+
+  it('refuses upload headers that carry credentials or framing, and uploads with bodyHash', () => {
+    for (const header of ['authorization', 'cookie', 'host', 'content-length', 'content-type', 'X-Upper', 'a b']) {
+      expect(ProviderEntry.safeParse({ ...MINIMAL_CUSTOM_PROVIDER, uploads: { headers: [header] } }).success).toBe(
+        false,
+      );
+    }
+    expect(() =>
+      resolveProvider(
+        entry({ ...MINIMAL_CUSTOM_PROVIDER, bodyHash: true, uploads: { multipart: { signedFields: 'none' } } }),
+        env,
+      ),
+    ).toThrow(/"bodyHash" and multipart or raw "uploads" cannot be combined/);
+  });
+
   it('refuses inline secrets and unknown fields', () => {
     expect(ProviderEntry.safeParse({ id: 'x', consumerKey: 'ck', consumerSecret: 'inline!' }).success).toBe(false);
     expect(ProviderEntry.safeParse({ id: 'X', consumerKey: 'ck' }).success).toBe(false);

@@ -136,6 +136,26 @@ describe('loadSettings (the environment of docs/architecture.md)', () => {
     expect(() => loadSettings({ ...base, DEBUG_SIGNATURES: 'verbose' })).toThrow(/DEBUG_SIGNATURES/);
   });
 
+  it('reads UPLOAD_MAX_MB and CONNECTIONS_PER_ADDRESS; the answer budget must hold one largest upload and answer', () => {
+    expect(loadSettings(base)).toMatchObject({
+      maxUploadBytes: 20 * 1024 * 1024,
+      answerBudgetBytes: 48 * 1024 * 1024,
+      connectionsPerAddress: 64,
+    });
+    expect(loadSettings({ ...base, UPLOAD_MAX_MB: '8', CONNECTIONS_PER_ADDRESS: '0' })).toMatchObject({
+      maxUploadBytes: 8 * 1024 * 1024,
+      connectionsPerAddress: 0,
+    });
+    expect(() => loadSettings({ ...base, UPLOAD_MAX_MB: '44' })).toThrow(
+      /ANSWER_BUDGET_MB \(48\) must be at least UPLOAD_MAX_MB \(44\) \+ 5/,
+    );
+    expect(loadSettings({ ...base, UPLOAD_MAX_MB: '44', ANSWER_BUDGET_MB: '49' }).maxUploadBytes).toBe(
+      44 * 1024 * 1024,
+    );
+    expect(() => loadSettings({ ...base, UPLOAD_MAX_MB: '0' })).toThrow(ConfigError);
+    expect(() => loadSettings({ ...base, CONNECTIONS_PER_ADDRESS: '-1' })).toThrow(ConfigError);
+  });
+
   it('never prints a secret in its errors', () => {
     const leaky = config({
       providers: [{ id: 'x', consumerKey: 'ck', consumerSecretEnv: 'X_SECRET', bogus: 'field' }],
