@@ -25,10 +25,9 @@ export async function requestSignedAction(request: SignedActionInput): Promise<M
   try {
     params = await onTheWire(request);
   } catch (error) {
-    return {
-      ok: false,
-      error: { code: (error as { code?: 'file_too_large' }).code ?? 'invalid_message', message: String(error) },
-    };
+    // Only our own refusal keeps its code: a FileReader's DOMException has a numeric one (8 for NotFoundError).
+    const code = (error as { code?: unknown }).code === 'file_too_large' ? 'file_too_large' : 'invalid_message';
+    return { ok: false, error: { code, message: String(error) } };
   }
   try {
     return (await browser.runtime.sendMessage({
