@@ -123,7 +123,8 @@ export async function uploadXMedia(file: Blob, options: XMediaUpload = {}): Prom
   }
   let answer = await requestSignedAction({ ...step, method: 'POST', url: new URL('finalize', mediaUrl).href });
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  for (let polls = 0; polls < MAX_POLLS; polls++) {
+  // Finalize's answer, then each poll's: the last poll's answer is read too.
+  for (let polls = 0; polls <= MAX_POLLS; polls++) {
     const failed = refusal(answer);
     if (failed) return failed;
     const processing = processingOf(answer as { ok: true; value: SignedActionResult });
@@ -133,6 +134,7 @@ export async function uploadXMedia(file: Blob, options: XMediaUpload = {}): Prom
     if (processing.state === 'failed') {
       return { ok: false, error: { code: 'provider_error', message: `X could not process the media (${mediaId})` } };
     }
+    if (polls === MAX_POLLS) break;
     await sleep(Math.min(30, Math.max(1, processing.checkAfterSecs)) * 1000);
     answer = await requestSignedAction({
       ...step,
