@@ -95,7 +95,8 @@ export function percentDecode(value: string): string {
   }
 }
 
-const utf8Decoder = new TextDecoder();
+// "UTF-8 decode without BOM": a leading U+FEFF is text like any other, as in the fast path above.
+const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 function lenientPercentDecode(value: string): string {
   const bytes: number[] = [];

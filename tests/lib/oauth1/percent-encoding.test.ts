@@ -67,6 +67,14 @@ describe('percentDecode', () => {
     expect(percentDecode('a%FFb%41')).toBe(new URLSearchParams('x=a%FFb%41').get('x'));
   });
 
+  it('keeps a leading byte order mark next to a broken escape, as the WHATWG form parser does', () => {
+    // Found by tests/fuzz/parsers.fuzz.test.ts: the lenient path's TextDecoder dropped it.
+    expect(percentDecode('%EF%BB%BFa%ZZ')).toBe('\ufeffa%ZZ');
+    expect(percentDecode('%EF%BB%BF%FF')).toBe(new URLSearchParams('x=%EF%BB%BF%FF').get('x'));
+    expect(percentDecode('\ufeff%C3')).toBe('\ufeff\ufffd');
+    expect(percentDecode('%EF%BB%BFa')).toBe('\ufeffa');
+  });
+
   // ASCII input only: on raw non-ASCII after a broken escape, Node's
   // URLSearchParams departs from the Encoding Standard, which we follow.
   it('matches URLSearchParams on escapes, good and broken', () => {
