@@ -16,7 +16,7 @@ export function PendingFlowView({ flow, busy, onCancel, onPin }: Props) {
   return (
     <section class="card" aria-label={`Connecting ${flow.providerName}`}>
       {flow.mode === 'callback' ? (
-        <p>Waiting for you to authorize in the opened tab…</p>
+        <p>Waiting for you to authorize {flow.providerName} in the opened tab…</p>
       ) : (
         <form
           onSubmit={(event) => {

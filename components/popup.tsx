@@ -3,6 +3,7 @@ import browser from 'webextension-polyfill';
 import type { PopupState } from '../lib/messaging/page-protocol';
 import type { MessageError } from '../lib/messaging/result';
 import type { AccessLevel, FlowMode, ProviderSummary } from '../lib/protocol';
+import { onStateChange } from '../lib/storage/state-changes';
 import { AccountList } from './account-list';
 import { ActivityList } from './activity-list';
 import { OutcomeMessage } from './outcome-message';
@@ -38,12 +39,9 @@ export function Popup() {
     void reloadState().then(refresh);
   }, [reloadState, refresh]);
 
-  // The flow finishes in the background: look often while one is pending, rarely otherwise.
-  const waiting = state.pending.length > 0;
-  useEffect(() => {
-    const timer = setInterval(() => void reloadState(), waiting ? 200 : 2000);
-    return () => clearInterval(timer);
-  }, [reloadState, waiting]);
+  // The background says when what it stores changes (a flow finishing, an account revoked, a site's
+  // action logged): the popup reloads then, and never polls.
+  useEffect(() => onStateChange(() => void reloadState()), [reloadState]);
 
   const act = async (work: () => Promise<unknown>) => {
     setBusy(true);
@@ -57,6 +55,8 @@ export function Popup() {
       await reloadState();
     }
   };
+  /** A provider with a connection under way: its connect buttons wait until that one ends. */
+  const pendingFor = (provider: string) => state.pending.some((flow) => flow.provider === provider);
   const connect = (provider: string, mode: FlowMode, options: { access?: AccessLevel; forceLogin?: boolean } = {}) =>
     act(() => ask('connect', { provider, mode, ...options }));
 
@@ -99,11 +99,20 @@ export function Popup() {
       {providers === null && !error && <p class="muted">Asking the companion…</p>}
       {providers?.map((provider) => (
         <p key={provider.id}>
-          <button type="button" disabled={busy} onClick={() => connect(provider.id, 'callback')}>
+          <button
+            type="button"
+            disabled={busy || pendingFor(provider.id)}
+            onClick={() => connect(provider.id, 'callback')}
+          >
             Connect {provider.name}
           </button>
           {provider.modes.includes('oob') && (
-            <button type="button" class="link" disabled={busy} onClick={() => connect(provider.id, 'oob')}>
+            <button
+              type="button"
+              class="link"
+              disabled={busy || pendingFor(provider.id)}
+              onClick={() => connect(provider.id, 'oob')}
+            >
               Use a PIN instead
             </button>
           )}
@@ -112,7 +121,7 @@ export function Popup() {
             <button
               type="button"
               class="link"
-              disabled={busy}
+              disabled={busy || pendingFor(provider.id)}
               title={`Connect ${provider.name} for reading only: sites can then post nothing`}
               onClick={() => connect(provider.id, 'callback', { access: 'read' })}
             >
@@ -124,7 +133,7 @@ export function Popup() {
             <button
               type="button"
               class="link"
-              disabled={busy}
+              disabled={busy || pendingFor(provider.id)}
               onClick={() => connect(provider.id, 'callback', { forceLogin: true })}
             >
               Add another account

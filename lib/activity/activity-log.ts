@@ -1,5 +1,6 @@
 import { del, get, type UseStore, update } from 'idb-keyval';
 import type { FileSummary, SignedActionMethod } from '../messaging/content-protocol';
+import { announceChange } from '../storage/state-changes';
 
 /** One signed action a site asked for, and how it ended. */
 export interface ActivityEntry {
@@ -45,6 +46,7 @@ const KEY = 'activity';
 
 export async function appendActivity(store: UseStore, entry: ActivityEntry): Promise<void> {
   await update<ActivityEntry[]>(KEY, (entries) => bounded(withEntry(entries ?? [], entry)), store);
+  announceChange(KEY);
 }
 
 const unsent = (entry: ActivityEntry) => entry.outcome.kind !== 'sent';
@@ -102,6 +104,7 @@ export async function readActivity(store: UseStore, limit = ACTIVITY_LIMIT): Pro
 
 export async function clearActivity(store: UseStore): Promise<void> {
   await del(KEY, store);
+  announceChange(KEY);
 }
 
 /** The URL as the log shows it: no query, no fragment, no credentials. */

@@ -2,6 +2,7 @@ import { get, type UseStore, update } from 'idb-keyval';
 import { isWrite, type SignedActionMethod } from '../messaging/content-protocol';
 import type { Account } from '../protocol';
 import { changeKey } from '../storage/change-key';
+import { announceChange } from '../storage/state-changes';
 import type { AccountProblem } from './consent-questions';
 
 /** "Always for this site": an origin may act as one account without asking. */
@@ -34,6 +35,7 @@ async function changeConsents(
   change: (all: Record<string, SiteConsent>) => Record<string, SiteConsent>,
 ): Promise<void> {
   await update<Record<string, SiteConsent>>(KEY, (all) => change(all ?? {}), store);
+  announceChange(KEY);
 }
 
 export async function grantSiteConsent(store: UseStore, consent: SiteConsent): Promise<void> {

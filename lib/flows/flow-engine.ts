@@ -3,7 +3,7 @@ import { type CompanionClient, CompanionClientError } from '../companion-client/
 import { pruneSiteConsents } from '../consent/site-consents';
 import type { AccessLevel, Account, FlowMode } from '../protocol';
 import { CompanionChanged, currentGeneration, stillCurrent } from '../storage/generation';
-import { changeState, type FlowOutcome, type PendingFlow, readState } from './flow-state';
+import { changeState, type FlowOutcome, type PendingFlow, readState, withAccounts } from './flow-state';
 
 /** The browser as the flow engine needs it; the background wires it to the extension APIs. */
 export interface BrowserPort {
@@ -131,7 +131,7 @@ export async function handleTabUrl(deps: FlowEngineDeps, tabId: number, rawUrl: 
 export async function submitPin(deps: FlowEngineDeps, flowId: string, pin: string): Promise<FlowOutcome> {
   const flow = await claimWaiting(deps, (f) => f.flowId === flowId);
   if (!flow) throw new CompanionClientError('flow_not_found', 'this connection is no longer waiting for a PIN');
-  let account: { screenName: string };
+  let account: { id: string; screenName: string };
   try {
     account = await deps.client.completeFlow(flowId, { oauthVerifier: pin.trim() });
   } catch (error) {
@@ -192,7 +192,7 @@ export async function refreshAccounts(deps: FlowEngineDeps): Promise<Account[]> 
   const accounts = await deps.client.accounts();
   // Fetched from a companion the user has left or forgotten meanwhile: the fresh state stays fresh.
   if (!stillCurrent(began)) return [...(await readState(deps.store)).accounts];
-  await changeState(deps.store, (s) => [{ ...s, accounts }, undefined]);
+  await changeState(deps.store, (s) => [withAccounts(s, accounts), undefined]);
   // A site's "always" for an account that is gone must not carry over to anything.
   await pruneSiteConsents(deps.store, accounts);
   deps.browser.setBadge(accounts.some((account) => account.status !== 'active') ? '!' : '');
@@ -232,12 +232,17 @@ export async function revokeAccount(deps: FlowEngineDeps, accountId: string) {
 async function settle(
   deps: FlowEngineDeps,
   flow: PendingFlow,
-  complete: () => Promise<{ screenName: string }>,
+  complete: () => Promise<{ id: string; screenName: string }>,
 ): Promise<FlowOutcome> {
   let outcome: FlowOutcome;
   try {
     const account = await complete();
-    outcome = { kind: 'connected', provider: flow.provider, screenName: account.screenName };
+    outcome = {
+      kind: 'connected',
+      provider: flow.provider,
+      screenName: account.screenName,
+      accountId: account.id,
+    };
   } catch (error) {
     const code = error instanceof CompanionClientError ? error.code : 'internal_error';
     outcome =

@@ -21,7 +21,13 @@ export interface PendingFlow {
 
 /** How the last connection attempt ended, for the popup to say. */
 export type FlowOutcome =
-  | { readonly kind: 'connected'; readonly provider: string; readonly screenName: string }
+  | {
+      readonly kind: 'connected';
+      readonly provider: string;
+      readonly screenName: string;
+      /** The account connected: once it is gone (revoked), the outcome no longer holds and is dropped. */
+      readonly accountId?: string;
+    }
   | { readonly kind: 'denied' | 'cancelled' | 'closed' | 'expired'; readonly provider: string }
   | { readonly kind: 'failed'; readonly provider: string; readonly code: string; readonly message: string };
 
@@ -37,6 +43,23 @@ const EMPTY: ExtensionState = { pending: {}, accounts: [], lastOutcome: null };
 
 export async function readState(store: UseStore): Promise<ExtensionState> {
   return (await get<ExtensionState>(KEY, store)) ?? EMPTY;
+}
+
+/**
+ * The state with these accounts: an outcome that says an account was
+ * connected goes when that account does (revoked here, or elsewhere), so the
+ * popup never says "Connected @name" above a list without it.
+ */
+export function withAccounts(state: ExtensionState, accounts: readonly Account[]): ExtensionState {
+  const outcome = state.lastOutcome;
+  const stale =
+    outcome?.kind === 'connected' &&
+    !accounts.some((a) =>
+      outcome.accountId !== undefined
+        ? a.id === outcome.accountId
+        : a.provider === outcome.provider && a.screenName === outcome.screenName,
+    );
+  return { ...state, accounts, lastOutcome: stale ? null : outcome };
 }
 
 /** Changes the state in one IndexedDB transaction; returns what `change` returned. */

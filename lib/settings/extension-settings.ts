@@ -1,4 +1,5 @@
 import { get, type UseStore, update } from 'idb-keyval';
+import { announceChange } from '../storage/state-changes';
 
 /** What the user can change in the options page. Kept in IndexedDB with the rest of the state. */
 export interface ExtensionSettings {
@@ -29,6 +30,7 @@ export async function readSettings(store: UseStore): Promise<ExtensionSettings> 
 
 export async function writeSettings(store: UseStore, change: Partial<ExtensionSettings>): Promise<void> {
   await update<Partial<ExtensionSettings>>(KEY, (stored) => ({ ...stored, ...change }), store);
+  announceChange(KEY);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { type UseStore, update } from 'idb-keyval';
+import { announceChange } from './state-changes';
 
 /**
  * Changes one IndexedDB value in one transaction (read and write together),
@@ -22,5 +23,6 @@ export async function changeKey<V, T>(
     },
     store,
   );
+  announceChange(key);
   return result as T;
 }

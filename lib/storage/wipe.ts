@@ -1,5 +1,6 @@
 import { delMany, type UseStore } from 'idb-keyval';
 import { startNewGeneration } from './generation';
+import { announceChange } from './state-changes';
 
 /** What belongs to one companion: its accounts, pending flows, and the sites allowed to use those accounts. */
 const COMPANION_KEYS = ['extension-state', 'site-consents', 'consent-questions'];
@@ -8,6 +9,7 @@ const COMPANION_KEYS = ['extension-state', 'site-consents', 'consent-questions']
 export async function forgetCompanionState(store: UseStore): Promise<void> {
   startNewGeneration('companion');
   await delMany(COMPANION_KEYS, store);
+  for (const key of COMPANION_KEYS) announceChange(key);
 }
 
 /**
@@ -18,4 +20,5 @@ export async function forgetCompanionState(store: UseStore): Promise<void> {
 export async function wipeDevice(store: UseStore): Promise<void> {
   startNewGeneration('device');
   await delMany([...COMPANION_KEYS, 'activity', 'install-key'], store);
+  for (const key of [...COMPANION_KEYS, 'activity']) announceChange(key);
 }

@@ -13,7 +13,7 @@ test('connects the dev provider from the popup and sees @alice', async ({ contex
   const authorizeTab = context.waitForEvent('page');
   await page.getByRole('button', { name: 'Connect Dev provider' }).click();
   const provider = await authorizeTab;
-  await expect(page.getByText('Waiting for you to authorize in the opened tab…')).toBeVisible();
+  await expect(page.getByText('Waiting for you to authorize Dev provider in the opened tab…')).toBeVisible();
 
   await expect(provider.getByRole('heading', { name: /Authorize .* to use your account\?/ })).toBeVisible();
   // The background sees the callback, closes the tab and completes the flow.

@@ -16,6 +16,8 @@ test('revokes an account: the popup no longer lists it and the provider refuses 
   await page.getByRole('button', { name: 'Revoke @alice' }).click();
   await page.getByRole('button', { name: 'Yes, revoke' }).click();
   await expect(page.getByText('No account connected yet.')).toBeVisible();
+  // What said it was connected no longer holds, so it is gone too.
+  await expect(page.getByText('Connected @alice.')).toHaveCount(0);
   expect((await peek()).accessTokens.map((t) => t.token)).not.toContain(issued?.token);
 });
 
@@ -69,7 +71,7 @@ test('a forged callback URL with a foreign oauth_token completes nothing', async
   await expect(forged.getByText('You can close this tab')).toBeVisible();
   await page.waitForTimeout(1000); // give the background every chance to (wrongly) act on it
   expect(forged.isClosed()).toBe(false);
-  await expect(page.getByText('Waiting for you to authorize in the opened tab…')).toBeVisible();
+  await expect(page.getByText('Waiting for you to authorize Dev provider in the opened tab…')).toBeVisible();
   await expect(page.getByText('No account connected yet.')).toBeVisible();
 });
 

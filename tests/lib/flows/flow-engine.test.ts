@@ -176,8 +176,16 @@ describe('the flow engine', () => {
     const state = await readState(store);
     expect(state.pending).toEqual({});
     expect(state.accounts.map((a) => a.screenName)).toEqual(['bob']);
-    expect(state.lastOutcome).toEqual({ kind: 'connected', provider: 'dev', screenName: 'bob' });
+    expect(state.lastOutcome).toEqual({
+      kind: 'connected',
+      provider: 'dev',
+      screenName: 'bob',
+      accountId: state.accounts[0]?.id,
+    });
     expect(browser.alarms.size).toBe(0);
+    // Revoked, the account is gone, and so is the outcome that said it was connected.
+    await revokeAccount(deps, state.accounts[0]?.id as string);
+    expect(await readState(store)).toMatchObject({ accounts: [], lastOutcome: null });
   });
 
   it('finishes a flow started by a worker that was stopped meanwhile (all state in IndexedDB)', async () => {
@@ -304,6 +312,7 @@ describe('the flow engine', () => {
       kind: 'connected',
       provider: 'dev',
       screenName: 'alice',
+      accountId: (await readState(store)).accounts[0]?.id,
     });
     expect((await readState(store)).accounts).toHaveLength(1);
   });
