@@ -55,6 +55,30 @@ describe('consent window handlers', () => {
     await expect(consentHandlers.getConsentQuestion({ id: expired.id }, undefined)).resolves.toBeNull();
   });
 
+  it('shows each image preview as a data: URL of its bytes (messaging in Chrome is JSON: a Blob would be {})', async () => {
+    const image = new Uint8Array(40_000).map((_, i) => (i * 7) % 256);
+    const question = await storedQuestion({
+      files: [
+        {
+          filename: 'harbour.png',
+          contentType: 'image/png',
+          size: image.length,
+          preview: new Blob([image], { type: 'image/png' }),
+        },
+        { filename: 'clip.mp4', contentType: 'video/mp4', size: 9_000_000 },
+      ],
+    });
+    const shown = await consentHandlers.getConsentQuestion({ id: question.id }, undefined);
+    expect(shown?.files).toEqual([
+      { filename: 'harbour.png', contentType: 'image/png', size: image.length, previewUrl: expect.any(String) },
+      { filename: 'clip.mp4', contentType: 'video/mp4', size: 9_000_000 },
+    ]);
+    const url = shown?.files?.[0]?.previewUrl as string;
+    expect(url.startsWith('data:image/png;base64,')).toBe(true);
+    expect(Buffer.from(url.slice('data:image/png;base64,'.length), 'base64').equals(Buffer.from(image))).toBe(true);
+    expect(JSON.parse(JSON.stringify(shown))).toEqual(shown);
+  });
+
   it.each([
     ['a decision that is not one of once, always, deny', { decision: 'yes' }],
     ['an account the question did not offer', { decision: 'once', accountId: 'acc-9' }],

@@ -8,7 +8,8 @@ import {
   loggedUrl,
   readActivity,
 } from '../../../lib/activity/activity-log';
-import { isWrite, parseSignedActionRequest } from '../../../lib/messaging/content-protocol';
+import { MAX_ACTION_FILE_BYTES, MAX_ACTION_FILES } from '../../../lib/messaging/content-files';
+import { fileSummaries, isWrite, parseSignedActionRequest } from '../../../lib/messaging/content-protocol';
 import { checkCompanionUrl } from '../../../lib/settings/extension-settings';
 
 const API = 'https://api.x.com/1.1/statuses/update.json';
@@ -126,6 +127,224 @@ describe('parseSignedActionRequest refuses with invalid_message', () => {
     expect(refusal(JSON.parse('{"provider":"x","method":"GET","url":"https://api.x.com/","__proto__":{}}'))).toEqual(
       invalid,
     );
+  });
+});
+
+const UPLOAD = 'https://api.x.com/2/media/upload';
+const bytesOf = async (blob: Blob) => new Uint8Array(await blob.arrayBuffer());
+
+/** A file as a content script's message carries it (base64 by Node, not by the code under test). */
+function wire(bytes: Uint8Array, overrides: Record<string, unknown> = {}) {
+  return {
+    filename: 'photo.png',
+    contentType: 'image/png',
+    size: bytes.length,
+    base64: Buffer.from(bytes).toString('base64'),
+    ...overrides,
+  };
+}
+
+/** A declared file that is never decoded: its size says it is large, its base64 is not even base64. */
+const declared = (size: number) => ({ filename: 'big.mp4', contentType: 'video/mp4', size, base64: '!' });
+
+const photo = new Uint8Array([137, 80, 78, 71, 0, 255, 13, 10]);
+const upload = {
+  provider: 'x',
+  method: 'POST',
+  url: UPLOAD,
+  multipart: [
+    { name: 'media_category', value: 'tweet_image' },
+    { name: 'media', file: wire(photo, { md5: 'D41D8CD98F00B204E9800998ECF8427E' }) },
+  ],
+};
+
+describe('parseSignedActionRequest with files, headers and sequences: accepts', () => {
+  it('a multipart body of text and file fields, in order, with each file decoded', async () => {
+    const request = parseSignedActionRequest(upload);
+    expect(request.multipart).toEqual([
+      { name: 'media_category', value: 'tweet_image' },
+      {
+        name: 'media',
+        file: {
+          filename: 'photo.png',
+          contentType: 'image/png',
+          bytes: expect.any(Blob),
+          md5: 'd41d8cd98f00b204e9800998ecf8427e',
+        },
+      },
+    ]);
+    const field = request.multipart?.[1];
+    expect(field && 'file' in field && (await bytesOf(field.file.bytes))).toEqual(photo);
+  });
+
+  it('a raw body: the whole body is one file', async () => {
+    const request = parseSignedActionRequest({ provider: 'x', method: 'PUT', url: UPLOAD, raw: wire(photo) });
+    expect(request.raw?.contentType).toBe('image/png');
+    expect(await bytesOf(request.raw?.bytes as Blob)).toEqual(photo);
+  });
+
+  it(`${MAX_ACTION_FILES} files and ${MAX_ACTION_FILE_BYTES} declared bytes, the most one action may carry`, () => {
+    const files = Array.from({ length: MAX_ACTION_FILES }, (_, i) => ({ name: `f${i}`, file: wire(photo) }));
+    expect(parseSignedActionRequest({ ...upload, multipart: files }).multipart).toHaveLength(MAX_ACTION_FILES);
+    const exactly = { provider: 'x', method: 'POST', url: UPLOAD, raw: declared(MAX_ACTION_FILE_BYTES) };
+    // Past the size rule, the bad base64 is what is refused: the size was within the limit.
+    expect(refusal(exactly)).toEqual(invalid);
+  });
+
+  it('headers of letters, digits and -, with tabs and Latin-1 in their values', () => {
+    const headers = { 'X-Smug-AlbumUri': '/api/v2/album/abc', 'Content-MD5': 'a\tb é' };
+    expect(parseSignedActionRequest({ ...upload, headers }).headers).toEqual(headers);
+  });
+
+  it('a sequence with the files its later steps will upload', () => {
+    const sequence = {
+      under: UPLOAD,
+      requests: 1000,
+      files: [{ filename: 'clip.mp4', contentType: 'video/mp4', size: 9_000_000 }],
+    };
+    const request = { provider: 'x', method: 'POST', url: `${UPLOAD}/initialize`, json: {}, sequence };
+    expect(parseSignedActionRequest(request).sequence).toEqual(sequence);
+    expect(parseSignedActionRequest({ ...request, sequence: { under: UPLOAD, requests: 1 } }).sequence).toEqual({
+      under: UPLOAD,
+      requests: 1,
+    });
+  });
+
+  it('a later step of a sequence, by the id its first answer gave', () => {
+    const id = crypto.randomUUID();
+    expect(parseSignedActionRequest({ ...upload, inSequence: id }).inSequence).toBe(id);
+  });
+});
+
+describe('parseSignedActionRequest with files, headers and sequences: refuses with invalid_message', () => {
+  const text = (value: unknown) => ({ ...upload, multipart: [{ name: 'status', value }] });
+  it.each<[string, unknown]>([
+    ['multipart and a form', { ...upload, form: [['a', 'b']] }],
+    ['multipart and JSON', { ...upload, json: {} }],
+    ['multipart and a raw body', { ...upload, raw: wire(photo) }],
+    ['a raw body and a form', { ...valid, raw: wire(photo) }],
+    ['a GET with multipart', { ...upload, method: 'GET' }],
+    ['a GET with a raw body', { provider: 'x', method: 'GET', url: UPLOAD, raw: wire(photo) }],
+    ['an empty multipart list', { ...upload, multipart: [] }],
+    ['multipart that is not a list', { ...upload, multipart: { media: wire(photo) } }],
+    ['more than 50 fields', { ...upload, multipart: Array.from({ length: 51 }, () => ({ name: 'a', value: 'b' })) }],
+    ['a field with both a value and a file', { ...upload, multipart: [{ name: 'm', value: 'x', file: wire(photo) }] }],
+    ['a field with neither', { ...upload, multipart: [{ name: 'm' }] }],
+    ['a field with an unknown key', { ...upload, multipart: [{ name: 'm', value: 'x', filename: 'a' }] }],
+    ['a field name with a quote', { ...upload, multipart: [{ name: 'a"b', value: 'x' }] }],
+    ['a field name with CR LF', { ...upload, multipart: [{ name: 'a\r\nb', value: 'x' }] }],
+    ['a field name of 201 characters', { ...upload, multipart: [{ name: 'a'.repeat(201), value: 'x' }] }],
+    ['a text value of 65 537 characters', text('a'.repeat(65_537))],
+    ['a text value that is a number', text(5)],
+    ['a file that is a Blob (what Chrome would carry as {})', { ...upload, multipart: [{ name: 'm', file: {} }] }],
+    ['a file whose size is not its bytes', { ...upload, multipart: [{ name: 'm', file: wire(photo, { size: 9 }) }] }],
+    [
+      'a file name with a backslash',
+      { ...upload, multipart: [{ name: 'm', file: wire(photo, { filename: 'a\\b' }) }] },
+    ],
+    [
+      'a raw body with a content type with parameters',
+      { ...upload, multipart: undefined, raw: wire(photo, { contentType: 'image/png; q=1' }) },
+    ],
+    ['a header value with LF', { ...upload, headers: { accept: 'a\nb' } }],
+    ['a header value with CR', { ...upload, headers: { accept: 'a\rb' } }],
+    ['a header value with NUL', { ...upload, headers: { accept: 'a\u0000b' } }],
+    ['a header value with DEL', { ...upload, headers: { accept: 'a\u007fb' } }],
+    ['a header value beyond Latin-1', { ...upload, headers: { accept: 'a\u0100' } }],
+    ['a header value of 1025 characters', { ...upload, headers: { accept: 'a'.repeat(1025) } }],
+    ['a header value that is a number', { ...upload, headers: { 'content-length': 5 } }],
+    ['a header name with a space', { ...upload, headers: { 'x y': '1' } }],
+    ['a header name with CR LF', { ...upload, headers: { 'x\r\ny': '1' } }],
+    ['an empty header name', { ...upload, headers: { '': '1' } }],
+    ['31 headers', { ...upload, headers: Object.fromEntries(Array.from({ length: 31 }, (_, i) => [`h${i}`, 'v'])) }],
+    ['headers as a list', { ...upload, headers: [['accept', 'a']] }],
+    ['a sequence and inSequence together', { ...upload, sequence: { under: UPLOAD, requests: 2 }, inSequence: 'abc' }],
+    ['a sequence of 0 requests', { ...upload, sequence: { under: UPLOAD, requests: 0 } }],
+    ['a sequence of 1001 requests', { ...upload, sequence: { under: UPLOAD, requests: 1001 } }],
+    ['a sequence of 1.5 requests', { ...upload, sequence: { under: UPLOAD, requests: 1.5 } }],
+    ['a sequence under a relative URL', { ...upload, sequence: { under: '/2/media/upload', requests: 2 } }],
+    ['a sequence under an ftp URL', { ...upload, sequence: { under: 'ftp://api.x.com/', requests: 2 } }],
+    ['a sequence with an unknown field', { ...upload, sequence: { under: UPLOAD, requests: 2, ttl: 1e9 } }],
+    [
+      'a sequence file with a negative size',
+      { ...upload, sequence: { under: UPLOAD, requests: 2, files: [{ filename: 'a', contentType: 'a/b', size: -1 }] } },
+    ],
+    [
+      'a sequence file with a content type with parameters',
+      {
+        ...upload,
+        sequence: { under: UPLOAD, requests: 2, files: [{ filename: 'a', contentType: 'a/b; c=d', size: 1 }] },
+      },
+    ],
+    [
+      `a sequence of ${MAX_ACTION_FILES + 1} files`,
+      {
+        ...upload,
+        sequence: {
+          under: UPLOAD,
+          requests: 2,
+          files: Array.from({ length: MAX_ACTION_FILES + 1 }, () => ({ filename: 'a', contentType: 'a/b', size: 1 })),
+        },
+      },
+    ],
+    ['an inSequence id with a slash', { ...upload, inSequence: '../x' }],
+    ['an empty inSequence id', { ...upload, inSequence: '' }],
+    ['an inSequence id that is a number', { ...upload, inSequence: 7 }],
+  ])('%s', (_case, params) => {
+    expect(refusal(params)).toEqual(invalid);
+  });
+});
+
+describe('parseSignedActionRequest refuses too many files or bytes with file_too_large, before decoding any', () => {
+  const tooLarge = { name: 'FileTooLarge', code: 'file_too_large' };
+  it.each<[string, unknown]>([
+    [
+      `${MAX_ACTION_FILES + 1} files`,
+      {
+        ...upload,
+        multipart: Array.from({ length: MAX_ACTION_FILES + 1 }, (_, i) => ({ name: `f${i}`, file: declared(1) })),
+      },
+    ],
+    [
+      'a file declaring 20 MiB and one byte',
+      { ...upload, multipart: [{ name: 'm', file: declared(MAX_ACTION_FILE_BYTES + 1) }] },
+    ],
+    [
+      'a raw body declaring 20 MiB and one byte',
+      { provider: 'x', method: 'PUT', url: UPLOAD, raw: declared(MAX_ACTION_FILE_BYTES + 1) },
+    ],
+    [
+      'two files of 10 MiB and one byte',
+      {
+        ...upload,
+        multipart: [
+          { name: 'a', file: declared(MAX_ACTION_FILE_BYTES / 2 + 1) },
+          { name: 'b', file: declared(MAX_ACTION_FILE_BYTES / 2) },
+        ],
+      },
+    ],
+  ])('%s', (_case, params) => {
+    expect(refusal(params)).toEqual(tooLarge);
+  });
+});
+
+describe('fileSummaries', () => {
+  it('describes each file of a request by name, type and size, the raw body last', () => {
+    const multipart = parseSignedActionRequest({
+      ...upload,
+      multipart: [
+        { name: 'a', file: wire(photo, { filename: 'one.png' }) },
+        { name: 'text', value: 'not a file' },
+        { name: 'b', file: wire(new Uint8Array(3), { filename: 'two.bin', contentType: 'application/octet-stream' }) },
+      ],
+    });
+    expect(fileSummaries(multipart)).toEqual([
+      { filename: 'one.png', contentType: 'image/png', size: photo.length },
+      { filename: 'two.bin', contentType: 'application/octet-stream', size: 3 },
+    ]);
+    const raw = parseSignedActionRequest({ provider: 'x', method: 'PUT', url: UPLOAD, raw: wire(photo) });
+    expect(fileSummaries(raw)).toEqual([{ filename: 'photo.png', contentType: 'image/png', size: photo.length }]);
+    expect(fileSummaries(parseSignedActionRequest(valid))).toEqual([]);
   });
 });
 
