@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Account, ProviderRetirement } from '../lib/protocol';
 
 interface Props {
@@ -25,6 +25,22 @@ const ATTENTION: Record<Account['status'], string | null> = {
 
 export function AccountList({ accounts, retirements = {}, busy, onReconnect, onRevoke, onRevokeAll }: Props) {
   const [confirming, setConfirming] = useState<string | null>(null);
+  // Keyboard and screen-reader users follow the question: focus goes to its safe answer (Keep) when it
+  // opens, and back to the button that opened it when it is kept.
+  const keepButton = useRef<HTMLButtonElement>(null);
+  const returnTo = useRef<string | null>(null);
+  useEffect(() => {
+    if (confirming !== null) {
+      keepButton.current?.focus();
+    } else if (returnTo.current !== null) {
+      document.querySelector<HTMLButtonElement>(`[data-revoke="${CSS.escape(returnTo.current)}"]`)?.focus();
+      returnTo.current = null;
+    }
+  }, [confirming]);
+  const keep = () => {
+    returnTo.current = confirming;
+    setConfirming(null);
+  };
   if (accounts.length === 0) return <p class="muted">No account connected yet.</p>;
   return (
     <>
@@ -65,12 +81,17 @@ export function AccountList({ accounts, retirements = {}, busy, onReconnect, onR
                 <button type="button" disabled={busy} onClick={() => onRevoke(account.id)}>
                   Yes, revoke
                 </button>{' '}
-                <button type="button" class="secondary" onClick={() => setConfirming(null)}>
+                <button type="button" class="secondary" ref={keepButton} onClick={keep}>
                   Keep
                 </button>
               </span>
             ) : (
-              <button type="button" class="secondary" onClick={() => setConfirming(account.id)}>
+              <button
+                type="button"
+                class="secondary"
+                data-revoke={account.id}
+                onClick={() => setConfirming(account.id)}
+              >
                 Revoke @{account.screenName}
               </button>
             )}
@@ -84,13 +105,13 @@ export function AccountList({ accounts, retirements = {}, busy, onReconnect, onR
             <button type="button" disabled={busy} onClick={onRevokeAll}>
               Yes, revoke all
             </button>{' '}
-            <button type="button" class="secondary" onClick={() => setConfirming(null)}>
+            <button type="button" class="secondary" ref={keepButton} onClick={keep}>
               Keep
             </button>
           </p>
         ) : (
           <p>
-            <button type="button" class="secondary" onClick={() => setConfirming('all')}>
+            <button type="button" class="secondary" data-revoke="all" onClick={() => setConfirming('all')}>
               Revoke all
             </button>
           </p>
