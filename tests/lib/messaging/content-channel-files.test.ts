@@ -152,7 +152,8 @@ describe('requestSignedAction with files', () => {
       MAX_ACTION_FILE_BYTES / 2,
       MAX_ACTION_FILE_BYTES / 2,
     ]);
-  });
+    // 20 MiB through base64 and back in script: seconds on a busy machine.
+  }, 30_000);
 
   it.each<[string, SignedActionInput['multipart'], SignedActionInput['raw']]>([
     [
