@@ -21,6 +21,11 @@ const MIGRATION_LOCK = 7_236_151;
  */
 export function openPostgresStore(connectionString: string, poolSize = 10): Store {
   const pool = new pg.Pool({ connectionString, max: poolSize });
+  // An idle connection the server drops (a restart, a failover, pg_terminate_backend) is an
+  // 'error' on the pool, which would end the process unheard. The pool has already let that
+  // connection go and opens a new one for the next query; queries it cut off fail, and are
+  // answered and logged where they were asked.
+  pool.on('error', () => undefined);
   const query = async <T extends pg.QueryResultRow>(sql: string, values: unknown[] = []) =>
     (await pool.query<T>(sql, values)).rows;
 
