@@ -10,7 +10,7 @@ import { defineConfig } from 'wxt';
 const STORE_MODE = 'store';
 
 /** Entrypoints that exist only in development builds (npm start, the tests), never in a store package. */
-const DEVELOPMENT_ONLY_ENTRYPOINTS = new Set(['demo']);
+const DEVELOPMENT_ONLY_ENTRYPOINTS = new Set(['demo', 'bench-floor']);
 
 /** Where the companion runs; public (it ends up in the bundle), never a secret. */
 function companionUrlFor(mode: string): string {

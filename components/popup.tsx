@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
+import { readPopupState } from '../lib/flows/popup-state';
 import type { PopupState } from '../lib/messaging/page-protocol';
 import type { MessageError } from '../lib/messaging/result';
 import type { AccessLevel, FlowMode, ProviderSummary } from '../lib/protocol';
+import { extensionStore } from '../lib/storage/install-key';
 import { onStateChange } from '../lib/storage/state-changes';
 import { AccountList } from './account-list';
 import { ActivityList } from './activity-list';
@@ -23,7 +25,12 @@ export function Popup() {
   const [error, setError] = useState<MessageError | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const reloadState = useCallback(() => ask('getState', {}).then(setState, setError), []);
+  // Read straight from IndexedDB (shared with the background): no round trip before the first render.
+  const reloadState = useCallback(
+    () =>
+      readPopupState(extensionStore(), Date.now()).then(setState, () => ask('getState', {}).then(setState, setError)),
+    [],
+  );
   const refresh = useCallback(async () => {
     setError(null);
     try {
@@ -36,7 +43,10 @@ export function Popup() {
   }, [reloadState]);
 
   useEffect(() => {
-    void reloadState().then(refresh);
+    // What IndexedDB holds at once; then the background's view (it drops expired flows) and the companion's.
+    void reloadState()
+      .then(() => ask('getState', {}).then(setState, setError))
+      .then(refresh);
   }, [reloadState, refresh]);
 
   // The background says when what it stores changes (a flow finishing, an account revoked, a site's

@@ -1,6 +1,4 @@
 import browser from 'webextension-polyfill';
-import { readActivity } from '../activity/activity-log';
-import { listSiteConsents } from '../consent/site-consents';
 import {
   cancelConnect,
   dropExpired,
@@ -11,7 +9,7 @@ import {
   startConnect,
   submitPin,
 } from '../flows/flow-engine';
-import { readState } from '../flows/flow-state';
+import { readPopupState } from '../flows/popup-state';
 import type { Handlers } from '../messaging/channel';
 import { InvalidMessage, stringParams } from '../messaging/channel';
 import type { PageToBackground, PopupMessages } from '../messaging/page-protocol';
@@ -23,9 +21,6 @@ import { engineDeps } from './engine-deps';
 import { optionsHandlers } from './options-handlers';
 import { siteHandlers } from './site-handlers';
 
-/** How many activity entries the popup shows; the log keeps more. */
-const POPUP_ACTIVITY = 20;
-
 /** What the background answers the popup: each message hands over to the flow engine. */
 const popupHandlers: Handlers<PopupMessages> = {
   getStatus: async () => {
@@ -35,18 +30,7 @@ const popupHandlers: Handlers<PopupMessages> = {
   getState: async () => {
     const deps = await engineDeps();
     await dropExpired(deps);
-    const [state, sites, activity] = await Promise.all([
-      readState(deps.store),
-      listSiteConsents(deps.store),
-      readActivity(deps.store, POPUP_ACTIVITY),
-    ]);
-    return {
-      pending: Object.values(state.pending),
-      accounts: state.accounts,
-      lastOutcome: state.lastOutcome,
-      sites,
-      activity,
-    };
+    return readPopupState(deps.store, deps.now());
   },
   listProviders: async () => (await engineDeps()).client.providers(),
   refreshAccounts: async () => refreshAccounts(await engineDeps()),
