@@ -29,54 +29,76 @@ export function openPostgresStore(connectionString: string, poolSize = 10): Stor
   const query = async <T extends pg.QueryResultRow>(sql: string, values: unknown[] = []) =>
     (await pool.query<T>(sql, values)).rows;
 
-  async function transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  /**
+   * A pooled client for several statements. A connection lost meanwhile is an 'error' on the
+   * client besides the failed statement, heard here for the same reason; the client is then
+   * closed rather than given back.
+   */
+  async function withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await pool.connect();
+    let lost: Error | undefined;
+    const onError = (error: Error) => {
+      lost = error;
+    };
+    client.on('error', onError);
     try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
+      return await work(client);
     } finally {
-      client.release();
+      // Given back, the pool hears the client's errors again (as the pool's).
+      client.off('error', onError);
+      client.release(lost);
     }
+  }
+
+  function transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return withClient(async (client) => {
+      try {
+        await client.query('BEGIN');
+        const result = await work(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
   }
 
   return {
     kind: 'postgres',
 
     async migrate() {
-      const client = await pool.connect();
-      try {
-        // Instances starting together take turns; the second finds the work done.
-        await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-        await client.query(
-          'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)',
-        );
-        const applied = new Set(
-          (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version),
-        );
-        for (const migration of MIGRATIONS) {
-          if (applied.has(migration.version)) continue;
-          await client.query('BEGIN');
-          try {
-            for (const sql of migration.statements) await client.query(sql);
-            await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
-              migration.version,
-              Date.now(),
-            ]);
-            await client.query('COMMIT');
-          } catch (error) {
-            await client.query('ROLLBACK');
-            throw error;
+      await withClient(async (client) => {
+        try {
+          // Instances starting together take turns; the second finds the work done.
+          await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+          await client.query(
+            'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)',
+          );
+          const applied = new Set(
+            (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map(
+              (r) => r.version,
+            ),
+          );
+          for (const migration of MIGRATIONS) {
+            if (applied.has(migration.version)) continue;
+            await client.query('BEGIN');
+            try {
+              for (const sql of migration.statements) await client.query(sql);
+              await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
+                migration.version,
+                Date.now(),
+              ]);
+              await client.query('COMMIT');
+            } catch (error) {
+              await client.query('ROLLBACK');
+              throw error;
+            }
           }
+        } finally {
+          await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
         }
-      } finally {
-        await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
-        client.release();
-      }
+      });
     },
 
     async ping() {

@@ -1,15 +1,18 @@
 /**
- * PostgreSQL can drop a connection the pool holds idle: a restart, a failover, an
- * administrator's pg_terminate_backend, a network blip. pg's pool then emits 'error', and with
- * nobody listening Node ends the process: the reliability run (tests/reliability/postgres-restart.ts)
- * saw every companion on a restarted PostgreSQL exit with "Connection terminated unexpectedly".
- * The store must instead let the pool drop that connection and open a new one on the next query.
+ * PostgreSQL can drop a connection: a restart, a failover, an administrator's
+ * pg_terminate_backend, a network blip. pg then emits 'error' (on the pool for an idle
+ * connection, on the client for one checked out for a transaction), and with nobody listening
+ * Node ends the process: the reliability run (tests/reliability/postgres-restart.ts) saw the
+ * companion on a restarted PostgreSQL exit with "Connection terminated unexpectedly". The store
+ * must instead fail what was cut off, drop that connection, and open a new one for what follows.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openPostgresStore } from '../../../server/store/postgres-store';
-import type { Store } from '../../../server/store/store';
+import type { AccountKey, Store } from '../../../server/store/store';
 import { freshDatabase } from '../../support/fresh-database';
+
+const NOW = 1_700_000_000_000;
 
 let url: string;
 let store: Store;
@@ -19,7 +22,8 @@ beforeAll(async () => {
   url = await freshDatabase(inject('postgresUrl'));
   store = openPostgresStore(url);
   await store.migrate();
-  admin = new pg.Client({ connectionString: inject('postgresUrl') });
+  // In the store's database: advisory locks are per database.
+  admin = new pg.Client({ connectionString: url });
   await admin.connect();
 });
 
@@ -42,5 +46,57 @@ describe('the PostgreSQL store when the server drops its idle connections', () =
 
     await store.ping();
     expect(await store.hit('after-loss', 60_000, Date.now())).toMatchObject({ count: 1 });
+  });
+
+  it('fails a transaction whose connection is cut, and completes it on a new one', async () => {
+    await store.insertFlow({
+      id: 'flow-cut',
+      installId: 'install-a',
+      provider: 'x',
+      mode: 'callback',
+      requestToken: 'rt',
+      requestSecret: 'v1.k1.sealed',
+      callbackUrl: 'https://companion.example/oauth/callback',
+      createdAt: NOW,
+      expiresAt: NOW + 600_000,
+      state: 'pending',
+      claimedAt: null,
+      access: null,
+      accountId: null,
+    });
+    expect(await store.claimFlow('flow-cut', 'install-a', NOW)).toBe(true);
+    const key: AccountKey = { installId: 'install-a', provider: 'x', userId: '1001' };
+    const complete = () =>
+      store.completeFlowWithAccount(
+        'flow-cut',
+        key,
+        { screenName: 'alice', expiresAt: null },
+        (id) => ({ token: `t-${id}`, tokenSecret: `s-${id}` }),
+        NOW,
+      );
+    // The transaction waits on the lock that serialises completions for this user, held here, …
+    const lock = `${key.provider}\n${key.userId}\n${key.installId}`;
+    await admin.query('SELECT pg_advisory_lock(hashtext($1))', [lock]);
+    const cut = complete();
+    cut.catch(() => undefined);
+    let waiting: { pid: number }[] = [];
+    while (waiting.length === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      waiting = (
+        await admin.query<{ pid: number }>(
+          "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'",
+          [new URL(url).pathname.slice(1)],
+        )
+      ).rows;
+    }
+    // … while its connection is cut.
+    await admin.query('SELECT pg_terminate_backend($1)', [waiting[0]?.pid]);
+    await expect(cut).rejects.toThrow();
+    await admin.query('SELECT pg_advisory_unlock(hashtext($1))', [lock]);
+
+    // Rolled back: the flow is still completing, and completes now.
+    expect((await store.findFlow('flow-cut'))?.state).toBe('completing');
+    expect(await complete()).toMatchObject({ installId: 'install-a', userId: '1001', screenName: 'alice' });
+    expect(await store.findFlow('flow-cut')).toBeUndefined();
   });
 });
