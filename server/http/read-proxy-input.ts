@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { Busboy, type BusboyFileStream } from '@fastify/busboy';
@@ -159,6 +160,9 @@ function readMultipart(source: Readable, contentType: string, limits: UploadLimi
         }, fail);
     });
 
+    refuseSkippedParts(parser, () =>
+      fail(new CompanionError('invalid_request', 'each part needs Content-Disposition: form-data with a name')),
+    );
     parser.on('partsLimit', () => fail(new CompanionError('invalid_request', 'too many parts')));
     parser.on('filesLimit', () => fail(new CompanionError('invalid_request', 'too many files')));
     parser.on('fieldsLimit', () => fail(new CompanionError('invalid_request', 'one "request" part, first')));
@@ -206,6 +210,26 @@ function receiveFile(
         return reject(mismatch(`the MD5 of part "${name}" is ${md5}, not the ${declared.md5.toLowerCase()} declared`));
       }
       resolve({ bytes: new Blob(pieces), md5 });
+    });
+  });
+}
+
+/**
+ * Refuses a part that Busboy would skip: one without `Content-Disposition:
+ * form-data` (RFC 7578 section 4.2 asks it of every part). Busboy drops such a
+ * part unread, and when more than 16 KiB of it come in one chunk with the
+ * closing boundary it never finishes (its skipPart leaves the part's stream in
+ * sync mode, so the bytes are buffered and the parser waits on a read that never
+ * comes): the request would wait forever, holding its files' share of the
+ * answer budget. Busboy has no event for a skipped part, so its part parser's
+ * own are watched: a part Busboy reads has a `data` listener once its headers
+ * are in. Found by tests/fuzz/companion-routes.fuzz.test.ts.
+ */
+function refuseSkippedParts(parser: ReturnType<typeof Busboy>, refuse: () => void): void {
+  const parts = (parser as unknown as { _parser?: { parser?: EventEmitter } })._parser?.parser;
+  parts?.on('part', (part: EventEmitter) => {
+    part.once('header', () => {
+      if (part.listenerCount('data') === 0) refuse();
     });
   });
 }

@@ -295,6 +295,27 @@ describe('uploads that are refused: a clear code, nothing sent', () => {
     );
   });
 
+  it('a part without Content-Disposition: form-data, of any size: invalid_request at once, the budget given back', async () => {
+    // Found by tests/fuzz/companion-routes.fuzz.test.ts: Busboy skips such a part, and over 16 KiB in one
+    // chunk with the closing boundary it never finished, so the request waited forever with its files reserved.
+    const account = await h.connect('1001');
+    for (const [size, headers] of [
+      [100, 'Content-Type: image/png'],
+      [20_000, 'Content-Type: image/png'],
+      [70_000, 'Content-Disposition: attachment; name="f0"'],
+    ] as const) {
+      const request = JSON.stringify(imageRequest(size));
+      const body = `--b\r\nContent-Disposition: form-data; name="request"\r\n\r\n${request}\r\n--b\r\n${headers}\r\n\r\n${'a'.repeat(size)}\r\n--b--\r\n`;
+      const answer = await h.call('POST', `/v1/accounts/${account.id}/requests`, {
+        body,
+        headers: { 'content-type': 'multipart/form-data; boundary=b' },
+      });
+      expect(answer.json).toMatchObject({ code: 'invalid_request' });
+    }
+    expect(h.upstreamCalls.filter((call) => call.url.includes('/media/upload'))).toEqual([]);
+    expect(h.context.upstream.answerBudget.inUse).toBe(0);
+  });
+
   it('an upload the memory budget cannot hold now: 503 companion_busy with Retry-After', async () => {
     const { AnswerBudget } = await import('../../../server/upstream/answer-budget');
     h = await makeHarness({ answerBudget: new AnswerBudget(64 * 1024, 64 * 1024) });
