@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'],
-    exclude: ['tests/e2e/**', 'tests/packages/**', 'node_modules/**'],
+    // tests/reliability/ is npm run test:reliability; its fast slice runs from tests/server/reliability/.
+    exclude: ['tests/e2e/**', 'tests/packages/**', 'tests/reliability/**', 'node_modules/**'],
     environment: 'node',
     // Starts a throwaway PostgreSQL server for the store and multi-instance tests.
     globalSetup: ['tests/support/global-setup.ts'],

@@ -21,9 +21,16 @@ export function serverNodeFlags(): string[] {
   return scripts.server?.match(/--max-[\w-]+=\d+/g) ?? [];
 }
 
-/** `npm run server`'s entry point as its own OS process, with its flags, stdout and stderr piped. */
-function spawnServerMain(env: Record<string, string | undefined>): ChildProcess {
-  return spawn(process.execPath, [...serverNodeFlags(), '--import', 'tsx', 'server/main.ts'], {
+/** `npm run server`'s entry point, run through tsx. */
+const TYPESCRIPT_ENTRY = 'server/main.ts';
+
+/**
+ * `npm run server`'s entry point as its own OS process, with its flags, stdout and stderr piped;
+ * `entry` may instead be a built bundle (`dist/server/main.mjs`, as the Dockerfile runs it), without tsx.
+ */
+function spawnServerMain(env: Record<string, string | undefined>, entry = TYPESCRIPT_ENTRY): ChildProcess {
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  return spawn(process.execPath, [...serverNodeFlags(), ...loader, entry], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -31,18 +38,25 @@ function spawnServerMain(env: Record<string, string | undefined>): ChildProcess 
 }
 
 /**
- * Starts `npm run server`'s entry point as its own OS process, with its flags, and waits until it listens.
- * It logs JSON (LOG_FORMAT=json, unless `env` says otherwise), as in production.
+ * Starts `npm run server`'s entry point (or the bundle `entry`) as its own OS process, with its
+ * flags, and waits until it listens. It logs JSON (LOG_FORMAT=json, unless `env` says otherwise),
+ * as in production.
  */
-export async function startCompanionProcess(env: Record<string, string>): Promise<CompanionProcess> {
+export async function startCompanionProcess(
+  env: Record<string, string>,
+  entry = TYPESCRIPT_ENTRY,
+): Promise<CompanionProcess> {
   const port = await freePort();
-  const child = spawnServerMain({
-    ...process.env,
-    LOG_FORMAT: 'json',
-    ...env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-  });
+  const child = spawnServerMain(
+    {
+      ...process.env,
+      LOG_FORMAT: 'json',
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    },
+    entry,
+  );
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();

@@ -1,7 +1,8 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { freePort } from './free-port';
 
 /**
@@ -13,6 +14,12 @@ import { freePort } from './free-port';
 export interface TestPostgres {
   readonly url: string;
   stop(): void;
+  /**
+   * Stops the server as a crash would (immediate: connections cut, no checkpoint), waits
+   * `downMs`, and starts it again on the same data and port; without blocking the event loop,
+   * so that the test's own clients and servers go on meanwhile. Not for a TEST_DATABASE_URL server.
+   */
+  readonly restart?: (downMs: number) => Promise<void>;
 }
 
 export async function startTestPostgres(): Promise<TestPostgres> {
@@ -22,15 +29,15 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   chmodSync(dir, 0o777);
   const data = join(dir, 'data');
   const port = await freePort();
-  const asOwner = (command: string, args: string[]) => {
-    const asRoot = process.getuid?.() === 0;
-    const [file, argv] = asRoot
+  const commandAsOwner = (command: string, args: string[]): [string, string[]] =>
+    process.getuid?.() === 0
       ? ['runuser', ['-u', 'postgres', '--', join(bin, command), ...args]]
       : [join(bin, command), args];
-    execFileSync(file as string, argv as string[], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const asOwner = (command: string, args: string[]) => {
+    const [file, argv] = commandAsOwner(command, args);
+    execFileSync(file, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
   };
-  asOwner('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
-  asOwner('pg_ctl', [
+  const startArgs = [
     '-D',
     data,
     '-w',
@@ -39,9 +46,17 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     '-o',
     `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c max_connections=200`,
     'start',
-  ]);
+  ];
+  asOwner('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
+  asOwner('pg_ctl', startArgs);
+  const inBackground = (command: string, args: string[]) => promisify(execFile)(...commandAsOwner(command, args));
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    async restart(downMs) {
+      await inBackground('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      await inBackground('pg_ctl', startArgs);
+    },
     stop() {
       try {
         asOwner('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);

@@ -1,0 +1,4 @@
+import { describeCrash } from './crash';
+import { scaleFromEnvironment } from './support/scale';
+
+describeCrash(scaleFromEnvironment());

@@ -1,0 +1,4 @@
+import { describeLoad } from './load';
+import { scaleFromEnvironment } from './support/scale';
+
+describeLoad(scaleFromEnvironment());

@@ -1,0 +1,4 @@
+import { describePostgresRestart } from './postgres-restart';
+import { scaleFromEnvironment } from './support/scale';
+
+describePostgresRestart(scaleFromEnvironment());

@@ -1,0 +1,4 @@
+import { describeProviderFaults } from './provider-faults';
+import { scaleFromEnvironment } from './support/scale';
+
+describeProviderFaults(scaleFromEnvironment());
