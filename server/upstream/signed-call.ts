@@ -133,7 +133,7 @@ async function sendOnce(
   };
   let body: UpstreamBody = null;
   if (call.upload !== undefined) {
-    // The transport writes the Content-Type: multipart's with its boundary, or the raw Blob's type.
+    // The transport writes the Content-Type: multipart's with its boundary, or the raw body's declared type.
     body = call.upload.body;
   } else if (call.form !== undefined) {
     headers['content-type'] = 'application/x-www-form-urlencoded';
@@ -161,11 +161,7 @@ const UPLOAD_FLOOR_BYTES_PER_SECOND = 128 * 1024;
 export function deadlineFor(call: SignedCall, timeoutMs: number): number {
   const body = call.upload?.body;
   if (body === undefined) return timeoutMs;
-  const bytes =
-    body instanceof Blob
-      ? body.size
-      : body.multipart.reduce((sum, [, value]) => sum + (typeof value === 'string' ? value.length : value.size), 0);
-  return timeoutMs + Math.ceil((bytes / UPLOAD_FLOOR_BYTES_PER_SECOND) * 1000);
+  return timeoutMs + Math.ceil((body.length / UPLOAD_FLOOR_BYTES_PER_SECOND) * 1000);
 }
 
 /**

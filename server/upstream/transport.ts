@@ -1,21 +1,12 @@
 import { Readable } from 'node:stream';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { Agent, errors, request, FormData as UndiciFormData } from 'undici';
+import { Agent, errors, request } from 'undici';
 import { CompanionError } from '../errors';
 import type { AnswerReservation } from './answer-budget';
+import { type BytesBody, isBytesBody } from './multipart-body';
 import { readLimited } from './read-limited';
 
-/**
- * A multipart/form-data body as its entries, in order: each transport makes
- * its own FormData of them (undici's and the global one are different classes,
- * and each client only streams its own).
- */
-export interface MultipartEntries {
-  readonly multipart: readonly (readonly [name: string, value: string | File])[];
-}
-
-/** A request body: text, bytes streamed from a Blob, or multipart entries. */
-export type UpstreamBody = string | Blob | MultipartEntries | null;
+/** A request body: text, or bytes held in memory (an upload: multipart-body.ts), sent with their Content-Type. */
+export type UpstreamBody = string | BytesBody | null;
 
 export interface UpstreamRequest {
   readonly method: string;
@@ -134,10 +125,12 @@ export function fetchTransport(fetchImpl: typeof fetch): Transport {
   return async (call) => {
     let response: Response;
     try {
+      const body = call.body;
       response = await fetchImpl(call.url, {
         method: call.method,
-        headers: call.headers,
-        body: bodyFor(call.body, FormData),
+        headers: isBytesBody(body) ? { 'content-type': body.contentType, ...call.headers } : call.headers,
+        // fetch writes the Content-Length of a Blob (the pieces are copied into it: this transport is for tests).
+        body: isBytesBody(body) ? new Blob(body.pieces as Uint8Array<ArrayBuffer>[]) : body,
         redirect: 'manual',
         signal: AbortSignal.timeout(call.timeoutMs),
       });
@@ -153,36 +146,21 @@ export function fetchTransport(fetchImpl: typeof fetch): Transport {
 }
 
 /**
- * Headers and body for undici's request(): a Blob is streamed with its exact
- * length (so the provider gets Content-Length, never chunked encoding).
+ * Headers and body for undici's request(): bytes are written piece by piece
+ * from where they are held, with their exact length (so the provider gets
+ * Content-Length, never chunked encoding).
  */
 function undiciBody(call: UpstreamRequest): {
   headers: Record<string, string>;
-  body: string | Readable | UndiciFormData | null;
+  body: string | Uint8Array | Readable | null;
 } {
-  const body = bodyFor(call.body, UndiciFormData);
-  if (!(body instanceof Blob)) return { headers: { ...call.headers }, body };
+  const body = call.body;
+  if (!isBytesBody(body)) return { headers: { ...call.headers }, body };
   return {
-    headers: { 'content-type': body.type, ...call.headers, 'content-length': String(body.size) },
-    body: Readable.fromWeb(body.stream() as NodeReadableStream<Uint8Array>),
+    headers: { 'content-type': body.contentType, ...call.headers, 'content-length': String(body.length) },
+    // One piece (a raw body) is written at once; several are streamed, each written as it is (not copied).
+    body: body.pieces.length === 1 ? (body.pieces[0] as Uint8Array) : Readable.from(body.pieces, { objectMode: false }),
   };
-}
-
-/**
- * The body as a client takes it: multipart entries in that client's own
- * FormData, which streams each file from its Blob with an exact length.
- */
-function bodyFor<F extends { append(name: string, value: string | Blob, filename?: string): void }>(
-  body: UpstreamBody,
-  Form: new () => F,
-): string | Blob | F | null {
-  if (body === null || typeof body === 'string' || body instanceof Blob) return body;
-  const form = new Form();
-  for (const [name, value] of body.multipart) {
-    if (typeof value === 'string') form.append(name, value);
-    else form.append(name, value, value.name);
-  }
-  return form;
 }
 
 /** Drops an answer's body and its connection; the abort that follows is expected, not an error to report. */

@@ -1,18 +1,18 @@
+import { createHash } from 'node:crypto';
 import type { Parameter } from '../../lib/oauth1';
 import { isFileField, type ProxyRequest } from '../../lib/protocol';
 import type { Provider } from '../config/providers';
 import { CompanionError } from '../errors';
 import type { ReceivedFile } from '../http/read-proxy-input';
-import type { MultipartEntries } from './transport';
+import { type BytesBody, type MultipartEntry, multipartBody, rawBody } from './multipart-body';
 
 /** A body with files, ready for the transport, and the fields its provider's rule signs. */
 export interface UploadBody {
   /**
-   * multipart/form-data entries (the transport's FormData writes the boundary,
-   * Content-Type and Content-Length, and streams the files from their Blobs),
-   * or the raw bytes as a Blob whose `type` is the Content-Type.
+   * multipart/form-data with its boundary, or the raw bytes under their
+   * declared type; either way its pieces reference the received files' buffers.
    */
-  readonly body: MultipartEntries | Blob;
+  readonly body: BytesBody;
   /** Text fields covered by the signature: Flickr's rule (`all-but-files`); none by RFC 5849's. */
   readonly signedFields: readonly Parameter[];
 }
@@ -43,24 +43,23 @@ export function uploadBody(
   files: ReadonlyMap<string, ReceivedFile>,
 ): UploadBody | undefined {
   if (request.raw) {
-    const received = fileOf(files, request.raw.file);
-    return { body: new Blob([received.bytes], { type: request.raw.contentType }), signedFields: [] };
+    return { body: rawBody(request.raw.contentType, fileOf(files, request.raw.file).bytes), signedFields: [] };
   }
   if (!request.multipart) return undefined;
-  const entries: [string, string | File][] = [];
+  const entries: MultipartEntry[] = [];
   const signedFields: Parameter[] = [];
   for (const field of request.multipart) {
     if (isFileField(field)) {
-      const received = fileOf(files, field.file);
-      entries.push([field.name, new File([received.bytes], field.filename, { type: field.contentType })]);
+      const { bytes } = fileOf(files, field.file);
+      entries.push({ name: field.name, filename: field.filename, contentType: field.contentType, bytes });
     } else {
-      entries.push([field.name, field.value]);
+      entries.push({ name: field.name, value: field.value });
       // Flickr: "all of the arguments, except the photo itself, must be signed"
       // (https://www.flickr.com/services/api/upload.api.html).
       if (provider.uploads?.multipart?.signedFields === 'all-but-files') signedFields.push([field.name, field.value]);
     }
   }
-  return { body: { multipart: entries }, signedFields };
+  return { body: multipartBody(entries), signedFields };
 }
 
 /**
@@ -81,7 +80,8 @@ export function uploadHeaders(
   }
   const md5 = headers['content-md5'];
   if (md5 !== undefined && request.raw) {
-    const digest = fileOf(files, request.raw.file).md5;
+    const file = fileOf(files, request.raw.file);
+    const digest = file.md5 ?? createHash('md5').update(file.bytes).digest('hex');
     const asBase64 = Buffer.from(digest, 'hex').toString('base64');
     if (md5.toLowerCase() !== digest && md5 !== asBase64) {
       throw new CompanionError('upload_mismatch', `content-md5 ${md5} is not the MD5 of the body: nothing was sent`);
