@@ -6,9 +6,9 @@
  *
  *   npm run bench:proxy
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,52 +20,15 @@ import { makeInstall } from '../tests/support/dpop';
 import { freePort } from '../tests/support/free-port';
 import { authorizeOverHttp, callOverHttp } from '../tests/support/real-companion';
 import { type LoadResult, type PreparedRequest, runLoad } from './proxy/load';
+import { PRODUCTION_NODE_OPTIONS, residentMegabytes, startProcess as startProcessIn } from './support/processes';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const PRODUCTION_NODE_OPTIONS = '--max-old-space-size=96 --max-semi-space-size=8';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-
-/**
- * Starts a script as its own process (TypeScript through tsx, built .mjs as
- * production would run it), with its output going to a file as a log shipper
- * would take it, and waits until `readyUrl` answers.
- */
-async function startProcess(script: string, env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
-  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  // BENCH_PROFILE=dir writes the companion's CPU profile there (--cpu-prof is not allowed in NODE_OPTIONS).
-  if (process.env.BENCH_PROFILE && script.endsWith('main.mjs'))
-    loader.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`);
-  const log = openSync(join(dir, `${script.replaceAll('/', '_')}.log`), 'a');
-  const child = spawn(process.execPath, [...loader, script], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', log, log],
-  });
-  const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`))),
-  );
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const answered = await Promise.race([
-      fetch(readyUrl).then(
-        () => true,
-        () => false,
-      ),
-      exited,
-    ]);
-    if (answered) return child;
-    if (Date.now() > deadline) throw new Error(`${script} did not start`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-function rssMegabytes(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-}
 
 // 1. The upstream stub, the dev provider (for connecting), the companion.
 const dir = mkdtempSync(join(tmpdir(), 'oauth1-bench-'));
+const startProcess = (script: string, env: Record<string, string>, readyUrl: string) =>
+  startProcessIn(script, env, readyUrl, dir);
 const stubPort = await freePort();
 const stub = await startProcess(
   'bench/proxy/upstream-stub.ts',
@@ -172,7 +135,7 @@ for (const [label, concurrency, apiPath, proofsPerSecond] of phases) {
   const pool = await proofs(Math.ceil(SECONDS * proofsPerSecond));
   let peakRss = 0;
   const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, rssMegabytes(companion.pid as number));
+    peakRss = Math.max(peakRss, residentMegabytes(companion.pid as number).now);
   }, 100);
   const proxiedResult = await runLoad(companionPort, concurrency, SECONDS, proxiedTo(apiPath, pool));
   clearInterval(sampler);
