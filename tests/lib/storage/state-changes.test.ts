@@ -12,7 +12,10 @@ describe('state changes are pushed to open pages', () => {
     const messages: string[] = [];
     const stop = onStateChange((key) => messages.push(key));
     const store = createStore(`state-changes-${Math.random()}`, 'kv');
-    await changeKey(store, 'extension-state', {}, () => [{ secret: 'never broadcast' }, undefined]);
+    await changeKey<{ secret?: string }, undefined>(store, 'extension-state', {}, () => [
+      { secret: 'never broadcast' },
+      undefined,
+    ]);
     await delivered();
     stop();
     expect(messages).toEqual(['extension-state']);
