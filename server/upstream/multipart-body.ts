@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { FormDataEncoder } from 'form-data-encoder';
 
 /**
  * A request body held in memory, ready to send: its Content-Type, its exact
@@ -29,49 +29,73 @@ export function rawBody(contentType: string, bytes: Uint8Array): BytesBody {
 }
 
 /**
- * The entries as multipart/form-data (RFC 7578), encoded as browsers and
- * undici's FormData encode them (the HTML standard's multipart/form-data
- * encoding algorithm): names and file names with `"`, CR and LF
- * percent-escaped, line breaks in text values normalized to CRLF, UTF-8, and
- * a CRLF after the closing delimiter. The boundary holds 128 random bits, so
- * no file can contain it but by a 2^-128 chance.
+ * The entries as multipart/form-data (RFC 7578), encoded by form-data-encoder
+ * (a maintained encoder of the HTML standard's multipart/form-data algorithm:
+ * it makes the boundary, escapes `"`, CR and LF in names, normalizes line
+ * breaks in text values and computes the length). Its `values()` hands back
+ * each file object it was given where the file's bytes go: the pieces
+ * reference the files' buffers, never copies of them.
  */
 export function multipartBody(entries: readonly MultipartEntry[]): BytesBody {
-  const boundary = `----formdata-companion-${randomBytes(16).toString('hex')}`;
-  const prefix = `--${boundary}\r\nContent-Disposition: form-data; name="`;
-  const pieces: Uint8Array[] = [];
-  let length = 0;
-  // Text between files is joined into one piece: a few writes per body, whatever its number of fields.
-  let text = '';
-  const flush = () => {
-    if (text === '') return;
-    const piece = Buffer.from(text, 'utf8');
-    pieces.push(piece);
-    length += piece.byteLength;
-    text = '';
-  };
+  const form = new EntryList();
   for (const entry of entries) {
-    if ('value' in entry) {
-      text += `${prefix}${escaped(crlf(entry.name))}"\r\n\r\n${crlf(entry.value)}\r\n`;
-      continue;
-    }
-    text += `${prefix}${escaped(crlf(entry.name))}"; filename="${escaped(entry.filename)}"\r\nContent-Type: ${entry.contentType}\r\n\r\n`;
-    flush();
-    pieces.push(entry.bytes);
-    length += entry.bytes.byteLength;
-    text = '\r\n';
+    form.append(
+      entry.name,
+      'value' in entry ? entry.value : new BufferFile(entry.bytes, entry.filename, entry.contentType),
+    );
   }
-  text += `--${boundary}--\r\n`;
-  flush();
-  return { contentType: `multipart/form-data; boundary=${boundary}`, length, pieces };
+  const encoder = new FormDataEncoder(form);
+  const pieces: Uint8Array[] = [];
+  for (const value of encoder.values()) {
+    pieces.push(value instanceof BufferFile ? value.bytes : (value as Uint8Array));
+  }
+  const length = pieces.reduce((sum, piece) => sum + piece.byteLength, 0);
+  // The encoder's own count of the same bytes: a mismatch would be a Content-Length that lies.
+  if (String(length) !== encoder.contentLength) throw new Error('multipart length disagrees with its encoder');
+  return { contentType: encoder.contentType, length, pieces };
 }
 
-/** `"`, CR and LF in a Content-Disposition parameter, percent-escaped as the HTML standard says. */
-function escaped(value: string): string {
-  return value.replace(/\n/g, '%0A').replace(/\r/g, '%0D').replace(/"/g, '%22');
+/**
+ * A file for the encoder (its FileLike) over bytes already in memory: Node's
+ * File would copy them, and a 20 MB upload would be held twice.
+ */
+class BufferFile {
+  readonly lastModified = 0;
+  readonly [Symbol.toStringTag] = 'File';
+
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly name: string,
+    readonly type: string,
+  ) {}
+
+  get size(): number {
+    return this.bytes.byteLength;
+  }
+
+  async *stream(): AsyncGenerator<Uint8Array> {
+    yield this.bytes;
+  }
 }
 
-/** Every line break (CR, LF or CRLF) as CRLF. */
-function crlf(value: string): string {
-  return value.replace(/\r?\n|\r/g, '\r\n');
+/** The entries in order, as the encoder reads a FormData (its FormDataLike). */
+class EntryList {
+  readonly [Symbol.toStringTag] = 'FormData';
+  readonly #entries: [string, string | BufferFile][] = [];
+
+  append(name: string, value: string | BufferFile): void {
+    this.#entries.push([name, value]);
+  }
+
+  getAll(name: string): (string | BufferFile)[] {
+    return this.#entries.filter(([entry]) => entry === name).map(([, value]) => value);
+  }
+
+  entries(): IterableIterator<[string, string | BufferFile]> {
+    return this.#entries[Symbol.iterator]();
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, string | BufferFile]> {
+    return this.entries();
+  }
 }
