@@ -19,6 +19,7 @@ import { startDevProvider } from '../server/dev-provider/start-dev-provider';
 import { makeInstall } from '../tests/support/dpop';
 import { freePort } from '../tests/support/free-port';
 import { authorizeOverHttp, callOverHttp } from '../tests/support/real-companion';
+import { cryptoFloor, processCpuMicros } from './proxy/cpu-floor';
 import { type LoadResult, type PreparedRequest, runLoad } from './proxy/load';
 import { PRODUCTION_NODE_OPTIONS, residentMegabytes, startProcess as startProcessIn } from './support/processes';
 
@@ -125,6 +126,8 @@ const SLOW = '/1.1/slow/home_timeline.json?count=5';
 await runLoad(stubPort, 8, 1, directTo(FAST));
 await runLoad(companionPort, 8, 1, proxiedTo(FAST, await proofs(20_000)));
 const results: { label: string; concurrency: number; direct: LoadResult; proxied: LoadResult; rss?: number }[] = [];
+/** The companion's CPU time per proxied call at concurrency 50 against the instant stub, µs. */
+let companionCpuPerCall = 0;
 const phases = [
   ['concurrency 1', 1, FAST, 4_000],
   ['concurrency 50', 50, FAST, 12_000],
@@ -137,7 +140,10 @@ for (const [label, concurrency, apiPath, proofsPerSecond] of phases) {
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, residentMegabytes(companion.pid as number).now);
   }, 100);
+  const cpuBefore = processCpuMicros(companion.pid as number);
   const proxiedResult = await runLoad(companionPort, concurrency, SECONDS, proxiedTo(apiPath, pool));
+  if (label === 'concurrency 50')
+    companionCpuPerCall = (processCpuMicros(companion.pid as number) - cpuBefore) / proxiedResult.requests;
   clearInterval(sampler);
   results.push({ label, concurrency, direct: directResult, proxied: proxiedResult, rss: peakRss });
 }
@@ -157,8 +163,13 @@ const bareRequest = (): PreparedRequest => ({
 });
 await runLoad(barePort, 8, 1, bareRequest);
 const bareDirect = await runLoad(stubPort, 50, SECONDS, directTo(FAST));
+const bareCpuBefore = processCpuMicros(bare.pid as number);
 const bareResult = await runLoad(barePort, 50, SECONDS, bareRequest);
+const bareCpuPerCall = (processCpuMicros(bare.pid as number) - bareCpuBefore) / bareResult.requests;
 bare.kill('SIGTERM');
+// The cryptography every secure call needs, timed in this process once the load is over.
+const floorCrypto = await cryptoFloor();
+const floor = bareCpuPerCall + floorCrypto.proofVerify + floorCrypto.hmacSign + 2 * floorCrypto.aesOpen;
 
 if (process.env.BENCH_MEMORY) {
   const metrics = await (await fetch(`${publicUrl}/metrics`)).text();
@@ -192,15 +203,22 @@ const failures = results.reduce((n, r) => n + r.direct.failures + r.proxied.fail
 console.log(`\nfailed requests: ${failures}`);
 const added = one.proxied.p50 - one.direct.p50;
 const ratio = fifty.proxied.perSecond / fifty.direct.perSecond;
-console.log(`added p50 at concurrency 1: ${fmt(added)} ms (target <= 1 ms): ${added <= 1 ? 'met' : 'NOT met'}`);
+const cpuRatio = companionCpuPerCall / floor;
 console.log(
-  `proxied throughput at concurrency 50: ${fmt(100 * ratio, 0)} % of direct (target >= 50 %): ${ratio >= 0.5 ? 'met' : 'NOT met'}`,
+  `\ncpu per call: ${fmt(companionCpuPerCall, 0)} µs, floor ${fmt(floor, 0)} µs (${fmt(cpuRatio)}x) (target <= 2x): ${cpuRatio <= 2 ? 'met' : 'NOT met'}`,
 );
+console.log(
+  `  floor = bare proxy ${fmt(bareCpuPerCall, 0)} µs + ES256 proof verification ${fmt(floorCrypto.proofVerify, 0)} µs + HMAC-SHA1 signature ${fmt(floorCrypto.hmacSign, 1)} µs + 2 x AES-256-GCM open ${fmt(floorCrypto.aesOpen, 1)} µs`,
+);
+console.log(`added p50 at concurrency 1: ${fmt(added)} ms (target <= 0.7 ms): ${added <= 0.7 ? 'met' : 'NOT met'}`);
 const peak = Math.max(...results.map((r) => r.rss ?? 0));
 console.log(`companion peak RSS under load: ${fmt(peak, 0)} MB (target <= 150 MB): ${peak <= 150 ? 'met' : 'NOT met'}`);
+const slowRatio = slow.proxied.perSecond / slow.direct.perSecond;
 console.log(
-  `with an upstream that takes 20 ms, proxied throughput at concurrency 50: ${fmt((100 * slow.proxied.perSecond) / slow.direct.perSecond, 0)} % of direct`,
+  `with an upstream that takes 20 ms, proxied throughput at concurrency 50: ${fmt(100 * slowRatio, 0)} % of direct (target >= 80 %): ${slowRatio >= 0.8 ? 'met' : 'NOT met'}`,
 );
+// Issue 3's ">= 50 % of direct at concurrency 50 against an instant stub" is withdrawn (issue 13): the yardstick below shows why.
+console.log(`proxied throughput at concurrency 50 against the instant stub: ${fmt(100 * ratio, 0)} % of direct`);
 console.log(
   `yardstick: a Node proxy with no checks at all keeps ${fmt((100 * bareResult.perSecond) / bareDirect.perSecond, 0)} % of direct at concurrency 50 (${Math.round(bareResult.perSecond)} of ${Math.round(bareDirect.perSecond)} req/s)`,
 );
