@@ -8,7 +8,7 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    include: ['tests/reliability/**/*.test.ts'],
+    include: ['tests/reliability/**/*.test.ts', 'tests/fuzz/**/*.fuzz.test.ts'],
     environment: 'node',
     env: { RELIABILITY_SCALE: process.env.RELIABILITY_SCALE ?? 'full' },
     fileParallelism: false,
