@@ -173,7 +173,7 @@ describe('20 MB uploads through the companion', () => {
     const idle = resident().now;
 
     const seen: (Watched<Outcome> & { shape: string })[] = [];
-    for (const shape of ['multipart', 'raw', 'multipart', 'raw'] as const) {
+    for (const shape of ['multipart', 'raw', 'multipart', 'raw', 'multipart', 'raw', 'multipart', 'raw'] as const) {
       const file = randomBytes(FILE_BYTES);
       seen.push({ shape, ...(await watched(() => upload(user, shape, file), 1_000)) });
     }
@@ -197,8 +197,10 @@ describe('20 MB uploads through the companion', () => {
     const first = seen[0] as Watched<Outcome>;
     const last = seen.at(-1) as Watched<Outcome>;
     expect(first.after - idle).toBeLessThanOrEqual(2.2 * FILE_BYTES);
-    expect(last.after - first.after).toBeLessThanOrEqual(FILE_BYTES);
-  }, 30_000);
+    // When that collection comes is V8's choice: up to two files' worth may still be waiting for it (seen:
+    // 47 MB once on a loaded machine). A leak would add a file per upload: seven more, 140 MB.
+    expect(last.after - first.after).toBeLessThanOrEqual(2.5 * FILE_BYTES);
+  }, 60_000);
 
   it('three at once from three installs: what the budget cannot hold is refused with 503, the rest arrive', async () => {
     const files = users.map(() => randomBytes(FILE_BYTES));
