@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import { isIP } from 'node:net';
 import { CompanionError, problemOf } from '../errors';
 import { BUSY_RETRY_AFTER_SECONDS } from '../upstream/answer-budget';
+import { isLoopbackAddress } from './metrics-access';
 
 /**
  * How many connections one client address may hold open at once: a browser
@@ -87,9 +88,4 @@ export function refusingOverCap(
 function clientAddress(remote: string | undefined): string | undefined {
   if (remote === undefined || isIP(remote) === 0) return undefined;
   return remote.startsWith('::ffff:') && isIP(remote.slice(7)) === 4 ? remote.slice(7) : remote;
-}
-
-/** 127.0.0.0/8 and ::1. */
-export function isLoopbackAddress(address: string): boolean {
-  return address === '::1' || (isIP(address) === 4 && address.startsWith('127.'));
 }
