@@ -3,8 +3,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConsentDecision } from '../lib/consent/consent-questions';
 import type { ShownConsentQuestion as ConsentQuestion } from '../lib/messaging/page-protocol';
 import type { MessageError } from '../lib/messaging/result';
+import { ask, describeError } from './background-messages';
 import { byteSize } from './byte-size';
-import { ask, describeError } from './use-background';
 
 /**
  * How often the window re-reads its question: to count down, to close when

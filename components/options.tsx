@@ -4,8 +4,8 @@ import type { PopupState, SettingsView } from '../lib/messaging/page-protocol';
 import type { MessageError } from '../lib/messaging/result';
 import { CONSENT_TIMEOUT_LIMITS, checkCompanionUrl, hostPermissionPattern } from '../lib/settings/extension-settings';
 import { ActivityList } from './activity-list';
+import { ask, describeError } from './background-messages';
 import { SiteList } from './site-list';
-import { ask, describeError } from './use-background';
 
 type Notice = { kind: 'ok' | 'error'; text: string } | null;
 

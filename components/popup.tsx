@@ -8,10 +8,10 @@ import { extensionStore } from '../lib/storage/install-key';
 import { onStateChange } from '../lib/storage/state-changes';
 import { AccountList } from './account-list';
 import { ActivityList } from './activity-list';
+import { ask, describeError } from './background-messages';
 import { OutcomeMessage } from './outcome-message';
 import { PendingFlowView } from './pending-flow';
 import { SiteList } from './site-list';
-import { ask, describeError } from './use-background';
 
 const EMPTY: PopupState = { pending: [], accounts: [], lastOutcome: null, sites: [], activity: [] };
 

@@ -1,4 +1,3 @@
-import browser from 'webextension-polyfill';
 import {
   cancelConnect,
   dropExpired,
@@ -14,8 +13,6 @@ import type { Handlers } from '../messaging/channel';
 import { InvalidMessage, stringParams } from '../messaging/channel';
 import type { PageToBackground, PopupMessages } from '../messaging/page-protocol';
 import type { AccessLevel, FlowMode } from '../protocol';
-import { readSettings } from '../settings/extension-settings';
-import { extensionStore } from '../storage/install-key';
 import { consentHandlers } from './consent-handlers';
 import { engineDeps } from './engine-deps';
 import { optionsHandlers } from './options-handlers';
@@ -23,10 +20,6 @@ import { siteHandlers } from './site-handlers';
 
 /** What the background answers the popup: each message hands over to the flow engine. */
 const popupHandlers: Handlers<PopupMessages> = {
-  getStatus: async () => {
-    const { companionUrl } = await readSettings(extensionStore());
-    return { version: browser.runtime.getManifest().version, companionUrl };
-  },
   getState: async () => {
     const deps = await engineDeps();
     await dropExpired(deps);

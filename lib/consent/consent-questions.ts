@@ -1,5 +1,6 @@
 import { get, type UseStore } from 'idb-keyval';
-import type { Pair, SignedActionMethod } from '../messaging/content-protocol';
+import type { SignedActionMethod } from '../messaging/content-protocol';
+import type { Parameter } from '../oauth1/form-encoding';
 import { changeKey } from '../storage/change-key';
 
 /** What the consent window shows and asks. Kept in IndexedDB so the window can read it. */
@@ -14,7 +15,7 @@ export interface ConsentQuestion {
   /** The whole URL the call goes to, its query included. */
   readonly url: string;
   /** The form fields it sends (what a post says), in order, as many as the window shows (see `hidden`). */
-  readonly form: readonly Pair[];
+  readonly form: readonly Parameter[];
   /** The JSON body it sends, pretty-printed (as much as the window shows), or null. */
   readonly json: string | null;
   /** The files it sends (and its sequence's later steps will): never read by the window but to preview an image. */
@@ -123,7 +124,7 @@ export const DISPLAY_LIMITS = { fields: 50, valueChars: 2000, jsonChars: 4000 } 
 
 /** The form and JSON body as the window shows them, and what it could not show. */
 export function displayedBody(
-  form: readonly Pair[] | undefined,
+  form: readonly Parameter[] | undefined,
   json: unknown,
 ): Pick<ConsentQuestion, 'form' | 'json' | 'hidden'> {
   const fields = form ?? [];

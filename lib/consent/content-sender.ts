@@ -1,4 +1,4 @@
-import { isLoopbackHost } from '../settings/extension-settings';
+import { isLoopbackHost } from '../protocol/loopback';
 
 /** The parts of `runtime.MessageSender` the judgement reads (the browser fills them in, not the page). */
 export interface ContentSender {

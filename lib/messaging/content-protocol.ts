@@ -1,3 +1,4 @@
+import type { Parameter } from '../oauth1/form-encoding';
 import type { ProxyResponse } from '../protocol';
 import { InvalidMessage } from './channel';
 import {
@@ -12,7 +13,6 @@ import {
 } from './content-files';
 
 export type SignedActionMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-export type Pair = readonly [name: string, value: string];
 
 /** The fields every signed action has, whatever its body. */
 interface SignedActionBase {
@@ -21,8 +21,8 @@ interface SignedActionBase {
   readonly accountId?: string;
   readonly method: SignedActionMethod;
   readonly url: string;
-  readonly query?: readonly Pair[];
-  readonly form?: readonly Pair[];
+  readonly query?: readonly Parameter[];
+  readonly form?: readonly Parameter[];
   readonly json?: unknown;
   /**
    * Request headers: the companion passes on only a few harmless ones and
@@ -106,18 +106,6 @@ export interface SignedActionResult extends ProxyResponse {
 export interface ContentToBackground {
   requestSignedAction(params: SignedActionMessage): SignedActionResult;
 }
-
-/** The codes a content script can get back, besides the companion's own (`url_not_allowed`, `provider_error`, …). */
-export type SignedActionRefusal =
-  | 'consent_denied'
-  | 'consent_pending'
-  | 'no_account'
-  | 'sender_refused'
-  | 'invalid_message'
-  /** Files over MAX_ACTION_FILE_BYTES (or more than MAX_ACTION_FILES): refused before any is read. */
-  | 'file_too_large'
-  /** A step of a sequence that has ended, or that goes beyond what the user allowed for it. */
-  | 'sequence_refused';
 
 const METHODS: readonly string[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const MAX_PAIRS = 200;
@@ -309,11 +297,11 @@ export function fileSummaries(request: Pick<SignedActionRequest, 'multipart' | '
   return files.map((f) => ({ filename: f.filename, contentType: f.contentType, size: f.bytes.size }));
 }
 
-function pairs(value: unknown, field: string): Pair[] | undefined {
+function pairs(value: unknown, field: string): Parameter[] | undefined {
   if (value === undefined) return undefined;
   const refuse = () => new InvalidMessage(`${field} must be a list of at most ${MAX_PAIRS} [name, value] string pairs`);
   if (!Array.isArray(value) || value.length > MAX_PAIRS) throw refuse();
-  const checked: Pair[] = [];
+  const checked: Parameter[] = [];
   // Indexed, not every(): every() skips the holes of a sparse array.
   for (let i = 0; i < value.length; i++) {
     const p: unknown = value[i];

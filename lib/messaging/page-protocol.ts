@@ -11,7 +11,6 @@ import type { AccessLevel, Account, FlowMode, ProviderSummary, RevokeResponse } 
 export interface PageToBackground extends PopupMessages, SiteMessages, OptionsMessages, ConsentMessages {}
 
 export interface PopupMessages {
-  getStatus(params: Record<string, never>): BackgroundStatus;
   /** What IndexedDB holds now: shown at once, before anything is fetched. */
   getState(params: Record<string, never>): PopupState;
   listProviders(params: Record<string, never>): ProviderSummary[];
@@ -54,11 +53,6 @@ export interface ConsentMessages {
   answerConsent(params: { id: string; decision: ConsentDecision; accountId?: string; confirmWrites?: boolean }): {
     accepted: boolean;
   };
-}
-
-export interface BackgroundStatus {
-  readonly version: string;
-  readonly companionUrl: string;
 }
 
 export interface SettingsView {

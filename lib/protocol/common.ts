@@ -11,7 +11,11 @@ export const ProviderId = z
 
 export const Timestamp = z.iso.datetime();
 
-/** A decoded name/value pair, as lib/oauth1 signs them: order and duplicates kept. */
+/**
+ * lib/oauth1's `Parameter` on the wire: a decoded name/value pair, as lib/oauth1
+ * signs them, order and duplicates kept. (The protocol depends on zod only, so
+ * it states the shape rather than importing the type; they are the same.)
+ */
 export const Pair = z
   .tuple([z.string().max(4096), z.string().max(65536)])
   .describe('A decoded `[name, value]` pair; order and duplicates are kept.');

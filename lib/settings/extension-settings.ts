@@ -47,15 +47,19 @@ export function checkCompanionUrl(input: string): { ok: true; url: string } | { 
   }
   if (url.username || url.password) return { ok: false, reason: 'a URL without a user name or password' };
   if (url.search || url.hash) return { ok: false, reason: 'a URL without a query or fragment' };
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && PLAIN_HTTP_COMPANION_HOSTS.has(url.hostname))) {
     return { ok: false, reason: 'HTTPS (plain HTTP only for 127.0.0.1 or localhost)' };
   }
   return { ok: true, url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
 }
 
-export function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
-}
+/**
+ * Loopback hosts (lib/protocol/loopback.ts) a plain-HTTP companion may be on:
+ * only those the manifest's optional_host_permissions name (wxt.config.ts),
+ * since the options page must ask for the URL's host permission. Other
+ * 127.0.0.0/8 addresses are loopback too, but no permission could be granted.
+ */
+const PLAIN_HTTP_COMPANION_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /**
  * The host permission a companion URL needs: its scheme and host, any port

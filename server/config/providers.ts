@@ -20,7 +20,8 @@ export interface Provider extends ProviderPreset {
   readonly bodyHash: boolean;
 }
 
-const HttpsUrl = z.url({ protocol: /^https?$/ });
+/** http or https: the dev provider (server/dev-provider/) answers plain HTTP on 127.0.0.1. */
+const HttpUrl = z.url({ protocol: /^https?$/ });
 /** Extra parameters of an authorization step: never a protocol parameter, which the companion sets. */
 const ExtraParams = z.record(
   z
@@ -68,15 +69,15 @@ export const ProviderEntry = z.strictObject({
   preset: z.string().optional(),
   name: z.string().min(1).optional(),
   /** For the jira preset: the site, e.g. https://jira.example.com */
-  siteUrl: HttpsUrl.optional(),
-  requestTokenUrl: HttpsUrl.optional(),
-  authorizeUrl: HttpsUrl.optional(),
-  authenticateUrl: HttpsUrl.optional(),
-  accessTokenUrl: HttpsUrl.optional(),
-  invalidateTokenUrl: HttpsUrl.optional(),
+  siteUrl: HttpUrl.optional(),
+  requestTokenUrl: HttpUrl.optional(),
+  authorizeUrl: HttpUrl.optional(),
+  authenticateUrl: HttpUrl.optional(),
+  accessTokenUrl: HttpUrl.optional(),
+  invalidateTokenUrl: HttpUrl.optional(),
   invalidateTokenMethod: z.enum(['POST', 'DELETE']).optional(),
-  verifyCredentialsUrl: HttpsUrl.optional(),
-  apiBaseUrls: z.array(HttpsUrl).min(1).optional(),
+  verifyCredentialsUrl: HttpUrl.optional(),
+  apiBaseUrls: z.array(HttpUrl).min(1).optional(),
   signatureMethod: z
     .string()
     .refine(isSignatureMethodName, 'one of HMAC-SHA1, HMAC-SHA256, HMAC-SHA512, RSA-SHA1, RSA-SHA256, PLAINTEXT')
@@ -279,7 +280,12 @@ function checkPrivateKey(pem: string, where: string): void {
   }
 }
 
-/** The proxy matches URLs by prefix, so a base must end in `/` or be a full path it may not extend. */
+/**
+ * The proxy matches a URL against a base on scheme, host, port and path only
+ * (isUnderApiBase: under the path when it ends in `/`, that path exactly
+ * otherwise), so a query, fragment or credentials in a base would be ignored
+ * without a word: they are refused.
+ */
 function checkApiBase(base: string, where: string): void {
   const url = new URL(base);
   if (url.search || url.hash || url.username || url.password) {

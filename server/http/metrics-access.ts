@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
 import type { HttpBindings } from '@hono/node-server';
 import type { Context, MiddlewareHandler } from 'hono';
+import { isLoopbackHost } from '../../lib/protocol/loopback';
 import { noSuchEndpoint } from '../errors';
 
 /** The address a request's socket comes from; undefined when there is no socket. */
@@ -26,11 +27,6 @@ export function isLoopbackAddress(address: string | undefined): boolean {
   const family = address === undefined ? 0 : isIP(address);
   if (family === 0) return false;
   return LOOPBACK.check(address as string, family === 4 ? 'ipv4' : 'ipv6');
-}
-
-/** PUBLIC_URL's host names this machine only. */
-function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || isLoopbackAddress(hostname.replace(/^\[|\]$/g, ''));
 }
 
 /**
@@ -69,6 +65,7 @@ export function metricsAccess(
   publicUrl: string,
 ): MiddlewareHandler {
   const tokenDigest = token === undefined ? undefined : digest(token);
+  // PUBLIC_URL's host names this machine only.
   const unpublished = isLoopbackHost(new URL(publicUrl).hostname);
   return async (c, next) => {
     const allowed = tokenDigest

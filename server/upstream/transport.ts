@@ -3,7 +3,7 @@ import { Agent, errors, request } from 'undici';
 import { CompanionError } from '../errors';
 import type { AnswerReservation } from './answer-budget';
 import { type BytesBody, isBytesBody } from './multipart-body';
-import { readLimited } from './read-limited';
+import { admitAnswerBytes, readLimited } from './read-limited';
 
 /** A request body: text, or bytes held in memory (an upload: multipart-body.ts), sent with their Content-Type. */
 export type UpstreamBody = string | BytesBody | null;
@@ -71,9 +71,8 @@ export function undiciTransport(): Transport {
     const bodiless = call.method === 'HEAD' || response.statusCode === 204 || response.statusCode === 304;
     const declared = bodiless ? Number.NaN : Number(response.headers['content-length']);
     try {
-      if (Number.isFinite(declared) && declared > call.maxResponseBytes) throw tooLarge(call);
-      // A declared length is reserved whole, so that an answer the budget cannot hold is refused unread.
-      if (Number.isFinite(declared)) call.reservation.ensure(declared);
+      // A declared length is checked and reserved whole, so that an answer too large is refused unread.
+      if (Number.isFinite(declared)) admitAnswerBytes(declared, call.maxResponseBytes, call.reservation, call.url);
     } catch (error) {
       discard(response.body);
       throw error;
@@ -86,8 +85,7 @@ export function undiciTransport(): Transport {
     let written = 0;
     try {
       for await (const chunk of response.body as AsyncIterable<Buffer>) {
-        if (total + chunk.byteLength > call.maxResponseBytes) throw tooLarge(call);
-        call.reservation.ensure(total + chunk.byteLength);
+        admitAnswerBytes(total + chunk.byteLength, call.maxResponseBytes, call.reservation, call.url);
         if (whole && chunks.length === 0 && written + chunk.byteLength <= whole.byteLength) {
           whole.set(chunk, written);
           written += chunk.byteLength;
@@ -180,11 +178,4 @@ function transportError(error: unknown, call: UpstreamRequest, deadline?: AbortS
   return timedOut
     ? new CompanionError('upstream_timeout', `${host} did not answer within ${call.timeoutMs} ms`)
     : new CompanionError('provider_error', `${host} could not be reached: ${(error as Error).message}`);
-}
-
-function tooLarge(call: UpstreamRequest): CompanionError {
-  return new CompanionError(
-    'upstream_too_large',
-    `the answer of ${new URL(call.url).host} is larger than ${call.maxResponseBytes} bytes`,
-  );
 }

@@ -14,10 +14,13 @@ const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 
 /**
- * AES-256-GCM for token secrets at rest. Each value is bound to its row by
- * associated data (the row's ids), so a ciphertext copied into another row
- * does not decrypt. New values use the first key; older keys still decrypt,
- * which is what lets keys rotate (see `reencrypt` in the stores).
+ * AES-256-GCM for secrets at rest: an account's token and token secret, a
+ * pending flow's request-token secret. Each value is bound to its row by
+ * associated data (sealing-context.ts: the account and install ids, or the
+ * flow id), so a ciphertext copied into another row does not decrypt. New
+ * values use the first key; older keys still decrypt, which is what lets keys
+ * rotate (`reencryptAll` in rotate.ts, `npm run vault:rotate`, re-seals the
+ * accounts' secrets under the first key).
  *
  * Sealed form: `v1.<key id>.<base64url nonce | ciphertext | tag>`.
  */

@@ -272,7 +272,6 @@ const anyParams = fc.oneof(
 
 /** The real parameters of each page message, to be mutated. */
 const PAGE_TEMPLATES: Readonly<Record<string, readonly unknown[]>> = {
-  getStatus: [{}],
   getState: [{}],
   listProviders: [{}],
   refreshAccounts: [{}],
@@ -406,7 +405,7 @@ describe('page messages (popup, sites, options, consent window)', () => {
       fc.record({
         channel: fc.constantFrom('page→background', 'content→background', 'page->background', ''),
         name: fc.oneof(
-          fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'getStatus ', ''),
+          fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'getState ', ''),
           nastyText,
         ),
         params: anyParams,

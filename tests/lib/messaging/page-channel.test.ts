@@ -20,7 +20,6 @@ const notUsed = () => {
 /** A full handler set (the compiler insists on one per message), with only what a test needs. */
 function handlers(overrides: Partial<Handlers<PageToBackground>>): Handlers<PageToBackground> {
   return {
-    getStatus: notUsed,
     getState: notUsed,
     listProviders: notUsed,
     refreshAccounts: notUsed,
@@ -43,9 +42,13 @@ function handlers(overrides: Partial<Handlers<PageToBackground>>): Handlers<Page
   };
 }
 
-const status = { version: '0.1.0', companionUrl: 'http://127.0.0.1:8787' };
-const listener = pageMessageListener(handlers({ getStatus: () => status }));
-const envelope = { channel: 'page→background', name: 'getStatus', params: {} };
+const status = {
+  companionUrl: 'http://127.0.0.1:8787',
+  defaultCompanionUrl: 'http://127.0.0.1:8787',
+  consentTimeoutSeconds: 60,
+};
+const listener = pageMessageListener(handlers({ getSettings: () => status }));
+const envelope = { channel: 'page→background', name: 'getSettings', params: {} };
 const popupSender = { id: 'our-extension-id', url: 'chrome-extension://our-extension-id/popup.html' };
 const aTab = { id: 1, index: 0, highlighted: false, active: true, pinned: false, incognito: false };
 
@@ -72,8 +75,8 @@ describe('popup → background channel', () => {
   });
 
   it('leaves messages of other channels to other listeners', () => {
-    expect(listener({ channel: 'content→background', name: 'getStatus', params: {} }, popupSender)).toBeUndefined();
-    expect(listener('getStatus', popupSender)).toBeUndefined();
+    expect(listener({ channel: 'content→background', name: 'getSettings', params: {} }, popupSender)).toBeUndefined();
+    expect(listener('getSettings', popupSender)).toBeUndefined();
     expect(listener(null, popupSender)).toBeUndefined();
   });
 
@@ -89,7 +92,7 @@ describe('popup → background channel', () => {
   it('turns a throwing handler into internal_error, never a raw Error', async () => {
     const failing = pageMessageListener(
       handlers({
-        getStatus: () => {
+        getSettings: () => {
           throw new Error('storage is gone');
         },
       }),
