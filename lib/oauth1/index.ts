@@ -12,10 +12,9 @@ export {
   collectParameters,
   joinBaseString,
   normalizeParameters,
-  parseRequestUrl,
   type SignableRequest,
   signatureBaseString,
-} from './base-string';
+} from './base-string-rfc';
 export { bodyHash } from './body-hash';
 export type { AsyncOAuthCrypto, HashName, OAuthCrypto, Result, SyncOAuthCrypto } from './crypto';
 export { isOAuthError, OAuthError, type OAuthErrorCode } from './errors';
@@ -23,6 +22,7 @@ export { type Parameter, parseFormEncoded, serializeFormEncoded } from './form-e
 export type { MaybePromise } from './maybe-promise';
 export { cryptoRandomBytes, generateNonce, type RandomBytes } from './nonce';
 export { percentDecode, percentEncode } from './percent-encoding';
+export { parseRequestUrl } from './request-url';
 export {
   ACCEPTED_PRIVATE_KEY_FORMATS,
   ACCEPTED_PUBLIC_KEY_FORMATS,

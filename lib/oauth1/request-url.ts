@@ -1,46 +1,15 @@
-import type { EncodedPair } from './base-string';
-import { parseRequestUrl } from './base-string';
-import { parseFormEncodedTwice } from './form-encoding';
-import { percentEncode } from './percent-encoding';
+import { OAuthError } from './errors';
 
-/** What signing needs from a request URL, ready for the base string. */
-export interface AnalyzedUrl {
-  /** The base string URI (section 3.4.1.2), percent-encoded once more. */
-  readonly encodedBaseStringUri: string;
-  /** The query's parameters, encoded twice as the base string holds them. Do not mutate. */
-  readonly queryPairs: readonly EncodedPair[];
-  /** Names of protocol parameters (`oauth_…`) in the query, `oauth_signature` included: usually none. */
-  readonly protocolNames: readonly string[];
-}
-
-const CACHE_LIMIT = 256;
-/** Longer URLs are analysed every time: the cache is for endpoints, not for carrying data. */
-const CACHEABLE_LENGTH = 2048;
-const cache = new Map<string, AnalyzedUrl>();
-
-/**
- * Parses and encodes a request URL once. A client calls the same few
- * endpoints over and over, and URL parsing plus query re-encoding is a fifth
- * of the cost of a signature; results for up to 256 URL strings are kept
- * (pure values of the string, so the cache cannot go stale).
- */
-export function analyzeRequestUrl(url: string | URL): AnalyzedUrl {
-  if (typeof url !== 'string' || url.length > CACHEABLE_LENGTH) return analyze(parseRequestUrl(url));
-  const cached = cache.get(url);
-  if (cached) return cached;
-  const analyzed = analyze(parseRequestUrl(url));
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-  cache.set(url, analyzed);
-  return analyzed;
-}
-
-function analyze(url: URL): AnalyzedUrl {
-  const pairs = parseFormEncodedTwice(url.search.slice(1));
-  return {
-    encodedBaseStringUri: percentEncode(`${url.protocol}//${url.host}${url.pathname}`),
-    // Section 3.4.1.3.1: oauth_signature is never signed, wherever it is.
-    queryPairs: pairs.filter(([name]) => name !== 'oauth_signature'),
-    // Encoded twice, a name that starts with oauth_ still does (the prefix is unreserved).
-    protocolNames: pairs.map(([name]) => name).filter((name) => name.startsWith('oauth_')),
-  };
+/** Parses a request URL, refusing anything that is not absolute http(s). */
+export function parseRequestUrl(url: string | URL): URL {
+  let parsed: URL;
+  try {
+    parsed = typeof url === 'string' ? new URL(url) : url;
+  } catch {
+    throw new OAuthError('invalid_url', `not an absolute URL: ${String(url)}`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new OAuthError('invalid_url', `OAuth 1.0a signs http and https URLs only, not ${parsed.protocol}`);
+  }
+  return parsed;
 }

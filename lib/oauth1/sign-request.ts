@@ -1,12 +1,13 @@
-import { baseStringFromSortedPairs, type EncodedPair, type SignableRequest, sortEncodedPairs } from './base-string';
+import { type AnalyzedUrl, analyzeRequestUrl, baseStringFromSortedPairs } from './base-string-fast';
+import type { SignableRequest } from './base-string-rfc';
 import { bodyHash } from './body-hash';
 import type { AsyncOAuthCrypto, OAuthCrypto, SyncOAuthCrypto } from './crypto';
+import { type EncodedPair, sortEncodedPairs } from './encoded-pairs';
 import { OAuthError } from './errors';
 import type { Parameter } from './form-encoding';
 import { chain, type MaybePromise } from './maybe-promise';
 import { cryptoRandomBytes, generateNonce, type RandomBytes } from './nonce';
 import { percentEncode, percentEncodeTwice } from './percent-encoding';
-import { type AnalyzedUrl, analyzeRequestUrl } from './request-url';
 import { type SignatureMethod, type SignatureMethodName, signatureMethod } from './signature-methods';
 import { webCrypto } from './webcrypto';
 

@@ -1,9 +1,10 @@
 import { parseAuthorizationHeader } from './authorization-header';
-import { baseStringUri, collectParameters, joinBaseString, normalizeParameters, parseRequestUrl } from './base-string';
+import { baseStringUri, collectParameters, joinBaseString, normalizeParameters } from './base-string-rfc';
 import type { OAuthCrypto } from './crypto';
 import { OAuthError } from './errors';
 import { type Parameter, parseFormEncoded } from './form-encoding';
 import type { MaybePromise } from './maybe-promise';
+import { parseRequestUrl } from './request-url';
 import {
   type SignatureMethod,
   type SignatureMethodName,

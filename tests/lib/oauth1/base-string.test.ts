@@ -8,7 +8,7 @@ import {
   percentEncode,
   signatureBaseString,
 } from '../../../lib/oauth1';
-import { type EncodedPair, sortEncodedPairs } from '../../../lib/oauth1/base-string';
+import { type EncodedPair, sortEncodedPairs } from '../../../lib/oauth1/encoded-pairs';
 import { expectOAuthError } from '../../support/expect-oauth-error';
 
 const encodedPair = fc.tuple(

@@ -1,6 +1,14 @@
-import { OAuthError } from './errors';
+/**
+ * The signature base string as RFC 5849 section 3.4.1 writes it, step by step
+ * (collect, normalise, join), each step its own function. It is the reference:
+ * verification (verify-request.ts) and the signature debug log build base
+ * strings with it, and the signing path (base-string-fast.ts, sign-request.ts)
+ * is tested against it (tests/lib/oauth1/base-string-paths.test.ts).
+ */
+import { type EncodedPair, encodePairs, sortEncodedPairs } from './encoded-pairs';
 import { type Parameter, parseFormEncoded } from './form-encoding';
 import { percentEncode } from './percent-encoding';
+import { parseRequestUrl } from './request-url';
 
 /** The parts of an HTTP request that the signature covers. */
 export interface SignableRequest {
@@ -10,20 +18,6 @@ export interface SignableRequest {
   readonly url: string | URL;
   /** Decoded pairs of an `application/x-www-form-urlencoded` body. */
   readonly form?: readonly Parameter[] | undefined;
-}
-
-/** Parses a request URL, refusing anything that is not absolute http(s). */
-export function parseRequestUrl(url: string | URL): URL {
-  let parsed: URL;
-  try {
-    parsed = typeof url === 'string' ? new URL(url) : url;
-  } catch {
-    throw new OAuthError('invalid_url', `not an absolute URL: ${String(url)}`);
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new OAuthError('invalid_url', `OAuth 1.0a signs http and https URLs only, not ${parsed.protocol}`);
-  }
-  return parsed;
 }
 
 /**
@@ -91,64 +85,4 @@ export function joinBaseString(method: string, uri: string, normalizedParameters
   // The normalised string holds only unreserved characters, `%`, `=` and `&`,
   // all of which encodeURIComponent encodes exactly as section 3.6 wants.
   return `${percentEncode(method.toUpperCase())}&${percentEncode(uri)}&${encodeURIComponent(normalizedParameters)}`;
-}
-
-/** A name/value pair already percent-encoded per section 3.6. */
-export type EncodedPair = [name: string, value: string];
-
-export function encodePairs(parameters: readonly Parameter[]): EncodedPair[] {
-  const encoded = new Array<EncodedPair>(parameters.length);
-  for (let i = 0; i < parameters.length; i++) {
-    const [name, value] = parameters[i] as Parameter;
-    encoded[i] = [percentEncode(name), percentEncode(value)];
-  }
-  return encoded;
-}
-
-/**
- * Sorts encoded pairs in place by name, then value. Encoded text is ASCII, so
- * comparing UTF-16 code units is comparing bytes, as section 3.4.1.3.2 asks.
- * The order is the same for pairs encoded twice: the second encoding only
- * turns `%` into `%25`, and `%` sorts below every other character an encoded
- * string can hold, so no comparison changes.
- *
- * Requests carry a handful of parameters, mostly in order already (the
- * protocol ones are built sorted), where insertion sort beats a general sort.
- */
-export function sortEncodedPairs(pairs: EncodedPair[]): EncodedPair[] {
-  if (pairs.length > 24) return pairs.sort(compareEncodedPairs);
-  for (let i = 1; i < pairs.length; i++) {
-    const current = pairs[i] as EncodedPair;
-    let j = i - 1;
-    while (j >= 0 && compareEncodedPairs(pairs[j] as EncodedPair, current) > 0) {
-      pairs[j + 1] = pairs[j] as EncodedPair;
-      j--;
-    }
-    pairs[j + 1] = current;
-  }
-  return pairs;
-}
-
-function compareEncodedPairs(a: EncodedPair, b: EncodedPair): number {
-  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
-  if (a[1] !== b[1]) return a[1] < b[1] ? -1 : 1;
-  return 0;
-}
-
-/**
- * Section 3.4.1.1 from an already encoded base string URI and sorted pairs
- * that are already encoded twice: the normalised string's own `=` and `&` are
- * written in their encoded forms.
- */
-export function baseStringFromSortedPairs(
-  method: string,
-  encodedUri: string,
-  sortedTwiceEncoded: readonly EncodedPair[],
-): string {
-  let parameters = '';
-  for (let i = 0; i < sortedTwiceEncoded.length; i++) {
-    const [name, value] = sortedTwiceEncoded[i] as EncodedPair;
-    parameters += i === 0 ? `${name}%3D${value}` : `%26${name}%3D${value}`;
-  }
-  return `${percentEncode(method.toUpperCase())}&${encodedUri}&${parameters}`;
 }
