@@ -1,5 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { MIGRATIONS } from './migrations';
+import { prepare } from './prepared';
 import { accountFromRecord, type Database, flowFromRecord, newId } from './rows';
 import type { AccountKey, AccountRow, Store } from './store';
 
@@ -35,6 +36,49 @@ const affected = (count: bigint | undefined) => Number(count ?? 0n);
 
 /** The store over a Kysely instance of either database. */
 export function createStore(db: Kysely<Database>, dialect: StoreDialect): Store {
+  // The statements of every proxied call, compiled once (see prepare); the others run once or a few
+  // times per flow or per account, and are built when they run.
+  const perCall = {
+    rememberProofId: prepare(db, (key: string, expiresAt: number) =>
+      db
+        .insertInto('proof_ids')
+        .values({ key, expires_at: expiresAt })
+        .onConflict((conflict) => conflict.column('key').doNothing()),
+    ),
+    // A window that has run out starts again at one.
+    hit: prepare(db, (key: string, resetAt: number, now: number) =>
+      db
+        .insertInto('rate_windows')
+        .values({ key, count: 1, reset_at: resetAt })
+        .onConflict((conflict) =>
+          conflict.column('key').doUpdateSet((eb) => {
+            const over = eb('rate_windows.reset_at', '<=', now);
+            return {
+              count: eb
+                .case()
+                .when(over)
+                .then(1)
+                .else(eb('rate_windows.count', '+', 1))
+                .end(),
+              reset_at: eb
+                .case()
+                .when(over)
+                .then(eb.ref('excluded.reset_at'))
+                .else(eb.ref('rate_windows.reset_at'))
+                .end(),
+            };
+          }),
+        )
+        .returning(['count', 'reset_at']),
+    ),
+    findAccount: prepare(db, (accountId: string, installId: string) =>
+      db.selectFrom('accounts').selectAll().where('id', '=', accountId).where('install_id', '=', installId),
+    ),
+    markAccountUsed: prepare(db, (accountId: string, now: number) =>
+      db.updateTable('accounts').set({ last_used_at: now }).where('id', '=', accountId),
+    ),
+  };
+
   return {
     kind: dialect.kind,
 
@@ -77,12 +121,8 @@ export function createStore(db: Kysely<Database>, dialect: StoreDialect): Store 
     },
 
     async rememberProofId(key, expiresAtSeconds) {
-      const result = await db
-        .insertInto('proof_ids')
-        .values({ key, expires_at: expiresAtSeconds * 1000 })
-        .onConflict((conflict) => conflict.column('key').doNothing())
-        .executeTakeFirst();
-      return affected(result.numInsertedOrUpdatedRows) === 1;
+      const result = await perCall.rememberProofId(key, expiresAtSeconds * 1000);
+      return affected(result.numAffectedRows) === 1;
     },
 
     async sweep(now) {
@@ -271,17 +311,12 @@ export function createStore(db: Kysely<Database>, dialect: StoreDialect): Store 
     },
 
     async findAccount(accountId, installId) {
-      const record = await db
-        .selectFrom('accounts')
-        .selectAll()
-        .where('id', '=', accountId)
-        .where('install_id', '=', installId)
-        .executeTakeFirst();
+      const [record] = (await perCall.findAccount(accountId, installId)).rows;
       return record && accountFromRecord(record);
     },
 
     async markAccountUsed(accountId, now) {
-      await db.updateTable('accounts').set({ last_used_at: now }).where('id', '=', accountId).execute();
+      await perCall.markAccountUsed(accountId, now);
     },
 
     async setAccountStatus(accountId, status) {
@@ -298,31 +333,8 @@ export function createStore(db: Kysely<Database>, dialect: StoreDialect): Store 
     },
 
     async hit(key, windowMs, now) {
-      // A window that has run out starts again at one.
-      const row = await db
-        .insertInto('rate_windows')
-        .values({ key, count: 1, reset_at: now + windowMs })
-        .onConflict((conflict) =>
-          conflict.column('key').doUpdateSet((eb) => {
-            const over = eb('rate_windows.reset_at', '<=', now);
-            return {
-              count: eb
-                .case()
-                .when(over)
-                .then(1)
-                .else(eb('rate_windows.count', '+', 1))
-                .end(),
-              reset_at: eb
-                .case()
-                .when(over)
-                .then(eb.ref('excluded.reset_at'))
-                .else(eb.ref('rate_windows.reset_at'))
-                .end(),
-            };
-          }),
-        )
-        .returning(['count', 'reset_at'])
-        .executeTakeFirstOrThrow();
+      const [row] = (await perCall.hit(key, now + windowMs, now)).rows;
+      if (!row) throw new Error('the rate window upsert returned no row');
       return { count: Number(row.count), resetAt: Number(row.reset_at) };
     },
 
