@@ -31,7 +31,10 @@ export async function startProcess(
     stdio: ['ignore', log, log],
   });
   // However the benchmark ends (a thrown error included), its processes end with it.
-  process.once('exit', () => child.kill('SIGTERM'));
+  // Not again for one already sent SIGTERM: a second one would end it before its --cpu-prof profile is written.
+  process.once('exit', () => {
+    if (!child.killed) child.kill('SIGTERM');
+  });
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`))),
   );
