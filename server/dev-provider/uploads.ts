@@ -352,7 +352,10 @@ function joinSegments(segments: readonly Uint8Array[]): Uint8Array {
   return whole;
 }
 
-/** An X API v2 problem for a bad parameter: 400 with `errors[].parameters`. */
+/**
+ * The dev provider's refusal of a bad parameter: 400 with title, detail, type and errors, the members of
+ * the problem answers X API v2 sends; the exact type URLs and wording are the dev provider's own, not X's.
+ */
 function xInvalid(c: Context, parameter: string, message: string) {
   return c.json(
     {
