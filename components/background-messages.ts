@@ -30,6 +30,8 @@ export function describeError(error: MessageError): string {
       return 'Too many attempts. Wait a minute and try again.';
     case 'companion_busy':
       return 'The companion is busy. Try again in a moment.';
+    case 'store_unavailable':
+      return "The companion's database is not reachable right now. Try again in a moment.";
     case 'flow_interrupted':
       return 'The companion stopped while connecting. Connect again.';
     case 'verifier_rejected':

@@ -16,6 +16,9 @@ import { installsRoutes } from './routes/installs';
 import { providersRoutes } from './routes/providers';
 import type { ServiceContext } from './services/context';
 
+/** How long a client waits before trying again when the database is away: a restart or failover takes seconds. */
+const STORE_RETRY_AFTER_SECONDS = 2;
+
 export interface AppDependencies {
   readonly context: ServiceContext;
   readonly logger: Logger;
@@ -80,12 +83,23 @@ export function createApp({ context, logger, metrics, remoteAddressOf = socketRe
     throw noSuchEndpoint();
   });
 
+  /** A thrown error that is no CompanionError: the database being away is the client's to retry, anything else ours. */
+  const unexpected = (error: Error, path: string): CompanionError => {
+    if (context.store.isUnavailable(error)) {
+      logger.warn({ err: error, path }, 'store unavailable');
+      return new CompanionError(
+        'store_unavailable',
+        "the companion's database cannot be reached; try again shortly",
+        undefined,
+        { 'retry-after': String(STORE_RETRY_AFTER_SECONDS) },
+      );
+    }
+    logger.error({ err: error, path }, 'unexpected error');
+    return new CompanionError('internal_error', 'the companion failed; see its log');
+  };
+
   app.onError((error, c) => {
-    const known =
-      error instanceof CompanionError
-        ? error
-        : new CompanionError('internal_error', 'the companion failed; see its log');
-    if (!(error instanceof CompanionError)) logger.error({ err: error, path: c.req.path }, 'unexpected error');
+    const known = error instanceof CompanionError ? error : unexpected(error, c.req.path);
     metrics.problems.inc({ code: known.code });
     const problem = problemOf(known);
     return c.json(problem, problem.status as 400, { 'content-type': 'application/problem+json', ...known.headers });

@@ -58,6 +58,8 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   /** The companion holds as many provider answers as its memory budget allows: retry after Retry-After. */
   companion_busy: 503,
+  /** The companion's database cannot be reached (PostgreSQL down or restarting): retry after Retry-After. */
+  store_unavailable: 503,
   internal_error: 500,
 } as const satisfies Record<string, number>;
 

@@ -28,5 +28,5 @@ export const Problem = z
   });
 export type Problem = z.infer<typeof Problem>;
 
-/** `Retry-After` on `429 rate_limited` and `503 companion_busy`: whole seconds, at least 1. */
+/** `Retry-After` on `429 rate_limited`, `503 companion_busy` and `503 store_unavailable`: whole seconds, at least 1. */
 export const RetryAfterSeconds = z.int().min(1);

@@ -267,7 +267,7 @@ export const ROUTES: readonly RouteContract[] = [
     description: 'For load balancers and orchestrators: 200 once the store answers.',
     auth: 'none',
     success: [{ status: 200, description: 'Healthy.', body: json(HealthResponse) }],
-    codes: ['internal_error'],
+    codes: ['store_unavailable', 'internal_error'],
   },
   {
     method: 'GET',
@@ -301,7 +301,7 @@ export const ROUTES: readonly RouteContract[] = [
 /**
  * The error codes a route may answer, in ERROR_CODES order: its own, and
  * those of its facets. /v1 routes: the proof check (dpop_*, and
- * internal_error, as it writes the store) and, for methods with a body, the
+ * store_unavailable or internal_error, as it writes the store) and, for methods with a body, the
  * 256 KiB limit (body_too_large); path ids and bodies: invalid_request; bodies
  * also malformed_json and unsupported_media_type; rate limits: rate_limited;
  * provider calls: provider_error, upstream_timeout, upstream_too_large,
@@ -312,7 +312,7 @@ export function problemCodesOf(route: RouteContract): ErrorCode[] {
   const add = (more: readonly ErrorCode[]) => {
     for (const code of more) codes.add(code);
   };
-  if (route.auth === 'dpop') add([...DPOP_CODES, 'internal_error']);
+  if (route.auth === 'dpop') add([...DPOP_CODES, 'store_unavailable', 'internal_error']);
   if (route.auth === 'dpop' && route.method !== 'GET') add(['body_too_large']);
   if (route.auth === 'metrics') add(['not_found']);
   if (route.pathParams) add(['invalid_request']);
@@ -325,7 +325,10 @@ export function problemCodesOf(route: RouteContract): ErrorCode[] {
 /** Statuses whose answers tell the caller when to try again. */
 const RETRY_AFTER: Readonly<Record<number, HeaderContract>> = {
   429: { description: 'Seconds until the rate window resets (at least 1).', schema: RetryAfterSeconds },
-  503: { description: 'Seconds to wait before trying again (1).', schema: RetryAfterSeconds },
+  503: {
+    description: 'Seconds to wait before trying again (1 when the answer budget is full, 2 when the database is away).',
+    schema: RetryAfterSeconds,
+  },
 };
 
 /**

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { isPostgresUnavailable } from './postgres-unavailable';
 import { createStore } from './queries';
 import type { Database } from './rows';
 import type { Store } from './store';
@@ -29,6 +30,7 @@ export function openPostgresStore(connectionString: string, poolSize = 10): Stor
 
   return createStore(db, {
     kind: 'postgres',
+    isUnavailable: isPostgresUnavailable,
     async lockMigrations(connection) {
       // Instances starting together take turns; the second finds the work done.
       await sql`SELECT pg_advisory_lock(${MIGRATION_LOCK})`.execute(connection);

@@ -17,6 +17,8 @@ export const IDLE_INSTALL_MS = 24 * 60 * 60 * 1000;
  */
 export interface StoreDialect {
   readonly kind: Store['kind'];
+  /** See Store.isUnavailable. */
+  isUnavailable(error: unknown): boolean;
   /**
    * Keeps other instances' migrations waiting, on the connection that
    * migrates, until the returned release. PostgreSQL: an advisory lock.
@@ -81,6 +83,7 @@ export function createStore(db: Kysely<Database>, dialect: StoreDialect): Store 
 
   return {
     kind: dialect.kind,
+    isUnavailable: (error) => dialect.isUnavailable(error),
 
     async migrate() {
       await db.connection().execute(async (connection) => {

@@ -43,6 +43,10 @@ export function openSqliteStore(path: string): Store {
 
   return createStore(db, {
     kind: 'sqlite',
+    // SQLite lives in the process, so only one thing can make it unreachable for a while: another
+    // process (a vault rotation) holding the write lock past busy_timeout, SQLITE_BUSY
+    // (https://www.sqlite.org/rescode.html#busy). Everything else is a failure of this process.
+    isUnavailable: (error) => (error as { code?: unknown } | null)?.code === 'SQLITE_BUSY',
     // One process migrates a file at a time: its only connection is taken for the whole migration.
     lockMigrations: async () => async () => undefined,
     // The transaction holds the only connection, and its first statement SQLite's write lock.

@@ -78,6 +78,13 @@ export interface SealedAccountSecrets {
  */
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
+  /**
+   * Whether an error this store threw means its database cannot be reached now
+   * (a connection refused or cut, a server shutting down or starting): the
+   * request is answered `503 store_unavailable` with Retry-After instead of
+   * `500 internal_error`, since trying again shortly can succeed.
+   */
+  isUnavailable(error: unknown): boolean;
   migrate(): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,8 +1,8 @@
 /**
  * PostgreSQL restarted under load: the companion's database server is stopped as a crash
  * would stop it and started again on the same data while proxied calls and connect flows go
- * on. The companion must answer throughout (a documented problem while the database is away,
- * never a dropped connection), and serve everyone again once it is back, without being
+ * on. The companion must answer throughout (503 store_unavailable with Retry-After while the
+ * database is away, never a 500 or a dropped connection), and serve everyone again once it is back, without being
  * restarted itself. PostgreSQL only: SQLite lives inside the companion's process.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -138,8 +138,12 @@ export function describePostgresRestart(scale: Scale) {
       );
       check(outage.length > 0, 'no request was made while PostgreSQL was down');
       check(undocumented.length === 0, `${undocumented.length} answers while down were no documented problem`);
+      // The database being away is the client's to retry (503 store_unavailable), not the companion failing (500).
+      const internal = outage.filter((answer) => answer.code === 'internal_error');
+      check(internal.length === 0, `${internal.length} answers while down were internal_error, not store_unavailable`);
       expect(outage.length).toBeGreaterThan(0);
       expect(tally(undocumented, answerName)).toEqual({});
+      expect(internal.length).toBe(0);
     });
 
     it('serves every call and flow again once PostgreSQL is back, without a restart of its own', () => {

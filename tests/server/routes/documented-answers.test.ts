@@ -7,12 +7,15 @@
  */
 import { type Context, Hono } from 'hono';
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { answersOf, ROUTES, type RouteContract } from '../../../lib/protocol/routes';
 import { createApp } from '../../../server/app';
+import { openPostgresStore } from '../../../server/store/postgres-store';
 import { AnswerBudget } from '../../../server/upstream/answer-budget';
 import { type HarnessOptions, makeHarness, PUBLIC_URL } from '../../support/companion-harness';
 import { answered, checkDocumentedAnswer } from '../../support/documented-answers';
+import { freshDatabase } from '../../support/fresh-database';
+import { startTcpRelay } from '../../support/tcp-relay';
 import { STUB_REQUEST_TOKEN, stubProvider } from '../support/stub-provider';
 
 /** How the stub provider answers next: its way of failing, or `ok`. */
@@ -118,6 +121,26 @@ describe('every /v1 route, through its middleware', () => {
     await h.store.close();
     for (const route of [...v1, ...ROUTES.filter((r) => r.path === '/healthz')]) {
       await expectCode(h.call(route.method, concrete(route)), 'internal_error');
+    }
+  });
+
+  it('answers store_unavailable with Retry-After when PostgreSQL cannot be reached, on every /v1 route and /healthz (503)', async () => {
+    // A real PostgreSQL store, reached through a relay that is then cut: connections reset, then refused.
+    const database = new URL(await freshDatabase(inject('postgresUrl')));
+    const relay = await startTcpRelay({ host: database.hostname, port: Number(database.port) });
+    database.port = String(relay.port);
+    const store = openPostgresStore(database.href);
+    const h = await harness({ store });
+    try {
+      expect((await h.call('GET', '/healthz')).status).toBe(200);
+      await relay.cut();
+      for (const route of [...v1, ...ROUTES.filter((r) => r.path === '/healthz')]) {
+        const answer = await h.call(route.method, concrete(route));
+        expect(answer.json.code, `${route.method} ${route.path}`).toBe('store_unavailable');
+        expect(answer.headers.get('retry-after')).toBe('2');
+      }
+    } finally {
+      await store.close();
     }
   });
 

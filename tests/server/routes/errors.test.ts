@@ -163,6 +163,7 @@ describe('every error is an RFC 9457 problem with a stable code, and changes not
       'request_timeout', // client-errors.ts: Node's request timeout, before any route
       'upload_mismatch', // proxy-uploads.test.ts
       'upload_not_allowed', // proxy-uploads.test.ts
+      'store_unavailable', // documented-answers.test.ts, store/postgres-connection-loss.test.ts
     ];
     expect(ERROR_CODES.filter((code) => !seen.has(code) && !elsewhere.includes(code))).toEqual([]);
   });

@@ -9,7 +9,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openPostgresStore } from '../../../server/store/postgres-store';
+import { isPostgresUnavailable } from '../../../server/store/postgres-unavailable';
 import type { AccountKey, Store } from '../../../server/store/store';
+import { freePort } from '../../support/free-port';
 import { freshDatabase } from '../../support/fresh-database';
 
 const NOW = 1_700_000_000_000;
@@ -91,12 +93,42 @@ describe('the PostgreSQL store when the server drops its idle connections', () =
     }
     // … while its connection is cut.
     await admin.query('SELECT pg_terminate_backend($1)', [waiting[0]?.pid]);
-    await expect(cut).rejects.toThrow();
+    const cutError = await cut.catch((error: unknown) => error);
+    expect(cutError).toBeInstanceOf(Error);
+    // 57P01 admin_shutdown, or pg's "Connection terminated": the database was away, not the statement wrong.
+    expect(store.isUnavailable(cutError)).toBe(true);
     await admin.query('SELECT pg_advisory_unlock(hashtext($1))', [lock]);
 
     // Rolled back: the flow is still completing, and completes now.
     expect((await store.findFlow('flow-cut'))?.state).toBe('completing');
     expect(await complete()).toMatchObject({ installId: 'install-a', userId: '1001', screenName: 'alice' });
     expect(await store.findFlow('flow-cut')).toBeUndefined();
+  });
+});
+
+describe('which failures mean the database cannot be reached (store_unavailable)', () => {
+  it('a server nobody listens for: connection refused', async () => {
+    const nowhere = openPostgresStore(`postgres://postgres@127.0.0.1:${await freePort()}/none`);
+    try {
+      const error = await nowhere.ping().catch((thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(Error);
+      expect(nowhere.isUnavailable(error)).toBe(true);
+    } finally {
+      await nowhere.close();
+    }
+  });
+
+  it('a statement the server refuses is not: division by zero, a unique violation, a missing table', async () => {
+    for (const statement of [
+      'SELECT 1 / 0',
+      'CREATE TEMP TABLE once (id int PRIMARY KEY); INSERT INTO once VALUES (1), (1)',
+      'SELECT * FROM no_such_table',
+    ]) {
+      const error = await admin.query(statement).catch((thrown: unknown) => thrown);
+      expect(error, statement).toBeInstanceOf(Error);
+      expect(isPostgresUnavailable(error), statement).toBe(false);
+    }
+    expect(isPostgresUnavailable('ECONNREFUSED')).toBe(false);
+    expect(isPostgresUnavailable(undefined)).toBe(false);
   });
 });
