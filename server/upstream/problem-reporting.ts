@@ -9,6 +9,11 @@ export interface OAuthProblem {
   readonly problem: string;
   /** `oauth_acceptable_timestamps` as [first, last] seconds, when the provider says. */
   readonly acceptableTimestamps?: readonly [number, number] | undefined;
+  /**
+   * `oauth_parameters_rejected`: the names of the parameters refused ("a set of
+   * parameter names, percent-encoded and separated by &"), decoded; empty when absent.
+   */
+  readonly parametersRejected: readonly string[];
 }
 
 /**
@@ -27,7 +32,22 @@ export function oauthProblemOf(response: UpstreamResponse): OAuthProblem | undef
   const problem = parameters.get('oauth_problem');
   if (!problem) return undefined;
   const range = /^(\d{1,12})-(\d{1,12})$/.exec(parameters.get('oauth_acceptable_timestamps') ?? '');
-  return { problem, acceptableTimestamps: range ? [Number(range[1]), Number(range[2])] : undefined };
+  return {
+    problem,
+    acceptableTimestamps: range ? [Number(range[1]), Number(range[2])] : undefined,
+    parametersRejected: namesOf(parameters.get('oauth_parameters_rejected')),
+  };
+}
+
+function namesOf(list: string | undefined): string[] {
+  if (!list) return [];
+  return list.split('&').flatMap((name) => {
+    try {
+      return [decodeURIComponent(name)];
+    } catch {
+      return []; // not percent-encoding: no name we could compare
+    }
+  });
 }
 
 function bodyParameters(response: UpstreamResponse): Map<string, string> {

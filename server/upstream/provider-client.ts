@@ -11,6 +11,7 @@ import { CompanionError } from '../errors';
 import { redactText, secretForms } from './secret-redaction';
 import { signedCall, type UpstreamDeps, type UpstreamResponse } from './signed-call';
 import { rejectsToken } from './token-rejection';
+import { refusesVerifier } from './verifier-refusal';
 
 export interface Identity {
   readonly userId: string;
@@ -162,19 +163,6 @@ export async function verifyRejectsToken(
   } catch {
     return false;
   }
-}
-
-/**
- * A refusal of the verifier itself, the user's mistake rather than the
- * provider's: a 400 or 401 whose body or `WWW-Authenticate` names the verifier
- * (X: "Invalid oauth_verifier parameter"; Problem Reporting:
- * `oauth_parameters_rejected=oauth_verifier`). The request token stays usable
- * for another try.
- */
-function refusesVerifier(response: UpstreamResponse): boolean {
-  if (response.status !== 400 && response.status !== 401) return false;
-  const said = `${new TextDecoder().decode(response.body.subarray(0, 2048))} ${response.headers.get('www-authenticate') ?? ''}`;
-  return /oauth_verifier|\bverifier\b/i.test(said);
 }
 
 /**

@@ -76,12 +76,11 @@ interface Attempt {
 export async function signedCall(provider: Provider, call: SignedCall, deps: UpstreamDeps): Promise<UpstreamResponse> {
   const reservation = call.reservation ?? deps.answerBudget.open(TOKEN_CALLS_HOLDER);
   try {
-    let attempt = await sendOnce(provider, call, deps, reservation);
-    const offset = clockOffsetFrom(attempt.response, deps.now());
-    if (offset !== undefined) {
-      deps.clockOffsets.set(provider.id, offset);
-      attempt = await sendOnce(provider, call, deps, reservation);
-    }
+    // A reservation grows to its largest answer, not their sum: the refused first answer is let go
+    // (nothing refers to it once unlessClockRefused returns) before the retry's is read into it.
+    const attempt =
+      (await unlessClockRefused(provider, call, deps, reservation)) ??
+      (await sendOnce(provider, call, deps, reservation));
     if (attempt.response.status === 401 && deps.onRefusedSignature) {
       // The fields that were signed: a Flickr upload's text fields, as its base string holds them.
       const signed = { ...call, form: call.form ?? call.upload?.signedFields };
@@ -91,6 +90,23 @@ export async function signedCall(provider: Provider, call: SignedCall, deps: Ups
   } finally {
     if (call.reservation === undefined) reservation.release();
   }
+}
+
+/**
+ * The first attempt, or undefined when the provider refused its timestamp and
+ * said its own clock: the offset is learnt, for the retry and the calls after.
+ */
+async function unlessClockRefused(
+  provider: Provider,
+  call: SignedCall,
+  deps: UpstreamDeps,
+  reservation: AnswerReservation,
+): Promise<Attempt | undefined> {
+  const first = await sendOnce(provider, call, deps, reservation);
+  const offset = clockOffsetFrom(first.response, deps.now());
+  if (offset === undefined) return first;
+  deps.clockOffsets.set(provider.id, offset);
+  return undefined;
 }
 
 async function sendOnce(
