@@ -6,6 +6,7 @@
  *
  *   npm run bench:extension   (builds first)
  */
+
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import globalSetup from '../tests/e2e/support/global-setup';
 import { extensionServiceWorker, launchWithExtension } from '../tests/e2e/support/launch-chromium';
+import { BenchReport } from './support/report';
 
 const dir = resolve('.output/chrome-mv3');
 const files = (sub: string, pattern: RegExp) =>
@@ -54,20 +56,21 @@ const occasionalPages = [
   ['consent window', pageFiles('consent.html')],
 ] as const;
 
-console.log('\nBundle size per entrypoint (Chrome MV3 build)\n');
-console.log('| entrypoint | raw KB | gzip KB |');
-console.log('|---|---:|---:|');
+const report = new BenchReport('extension');
+report.log('\nBundle size per entrypoint (Chrome MV3 build)\n');
+report.log('| entrypoint | raw KB | gzip KB |');
+report.log('|---|---:|---:|');
 let total = 0;
 for (const [name, paths] of entrypoints) {
   const gz = gzipKb([...paths]);
   total += gz;
-  console.log(`| ${name} | ${rawKb([...paths]).toFixed(1)} | ${gz.toFixed(1)} |`);
+  report.log(`| ${name} | ${rawKb([...paths]).toFixed(1)} | ${gz.toFixed(1)} |`);
 }
-console.log(`| **background + popup + content scripts** | | **${total.toFixed(1)}** |`);
+report.log(`| **background + popup + content scripts** | | **${total.toFixed(1)}** |`);
 for (const [name, paths] of occasionalPages) {
-  console.log(`| ${name} | ${rawKb([...paths]).toFixed(1)} | ${gzipKb([...paths]).toFixed(1)} |`);
+  report.log(`| ${name} | ${rawKb([...paths]).toFixed(1)} | ${gzipKb([...paths]).toFixed(1)} |`);
 }
-console.log(
+report.log(
   `\nbackground + popup + content scripts: ${total.toFixed(1)} KB gzip (target <= 60 KB): ${total <= 60 ? 'met' : 'NOT met'}`,
 );
 
@@ -161,28 +164,32 @@ try {
     });
     seen.push(shownAt - announcedAt);
   }
-  console.log('\nIn headless Chromium, against the companion and dev provider on loopback\n');
-  console.log('| measure | median | runs |');
-  console.log('|---|---:|---:|');
-  console.log(
+  report.log('\nIn headless Chromium, against the companion and dev provider on loopback\n');
+  report.log('| measure | median | runs |');
+  report.log('|---|---:|---:|');
+  report.log(
     `| popup: navigation to first render with accounts shown | ${firstRender.toFixed(0)} ms | ${renders.length} |`,
   );
-  console.log(
+  report.log(
     `| connect flow, without the user's click at the provider | ${median(flows).toFixed(0)} ms | ${flows.length} |`,
   );
-  console.log(
+  report.log(
     `| floor: navigation to a static paragraph on an extension page | ${floor.toFixed(0)} ms | ${floors.length} |`,
   );
-  console.log(
+  report.log(
     `| a completed connect: the background's announcement to the popup showing it | ${median(seen).toFixed(1)} ms | ${seen.length} |`,
   );
   const ratio = firstRender / floor;
-  console.log(
-    `\npopup first render: ${firstRender.toFixed(0)} ms, floor ${floor.toFixed(0)} ms (${ratio.toFixed(2)}x) (target <= 1.5x): ${ratio <= 1.5 ? 'met' : 'NOT met'}`,
+  report.log('');
+  report.target(
+    { label: 'extension: popup first render vs its floor', value: ratio, target: 1.5, goal: 'at most', unit: 'x' },
+    `popup first render: ${firstRender.toFixed(0)} ms, floor ${floor.toFixed(0)} ms (${ratio.toFixed(2)}x)`,
   );
-  console.log(
-    `connect seen by the popup ${median(seen).toFixed(1)} ms after the background announced it (target <= 50 ms): ${median(seen) <= 50 ? 'met' : 'NOT met'}`,
+  report.target(
+    { label: 'extension: connect seen by the popup', value: median(seen), target: 50, goal: 'at most', unit: 'ms' },
+    `connect seen by the popup ${median(seen).toFixed(1)} ms after the background announced it`,
   );
+  report.save();
 } finally {
   await context.close();
   await rm(profile, { recursive: true, force: true });

@@ -6,6 +6,7 @@
  *
  *   npm run bench:proxy
  */
+
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { authorizeOverHttp, callOverHttp } from '../tests/support/real-companion
 import { cryptoFloor, processCpuMicros } from './proxy/cpu-floor';
 import { type LoadResult, type PreparedRequest, runLoad } from './proxy/load';
 import { PRODUCTION_NODE_OPTIONS, residentMegabytes, startProcess as startProcessIn } from './support/processes';
+import { BenchReport } from './support/report';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -184,42 +186,53 @@ companion.kill('SIGTERM');
 stub.kill('SIGTERM');
 await dev.close();
 
+const report = new BenchReport('proxy');
 // 5. The table.
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
-console.log(
+report.log(
   `\nSigned GET through the companion vs straight to the upstream stub (Node ${process.version}, ${SECONDS} s per phase, loopback)\n`,
 );
-console.log(
+report.log(
   '| | direct req/s | proxied req/s | proxied / direct | direct p50 / p99 ms | proxied p50 / p99 ms | added p50 / p99 ms | companion peak RSS |',
 );
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+report.log('|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of results) {
-  console.log(
+  report.log(
     `| ${r.label} | ${Math.round(r.direct.perSecond)} | ${Math.round(r.proxied.perSecond)} | ${fmt((100 * r.proxied.perSecond) / r.direct.perSecond, 0)} % | ${fmt(r.direct.p50)} / ${fmt(r.direct.p99)} | ${fmt(r.proxied.p50)} / ${fmt(r.proxied.p99)} | ${fmt(r.proxied.p50 - r.direct.p50)} / ${fmt(r.proxied.p99 - r.direct.p99)} | ${fmt(r.rss ?? 0, 0)} MB |`,
   );
 }
 const [one, fifty, slow] = results as [(typeof results)[0], (typeof results)[0], (typeof results)[0]];
 const failures = results.reduce((n, r) => n + r.direct.failures + r.proxied.failures, 0);
-console.log(`\nfailed requests: ${failures}`);
+report.log(`\nfailed requests: ${failures}`);
 const added = one.proxied.p50 - one.direct.p50;
 const ratio = fifty.proxied.perSecond / fifty.direct.perSecond;
 const cpuRatio = companionCpuPerCall / floor;
-console.log(
-  `\ncpu per call: ${fmt(companionCpuPerCall, 0)} µs, floor ${fmt(floor, 0)} µs (${fmt(cpuRatio)}x) (target <= 2x): ${cpuRatio <= 2 ? 'met' : 'NOT met'}`,
+report.log('');
+report.target(
+  { label: 'proxy: cpu per call vs its floor', value: cpuRatio, target: 2, goal: 'at most', unit: 'x' },
+  `cpu per call: ${fmt(companionCpuPerCall, 0)} µs, floor ${fmt(floor, 0)} µs (${fmt(cpuRatio)}x)`,
 );
-console.log(
+report.log(
   `  floor = bare proxy ${fmt(bareCpuPerCall, 0)} µs + ES256 proof verification ${fmt(floorCrypto.proofVerify, 0)} µs + HMAC-SHA1 signature ${fmt(floorCrypto.hmacSign, 1)} µs + 2 x AES-256-GCM open ${fmt(floorCrypto.aesOpen, 1)} µs`,
 );
-console.log(`added p50 at concurrency 1: ${fmt(added)} ms (target <= 0.7 ms): ${added <= 0.7 ? 'met' : 'NOT met'}`);
+report.target({ label: 'added p50 at concurrency 1', value: added, target: 0.7, goal: 'at most', unit: 'ms' });
 const peak = Math.max(...results.map((r) => r.rss ?? 0));
-console.log(`companion peak RSS under load: ${fmt(peak, 0)} MB (target <= 150 MB): ${peak <= 150 ? 'met' : 'NOT met'}`);
+report.target({ label: 'companion peak RSS under load', value: peak, target: 150, goal: 'at most', unit: 'MB' });
 const slowRatio = slow.proxied.perSecond / slow.direct.perSecond;
-console.log(
-  `with an upstream that takes 20 ms, proxied throughput at concurrency 50: ${fmt(100 * slowRatio, 0)} % of direct (target >= 80 %): ${slowRatio >= 0.8 ? 'met' : 'NOT met'}`,
+report.target(
+  {
+    label: 'proxy: throughput vs direct, 20 ms upstream',
+    value: 100 * slowRatio,
+    target: 80,
+    goal: 'at least',
+    unit: '%',
+  },
+  `with an upstream that takes 20 ms, proxied throughput at concurrency 50: ${fmt(100 * slowRatio, 0)} % of direct`,
 );
 // Issue 3's ">= 50 % of direct at concurrency 50 against an instant stub" is withdrawn (issue 13): the yardstick below shows why.
-console.log(`proxied throughput at concurrency 50 against the instant stub: ${fmt(100 * ratio, 0)} % of direct`);
-console.log(
+report.log(`proxied throughput at concurrency 50 against the instant stub: ${fmt(100 * ratio, 0)} % of direct`);
+report.log(
   `yardstick: a Node proxy with no checks at all keeps ${fmt((100 * bareResult.perSecond) / bareDirect.perSecond, 0)} % of direct at concurrency 50 (${Math.round(bareResult.perSecond)} of ${Math.round(bareDirect.perSecond)} req/s)`,
 );
+report.save();
 process.exit(0);

@@ -13,6 +13,7 @@ import oauthSign from 'oauth-sign';
 import { authorizationHeader, parseAuthorizationHeader, webCrypto } from '../lib/oauth1';
 import { nodeOAuthCrypto } from '../server/crypto/node-oauth-crypto';
 import { measure, measureAsync } from './support/measure';
+import { BenchReport } from './support/report';
 
 // X developer docs, "Creating a signature".
 const X = {
@@ -159,24 +160,31 @@ const oursResult = byName('this library: ');
 const peers = results.filter((r) => /^oauth/.test(r.name) && !r.name.includes('new URL'));
 const fastestPeer = peers.reduce((a, b) => (a.opsPerSecond > b.opsPerSecond ? a : b));
 
-console.log(`\nSigning X's example request (Node ${process.version}, median of 15 interleaved rounds)\n`);
-console.log('| contender | µs per signature | signatures/s | ours is × faster | × floor time |');
-console.log('|---|---:|---:|---:|---:|');
+const report = new BenchReport('sign');
+report.log(`\nSigning X's example request (Node ${process.version}, median of 15 interleaved rounds)\n`);
+report.log('| contender | µs per signature | signatures/s | ours is × faster | × floor time |');
+report.log('|---|---:|---:|---:|---:|');
 for (const r of results) {
   const speedup = r.nanosecondsPerOp / oursResult.nanosecondsPerOp;
   const overFloor = r.nanosecondsPerOp / floorResult.nanosecondsPerOp;
-  console.log(
+  report.log(
     `| ${r.name} | ${(r.nanosecondsPerOp / 1000).toFixed(2)} | ${Math.round(r.opsPerSecond).toLocaleString('en-US')} | ${speedup.toFixed(2)} | ${overFloor.toFixed(2)} |`,
   );
 }
 const vsPeer = oursResult.opsPerSecond / fastestPeer.opsPerSecond;
 const vsFloor = oursResult.nanosecondsPerOp / floorResult.nanosecondsPerOp;
-console.log(
-  `\nthroughput vs fastest peer (${fastestPeer.name}): ${vsPeer.toFixed(2)}x (target >= 2x): ${vsPeer >= 2 ? 'met' : 'NOT met'}`,
+report.log('');
+report.target(
+  { label: 'signing: throughput vs fastest peer', value: vsPeer, target: 2, goal: 'at least', unit: 'x' },
+  `throughput vs fastest peer (${fastestPeer.name}): ${vsPeer.toFixed(2)}x`,
 );
-console.log(`time vs floor: ${vsFloor.toFixed(2)}x (target <= 2.5x): ${vsFloor <= 2.5 ? 'met' : 'NOT met'}`);
+report.target(
+  { label: 'signing: time vs floor', value: vsFloor, target: 2.5, goal: 'at most', unit: 'x' },
+  `time vs floor: ${vsFloor.toFixed(2)}x`,
+);
 const cold = byName('this library, a new URL');
 const coldPeer = byName('oauth-sign 0.9, a new URL');
-console.log(
+report.log(
   `a new URL on every call: ${(coldPeer.nanosecondsPerOp / cold.nanosecondsPerOp).toFixed(2)}x oauth-sign's throughput`,
 );
+report.save();

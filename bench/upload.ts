@@ -9,6 +9,7 @@
  *   npm run bench:upload
  *   BENCH_UPLOADS=20,10   uploads of each size (1 MB, 20 MB) per path
  */
+
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,7 @@ import { freePort } from '../tests/support/free-port';
 import { authorizeOverHttp, callOverHttp } from '../tests/support/real-companion';
 import type { StubReceipt } from '../tests/support/upload-stub';
 import { PRODUCTION_NODE_OPTIONS, resetPeakResident, residentMegabytes, startProcess } from './support/processes';
+import { BenchReport } from './support/report';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 /** MB here is 2^20 bytes, as UPLOAD_MAX_MB counts it. */
@@ -252,28 +254,33 @@ stub.kill('SIGTERM');
 await dispatcher.close();
 await dev.close();
 
+const report = new BenchReport('upload');
 // 5. The table.
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
-console.log(
+report.log(
   `\nMultipart uploads through the companion vs straight to the upstream stub (Node ${process.version}, loopback, sequential, median upload time; MB = 2^20 bytes)\n`,
 );
-console.log(
+report.log(
   '| file | uploads per path | direct MB/s | proxied MB/s | proxied / direct | companion idle RSS | peak RSS | growth (× file) |',
 );
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+report.log('|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const p of phases) {
   const growth = p.peakRss - p.idleRss;
-  console.log(
+  report.log(
     `| ${p.label} | ${p.count} | ${fmt(p.directMBps)} | ${fmt(p.proxiedMBps)} | ${fmt((100 * p.proxiedMBps) / p.directMBps, 0)} % | ${fmt(p.idleRss, 0)} MB | ${fmt(p.peakRss, 0)} MB | +${fmt(growth)} MB (${fmt((growth * MB) / p.bytes, 2)}) |`,
   );
 }
 const large = phases.at(-1) as Phase;
 const ratio = large.proxiedMBps / large.directMBps;
 const growth = ((large.peakRss - large.idleRss) * MB) / large.bytes;
-console.log(
-  `\nproxied throughput at 20 MB: ${fmt(100 * ratio, 0)} % of direct (target >= 70 %): ${ratio >= 0.7 ? 'met' : 'NOT met'}`,
+report.log('');
+report.target(
+  { label: 'uploads: throughput vs direct at 20 MB', value: 100 * ratio, target: 70, goal: 'at least', unit: '%' },
+  `proxied throughput at 20 MB: ${fmt(100 * ratio, 0)} % of direct`,
 );
-console.log(
-  `companion RSS growth at 20 MB: ${fmt(growth, 2)} x the file (target <= 2): ${growth <= 2 ? 'met' : 'NOT met'}`,
+report.target(
+  { label: 'uploads: companion RSS growth vs the file at 20 MB', value: growth, target: 2, goal: 'at most', unit: 'x' },
+  `companion RSS growth at 20 MB: ${fmt(growth, 2)} x the file`,
 );
+report.save();
 process.exit(0);
