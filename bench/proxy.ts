@@ -64,6 +64,9 @@ const companion = await startProcess(
     PUBLIC_URL: publicUrl,
     DATABASE_URL: `sqlite:${join(dir, 'companion.db')}`,
     VAULT_KEY: randomBytes(32).toString('base64'),
+    // The log as production writes it (NODE_ENV=production, which would also demand https URLs): JSON lines,
+    // not pino-pretty's coloured lines, formatted in a worker thread whose CPU time counts as the companion's.
+    LOG_FORMAT: 'json',
     COMPANION_CONFIG: configPath,
     DEV_CONSUMER_SECRET: consumer.secret,
     REQUESTS_PER_MINUTE: '100000000',

@@ -28,7 +28,22 @@ export function uploadBodyLimitBytes(maxUploadBytes: number): number {
  * makes @hono/node-server wrap it in a web stream that copies every chunk.
  */
 export function v1BodyLimit(maxUploadBytes: number): MiddlewareHandler<CompanionEnv> {
-  const json = limitOf(MAX_BODY_BYTES, MAX_BODY_BYTES);
+  const streamed = limitOf(MAX_BODY_BYTES, MAX_BODY_BYTES);
+  const json: MiddlewareHandler<CompanionEnv> = (c, next) => {
+    // A body of declared length is judged by its Content-Length, which Node's parser holds it to, and
+    // a GET's is never read. Anything else (a chunked body; a request built without either header, as
+    // app.request() builds them) goes through Hono's bodyLimit, which counts the body as it streams.
+    // Asking for `c.req.raw.body` makes @hono/node-server build a whole web Request, an
+    // AbortController and a ReadableStream, and read the body through them rather than straight from
+    // node:http: for every call, about 15 % of the companion's CPU per proxied call in a profile.
+    const length = c.req.header('content-length');
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+      if (Number(length) > MAX_BODY_BYTES) throw bodyTooLarge(MAX_BODY_BYTES);
+      return next();
+    }
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    return streamed(c, next);
+  };
   const uploadMax = uploadBodyLimitBytes(maxUploadBytes);
   return (c, next) => {
     const isUpload =
