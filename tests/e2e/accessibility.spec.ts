@@ -43,7 +43,10 @@ test('the consent window has no serious or critical axe violations, and a keyboa
   // Deny has the focus: Enter refuses.
   await expect(consent.getByRole('button', { name: 'Deny', exact: true })).toBeFocused();
   const closed = consent.waitForEvent('close');
-  await consent.keyboard.press('Enter');
+  // Enter clicks on key down, and the answer closes the window: the key's release may find no page left.
+  await consent.keyboard.press('Enter').catch((error: unknown) => {
+    if (!consent.isClosed()) throw error;
+  });
   await closed;
   await expect(demo.getByRole('status')).toContainText('consent_denied');
 });
