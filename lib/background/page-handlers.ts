@@ -1,13 +1,5 @@
-import {
-  cancelConnect,
-  dropExpired,
-  reconnectAccount,
-  refreshAccounts,
-  revokeAccount,
-  revokeAllAccounts,
-  startConnect,
-  submitPin,
-} from '../flows/flow-engine';
+import { reconnectAccount, refreshAccounts, revokeAccount, revokeAllAccounts } from '../accounts/accounts';
+import { cancelConnect, dropExpired, startConnect, submitPin } from '../flows/flow-engine';
 import { readPopupState } from '../flows/popup-state';
 import type { Handlers } from '../messaging/channel';
 import { InvalidMessage, stringParams } from '../messaging/channel';
