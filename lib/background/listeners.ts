@@ -1,11 +1,12 @@
 import browser from 'webextension-polyfill';
 import { handleAskingTabGone, handleConsentWindowClosed } from '../consent/consent-broker';
 import { originOf } from '../consent/content-sender';
-import { handleAlarm, handleTabClosed, handleTabUrl } from '../flows/flow-engine';
+import { handleAlarm, handleTabClosed, handleTabUrl, isCallbackUrl } from '../flows/flow-engine';
 import { contentMessageListener } from '../messaging/content-channel';
 import { pageMessageListener } from '../messaging/page-channel';
+import { withConsent } from './consent-deps';
 import { contentHandlers } from './content-handlers';
-import { isCallbackUrl, withConsent, withEngine } from './engine-deps';
+import { withEngine } from './flow-deps';
 import { pageHandlers } from './page-handlers';
 
 /**

@@ -5,7 +5,7 @@ import type { Handlers } from '../messaging/channel';
 import { InvalidMessage, stringParams } from '../messaging/channel';
 import type { AccessLevel, FlowMode } from '../protocol';
 import { consentHandlers } from './consent-handlers';
-import { engineDeps } from './engine-deps';
+import { engineDeps } from './flow-deps';
 import { optionsHandlers } from './options-handlers';
 import type { PageToBackground, PopupMessages } from './page-protocol';
 import { siteHandlers } from './site-handlers';

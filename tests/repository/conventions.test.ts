@@ -72,7 +72,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
 const COMPONENT_CODE_EXCEPTIONS: Readonly<Record<string, string>> = {
   'components/popup.tsx → lib/flows/popup-state.ts':
     'the popup reads IndexedDB itself for its first paint and on each announced change, with no round trip',
-  'components/popup.tsx → lib/storage/install-key.ts': 'the store handle for that read (extensionStore)',
+  'components/popup.tsx → lib/storage/registry.ts': 'the store handle for that read (extensionStore)',
   'components/popup.tsx → lib/storage/state-changes.ts': 'onStateChange: the popup reloads when the background says',
   'components/options.tsx → lib/settings/extension-settings.ts':
     'the companion URL is checked in the page before the browser is asked for its host permission',

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { addQuestion, type ConsentQuestion, readQuestion } from '../../../lib/consent/consent-questions';
-import { extensionStore } from '../../../lib/storage/install-key';
+import { extensionStore } from '../../../lib/storage/registry';
 
 // The browser is the boundary (WXT's in-memory fakeBrowser): the consent window port closes windows through it.
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));

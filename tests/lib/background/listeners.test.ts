@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Runtime } from 'webextension-polyfill';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { changeState, type PendingFlow, readState } from '../../../lib/flows/flow-state';
-import { extensionStore } from '../../../lib/storage/install-key';
+import { extensionStore } from '../../../lib/storage/registry';
 import { wipeDevice } from '../../../lib/storage/wipe';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
