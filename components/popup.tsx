@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
+import type { PopupState } from '../lib/background/page-protocol';
 import { readPopupState } from '../lib/flows/popup-state';
-import type { PopupState } from '../lib/messaging/page-protocol';
 import type { MessageError } from '../lib/messaging/result';
 import type { AccessLevel, FlowMode, ProviderSummary } from '../lib/protocol';
-import { extensionStore } from '../lib/storage/install-key';
+import { extensionStore } from '../lib/storage/registry';
 import { onStateChange } from '../lib/storage/state-changes';
 import { AccountList } from './account-list';
 import { ActivityList } from './activity-list';

@@ -1,4 +1,4 @@
-import type { UseStore } from 'idb-keyval';
+import type { GuardedStore } from '../storage/registry';
 import { ActionRefused } from './action-refused';
 import {
   addQuestion,
@@ -17,7 +17,8 @@ export interface ConsentWindowPort {
 }
 
 export interface ConsentBrokerDeps {
-  readonly store: UseStore;
+  /** Guarded from the event's start: a question is not written into a state reset since. */
+  readonly store: GuardedStore;
   readonly consentWindow: ConsentWindowPort;
   readonly now: () => number;
 }

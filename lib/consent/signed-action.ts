@@ -1,7 +1,5 @@
-import type { UseStore } from 'idb-keyval';
 import { type ActivityOutcome, appendActivity, loggedUrl } from '../activity/activity-log';
 import { type CompanionClient, CompanionClientError } from '../companion-client/client';
-import { readState } from '../flows/flow-state';
 import {
   type FileSummary,
   fileSummaries,
@@ -11,7 +9,7 @@ import {
 } from '../messaging/content-protocol';
 import type { Account, ProviderSummary } from '../protocol';
 import { allowedApiUrl } from '../protocol/api-url';
-import { currentDeviceGeneration, currentGeneration, stillCurrent } from '../storage/generation';
+import type { GuardedStore } from '../storage/registry';
 import { ActionRefused } from './action-refused';
 import { continueSequence, isUnder, openSequence, SEQUENCE_LIFETIME_MS } from './action-sequences';
 import { companionRequest } from './companion-request';
@@ -21,19 +19,20 @@ import { type ContentSender, judgeContentSender } from './content-sender';
 import { chooseAccount, consentNeeded, grantSiteConsent, listSiteConsents, touchSiteConsent } from './site-consents';
 
 export interface SignedActionDeps {
-  readonly store: UseStore;
+  /** Guarded from the request's start (lib/storage/registry.ts): nothing is written into a state reset since. */
+  readonly store: GuardedStore;
   readonly client: CompanionClient;
   readonly consentWindow: ConsentWindowPort;
   readonly now: () => number;
   /** Our extension id: messages from any other are refused. */
   readonly ownId: string;
   readonly consentTimeoutMs: number;
-  /** Fetches the accounts from the companion and keeps them (the flow engine's refresh). */
+  /** The accounts as last fetched (lib/accounts's readAccounts): chosen from without asking the companion. */
+  readonly accounts: () => Promise<readonly Account[]>;
+  /** Fetches the accounts from the companion and keeps them (lib/accounts's refreshAccounts). */
   readonly refreshAccounts: () => Promise<Account[]>;
   /** The companion's providers (lately fetched ones will do: see providers-memo.ts). */
   readonly providers: () => Promise<ProviderSummary[]>;
-  /** The companion-state generation the deps were built in (see FlowEngineDeps). */
-  readonly generation?: number;
 }
 
 /**
@@ -55,10 +54,9 @@ export async function performSignedAction(
   const guarded = guardedDeps(deps);
   /** The account the request acts as, once known (also for a refusal after it was chosen). */
   const attempt: { account: Account | null } = { account: null };
-  const deviceGeneration = currentDeviceGeneration();
   const log = async (outcome: ActivityOutcome) => {
-    // Logged after a change of companion too (the log is the user's record), not into a wiped device.
-    if (currentDeviceGeneration() !== deviceGeneration) return;
+    // Logged after a change of companion too (the log is the user's record), not into a wiped device:
+    // the store's guard drops the write then (registry.ts: only the device reset clears the log).
     await appendActivity(deps.store, {
       id: crypto.randomUUID(),
       at: deps.now(),
@@ -174,13 +172,13 @@ async function sequenceAccount(
     },
     deps.now(),
   );
-  const account = (await readState(deps.store)).accounts.find((a) => a.id === accountId);
+  const account = (await deps.accounts()).find((a) => a.id === accountId);
   if (!account) throw new ActionRefused('sequence_refused', 'the account this action was allowed for is gone');
   attempt.account = account;
   return account;
 }
 
-/** The deps, bound to the companion state this request began in (lib/storage/generation.ts). */
+/** The deps, bound to the companion state this request began in (the store's guard, lib/storage/generation.ts). */
 interface GuardedDeps extends SignedActionDeps {
   current(): boolean;
   /** Refuses, as a no, work that would outlive a reset. */
@@ -188,8 +186,7 @@ interface GuardedDeps extends SignedActionDeps {
 }
 
 function guardedDeps(deps: SignedActionDeps): GuardedDeps {
-  const began = deps.generation ?? currentGeneration();
-  const current = () => stillCurrent(began);
+  const current = () => deps.store.guard.current();
   const assertCurrent = () => {
     if (!current()) throw new ActionRefused('consent_denied', deniedMessage({ decision: 'deny', reason: 'wiped' }));
   };
@@ -214,7 +211,7 @@ async function consentedAccount(
   attempt: { account: Account | null },
 ): Promise<Account> {
   const consents = await listSiteConsents(deps.store);
-  let choice = chooseAccount((await readState(deps.store)).accounts, consents, origin, provider.id, request.accountId);
+  let choice = chooseAccount(await deps.accounts(), consents, origin, provider.id, request.accountId);
   const allowedBefore = consents.some((c) => c.origin === origin && c.provider === provider.id);
   if (choice.kind === 'none' && allowedBefore) {
     // The cached list may predate a connection made elsewhere: ask the companion once.

@@ -1,9 +1,7 @@
-import type { UseStore } from 'idb-keyval';
 import { type CompanionClient, CompanionClientError } from '../companion-client/client';
-import { pruneSiteConsents } from '../consent/site-consents';
 import type { AccessLevel, Account, FlowMode } from '../protocol';
-import { CompanionChanged, currentGeneration, stillCurrent } from '../storage/generation';
-import { changeState, type FlowOutcome, type PendingFlow, readState, withAccounts } from './flow-state';
+import type { GuardedStore } from '../storage/registry';
+import { changeState, type FlowOutcome, type PendingFlow } from './flow-state';
 
 /** The browser as the flow engine needs it; the background wires it to the extension APIs. */
 export interface BrowserPort {
@@ -27,18 +25,26 @@ export interface ConnectOptions {
   readonly screenName?: string | undefined;
 }
 
+/**
+ * The account list as the flow engine needs it: refreshed once a connection
+ * is made. lib/accounts implements it (`accountsPort`); it is passed in
+ * because lib/accounts sits above this folder (a reconnection is a flow).
+ */
+export interface AccountsPort {
+  refresh(deps: FlowEngineDeps): Promise<readonly Account[]>;
+}
+
 export interface FlowEngineDeps {
-  readonly store: UseStore;
+  /**
+   * Guarded from the moment these deps were built (lib/storage/registry.ts): what the client
+   * fetches after a reset belongs to the old companion, and no write through it lands.
+   */
+  readonly store: GuardedStore;
   /** Bound to the companion URL and install key of the moment these deps were built. */
   readonly client: CompanionClient;
   readonly browser: BrowserPort;
   readonly now: () => number;
-  /**
-   * The companion-state generation these deps were built in (lib/storage/generation.ts): what
-   * the client fetches after a reset belongs to the old companion and is not written. Absent:
-   * each write checks against the generation its own call began in.
-   */
-  readonly generation?: number;
+  readonly accounts: AccountsPort;
 }
 
 const ALARM_PREFIX = 'flow-expiry:';
@@ -58,7 +64,6 @@ export async function startConnect(
   const providers = await deps.client.providers();
   const known = providers.find((p) => p.id === provider);
   if (!known) throw new CompanionClientError('unknown_provider', `no provider "${provider}" at the companion`);
-  const began = deps.generation ?? currentGeneration();
   const created = await deps.client.createFlow({
     provider,
     mode,
@@ -68,7 +73,7 @@ export async function startConnect(
     ...(options.screenName ? { screenName: options.screenName } : {}),
   });
   // The flow was made at a companion the user has left: no pending flow, no tab.
-  if (!stillCurrent(began)) throw new CompanionChanged();
+  deps.store.guard.assertCurrent();
   const flow: PendingFlow = {
     flowId: created.flowId,
     provider,
@@ -186,49 +191,6 @@ export async function dropExpired(deps: FlowEngineDeps): Promise<void> {
   }
 }
 
-/** Fetches the accounts from the companion and keeps them for the popup's next first paint. */
-export async function refreshAccounts(deps: FlowEngineDeps): Promise<Account[]> {
-  const began = deps.generation ?? currentGeneration();
-  const accounts = await deps.client.accounts();
-  // Fetched from a companion the user has left or forgotten meanwhile: the fresh state stays fresh.
-  if (!stillCurrent(began)) return [...(await readState(deps.store)).accounts];
-  await changeState(deps.store, (s) => [withAccounts(s, accounts), undefined]);
-  // A site's "always" for an account that is gone must not carry over to anything.
-  await pruneSiteConsents(deps.store, accounts);
-  deps.browser.setBadge(accounts.some((account) => account.status !== 'active') ? '!' : '');
-  return accounts;
-}
-
-/**
- * Connects an account again, for the access it lacks or a token that expired:
- * a flow for its provider that must come back as its user, whose token then
- * replaces the old one in place (same account id: sites keep their consent).
- * The provider is asked for its login, prefilled with the account's name.
- * @throws CompanionClientError `account_not_found` for an account not in the list
- */
-export async function reconnectAccount(deps: FlowEngineDeps, accountId: string): Promise<PendingFlow> {
-  const account = (await readState(deps.store)).accounts.find((known) => known.id === accountId);
-  if (!account) throw new CompanionClientError('account_not_found', 'no such account here: refresh the popup');
-  return startConnect(deps, account.provider, 'callback', {
-    accountId,
-    forceLogin: true,
-    screenName: account.screenName,
-  });
-}
-
-export async function revokeAllAccounts(deps: FlowEngineDeps): Promise<{ revoked: number }> {
-  const accounts = await deps.client.accounts();
-  for (const account of accounts) await deps.client.revoke(account.id);
-  await refreshAccounts(deps);
-  return { revoked: accounts.length };
-}
-
-export async function revokeAccount(deps: FlowEngineDeps, accountId: string) {
-  const answer = await deps.client.revoke(accountId);
-  await refreshAccounts(deps);
-  return answer;
-}
-
 async function settle(
   deps: FlowEngineDeps,
   flow: PendingFlow,
@@ -251,7 +213,7 @@ async function settle(
         : { kind: 'failed', provider: flow.provider, code, message: (error as Error).message };
   }
   if (await dropPending(deps, flow.flowId)) await recordOutcome(deps, outcome);
-  if (outcome.kind === 'connected') await refreshAccounts(deps).catch(() => undefined);
+  if (outcome.kind === 'connected') await deps.accounts.refresh(deps).catch(() => undefined);
   return outcome;
 }
 
@@ -301,4 +263,14 @@ async function recordOutcome(deps: FlowEngineDeps, outcome: FlowOutcome): Promis
 function sameEndpoint(expected: string, actual: URL): boolean {
   const target = new URL(expected);
   return target.origin === actual.origin && target.pathname === actual.pathname;
+}
+
+/**
+ * Whether a navigated URL may be a companion's callback: a cheap filter so
+ * that most navigations cost no IndexedDB work (lib/background/listeners.ts).
+ * handleTabUrl then compares it with the flow's own callback URL, tab and
+ * request token.
+ */
+export function isCallbackUrl(url: string | undefined): boolean {
+  return url?.includes('/oauth/callback?') === true;
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import 'fake-indexeddb/auto';
 import { createStore } from 'idb-keyval';
 import { vi } from 'vitest';
+import { readAccounts } from '../../lib/accounts/accounts';
 import type { CompanionClient } from '../../lib/companion-client/client';
 import { type ConsentWindowPort, settleQuestion } from '../../lib/consent/consent-broker';
 import { type ConsentAnswer, type ConsentQuestion, readQuestion } from '../../lib/consent/consent-questions';
@@ -9,6 +10,7 @@ import type { ContentSender } from '../../lib/consent/content-sender';
 import type { SignedActionDeps } from '../../lib/consent/signed-action';
 import { changeState } from '../../lib/flows/flow-state';
 import type { Account, ProviderSummary, ProxyRequest, ProxyResponse } from '../../lib/protocol';
+import { guardStore } from '../../lib/storage/registry';
 
 export const OWN_ID = 'our-extension-id';
 export const SITE = 'https://site.example';
@@ -69,7 +71,7 @@ export interface WorldOptions {
  * consent broker, sequences and activity log are the real ones.
  */
 export async function signedActionWorld(options: WorldOptions = {}) {
-  const store = createStore(`test-${crypto.randomUUID()}`, 'state');
+  const store = guardStore(createStore(`test-${crypto.randomUUID()}`, 'state'));
   const cached = options.cached ?? [ALICE];
   await changeState(store, (s) => [{ ...s, accounts: [...cached] }, undefined]);
   const answers = [...(options.answers ?? [])];
@@ -104,6 +106,7 @@ export async function signedActionWorld(options: WorldOptions = {}) {
     now: () => clock.now,
     ownId: OWN_ID,
     consentTimeoutMs: options.consentTimeoutMs ?? 5_000,
+    accounts: () => readAccounts(store),
     refreshAccounts: async () => [...cached],
     providers,
   };
