@@ -17,26 +17,3 @@ export async function ask<K extends keyof PageToBackground>(
   if (!result.ok) throw result.error;
   return result.value;
 }
-
-/** What a person should read for an error code. */
-export function describeError(error: MessageError): string {
-  switch (error.code) {
-    case 'companion_unreachable':
-      return 'The companion cannot be reached. Is it running?';
-    case 'provider_error':
-    case 'upstream_timeout':
-      return `The provider did not cooperate: ${error.message}`;
-    case 'rate_limited':
-      return 'Too many attempts. Wait a minute and try again.';
-    case 'companion_busy':
-      return 'The companion is busy. Try again in a moment.';
-    case 'flow_interrupted':
-      return 'The companion stopped while connecting. Connect again.';
-    case 'verifier_rejected':
-      return 'The provider did not accept that PIN. Check it and type it again.';
-    case 'provider_retired':
-      return `This provider no longer takes new connections: ${error.message}`;
-    default:
-      return error.message;
-  }
-}

@@ -72,7 +72,7 @@ async function settingsView(): Promise<SettingsView> {
 
 function companionUrlParam(params: unknown): string {
   const checked = checkCompanionUrl(stringParams(params, 'companionUrl').companionUrl);
-  if (!checked.ok) throw new InvalidMessage(`the companion URL must be ${checked.reason}`);
+  if (!checked.ok) throw new InvalidMessage(`the companion URL is refused: ${checked.reason}`);
   return checked.url;
 }
 
