@@ -1,7 +1,9 @@
+import type { PageToBackground } from '../lib/background/page-protocol';
 import type { AnswerOf, ParamsOf } from '../lib/messaging/channel';
-import { sendToBackground } from '../lib/messaging/page-channel';
-import type { PageToBackground } from '../lib/messaging/page-protocol';
+import { pageSender } from '../lib/messaging/page-channel';
 import type { MessageError } from '../lib/messaging/result';
+
+const sendToBackground = pageSender<PageToBackground>();
 
 /** Sends a popup message; resolves to the answer, or throws the MessageError (code and message). */
 export async function ask<K extends keyof PageToBackground>(

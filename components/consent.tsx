@@ -1,7 +1,7 @@
 import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ShownConsentQuestion as ConsentQuestion } from '../lib/background/page-protocol';
 import type { ConsentDecision } from '../lib/consent/consent-questions';
-import type { ShownConsentQuestion as ConsentQuestion } from '../lib/messaging/page-protocol';
 import type { MessageError } from '../lib/messaging/result';
 import { ask } from './background-messages';
 import { byteSize } from './byte-size';

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import type { PopupState, SettingsView } from '../lib/messaging/page-protocol';
+import type { PopupState, SettingsView } from '../lib/background/page-protocol';
 import type { MessageError } from '../lib/messaging/result';
 import {
   CONSENT_TIMEOUT_LIMITS,

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
+import type { PopupState } from '../lib/background/page-protocol';
 import { readPopupState } from '../lib/flows/popup-state';
-import type { PopupState } from '../lib/messaging/page-protocol';
 import type { MessageError } from '../lib/messaging/result';
 import type { AccessLevel, FlowMode, ProviderSummary } from '../lib/protocol';
 import { extensionStore } from '../lib/storage/install-key';

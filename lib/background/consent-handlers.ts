@@ -2,8 +2,8 @@ import { settleQuestion } from '../consent/consent-broker';
 import { type ConsentDecision, type ConsentQuestion, readQuestion } from '../consent/consent-questions';
 import { booleanParam, type Handlers, InvalidMessage, optionalStringParam, stringParams } from '../messaging/channel';
 import { dataUrlOf } from '../messaging/content-files';
-import type { ConsentMessages, ShownConsentQuestion } from '../messaging/page-protocol';
 import { consentDeps } from './engine-deps';
+import type { ConsentMessages, ShownConsentQuestion } from './page-protocol';
 
 const DECISIONS: readonly string[] = ['once', 'always', 'deny'] satisfies ConsentDecision[];
 

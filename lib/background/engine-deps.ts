@@ -1,9 +1,10 @@
 import browser from 'webextension-polyfill';
+import { accountsPort, readAccounts, refreshAccounts } from '../accounts/accounts';
 import { createCompanionClient } from '../companion-client/client';
 import { providersMemo } from '../companion-client/providers-memo';
 import type { ConsentBrokerDeps, ConsentWindowPort } from '../consent/consent-broker';
 import type { SignedActionDeps } from '../consent/signed-action';
-import { type BrowserPort, type FlowEngineDeps, refreshAccounts } from '../flows/flow-engine';
+import type { BrowserPort, FlowEngineDeps } from '../flows/flow-engine';
 import { type ExtensionSettings, readSettings } from '../settings/extension-settings';
 import { currentGeneration } from '../storage/generation';
 import { extensionStore, loadOrCreateInstallKey } from '../storage/install-key';
@@ -62,7 +63,7 @@ async function depsWithSettings(): Promise<{ deps: FlowEngineDeps; settings: Ext
   const store = extensionStore();
   const [keyPair, settings] = await Promise.all([loadOrCreateInstallKey(store), readSettings(store)]);
   const client = createCompanionClient({ baseUrl: settings.companionUrl, keyPair });
-  return { deps: { store, client, browser: browserPort, now: Date.now, generation }, settings };
+  return { deps: { store, client, browser: browserPort, now: Date.now, accounts: accountsPort, generation }, settings };
 }
 
 /** What the consent window's answers need. */
@@ -76,11 +77,13 @@ const rememberedProviders = providersMemo();
 /** What a content script's signed action needs: the engine's parts, the consent window and the timeout. */
 export async function signedActionDeps(): Promise<SignedActionDeps> {
   const { deps, settings } = await depsWithSettings();
+  const { store } = deps;
   return {
     ...deps,
     consentWindow,
     ownId: browser.runtime.id,
     consentTimeoutMs: settings.consentTimeoutSeconds * 1000,
+    accounts: () => readAccounts(store),
     refreshAccounts: () => refreshAccounts(deps),
     providers: () => rememberedProviders(settings.companionUrl, () => deps.client.providers()),
   };

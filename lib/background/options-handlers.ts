@@ -2,7 +2,6 @@ import browser from 'webextension-polyfill';
 import { type CompanionClient, createCompanionClient } from '../companion-client/client';
 import { denyAllQuestions } from '../consent/consent-broker';
 import { booleanParam, type Handlers, InvalidMessage, stringParams } from '../messaging/channel';
-import type { OptionsMessages, SettingsView } from '../messaging/page-protocol';
 import {
   CONSENT_TIMEOUT_LIMITS,
   checkCompanionUrl,
@@ -15,6 +14,7 @@ import { unusedHostPermissions } from '../settings/host-permissions';
 import { extensionStore, loadOrCreateInstallKey } from '../storage/install-key';
 import { forgetCompanionState, wipeDevice } from '../storage/wipe';
 import { consentDeps, engineDeps } from './engine-deps';
+import type { OptionsMessages, SettingsView } from './page-protocol';
 
 /** The options page: which companion, how long a consent question waits, and "Forget this device". */
 export const optionsHandlers: Handlers<OptionsMessages> = {

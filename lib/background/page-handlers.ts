@@ -1,21 +1,13 @@
-import {
-  cancelConnect,
-  dropExpired,
-  reconnectAccount,
-  refreshAccounts,
-  revokeAccount,
-  revokeAllAccounts,
-  startConnect,
-  submitPin,
-} from '../flows/flow-engine';
+import { reconnectAccount, refreshAccounts, revokeAccount, revokeAllAccounts } from '../accounts/accounts';
+import { cancelConnect, dropExpired, startConnect, submitPin } from '../flows/flow-engine';
 import { readPopupState } from '../flows/popup-state';
 import type { Handlers } from '../messaging/channel';
 import { InvalidMessage, stringParams } from '../messaging/channel';
-import type { PageToBackground, PopupMessages } from '../messaging/page-protocol';
 import type { AccessLevel, FlowMode } from '../protocol';
 import { consentHandlers } from './consent-handlers';
 import { engineDeps } from './engine-deps';
 import { optionsHandlers } from './options-handlers';
+import type { PageToBackground, PopupMessages } from './page-protocol';
 import { siteHandlers } from './site-handlers';
 
 /** What the background answers the popup: each message hands over to the flow engine. */

@@ -1,8 +1,8 @@
 import { clearActivity } from '../activity/activity-log';
 import { revokeSiteConsent, setConfirmWrites } from '../consent/site-consents';
 import { booleanParam, type Handlers, optionalStringParam, stringParams } from '../messaging/channel';
-import type { SiteMessages } from '../messaging/page-protocol';
 import { extensionStore } from '../storage/install-key';
+import type { SiteMessages } from './page-protocol';
 
 /** Connected sites and the activity log, for the popup and the options page. */
 export const siteHandlers: Handlers<SiteMessages> = {

@@ -1,7 +1,6 @@
 import type { UseStore } from 'idb-keyval';
 import { type ActivityOutcome, appendActivity, loggedUrl } from '../activity/activity-log';
 import { type CompanionClient, CompanionClientError } from '../companion-client/client';
-import { readState } from '../flows/flow-state';
 import {
   type FileSummary,
   fileSummaries,
@@ -28,7 +27,9 @@ export interface SignedActionDeps {
   /** Our extension id: messages from any other are refused. */
   readonly ownId: string;
   readonly consentTimeoutMs: number;
-  /** Fetches the accounts from the companion and keeps them (the flow engine's refresh). */
+  /** The accounts as last fetched (lib/accounts's readAccounts): chosen from without asking the companion. */
+  readonly accounts: () => Promise<readonly Account[]>;
+  /** Fetches the accounts from the companion and keeps them (lib/accounts's refreshAccounts). */
   readonly refreshAccounts: () => Promise<Account[]>;
   /** The companion's providers (lately fetched ones will do: see providers-memo.ts). */
   readonly providers: () => Promise<ProviderSummary[]>;
@@ -174,7 +175,7 @@ async function sequenceAccount(
     },
     deps.now(),
   );
-  const account = (await readState(deps.store)).accounts.find((a) => a.id === accountId);
+  const account = (await deps.accounts()).find((a) => a.id === accountId);
   if (!account) throw new ActionRefused('sequence_refused', 'the account this action was allowed for is gone');
   attempt.account = account;
   return account;
@@ -214,7 +215,7 @@ async function consentedAccount(
   attempt: { account: Account | null },
 ): Promise<Account> {
   const consents = await listSiteConsents(deps.store);
-  let choice = chooseAccount((await readState(deps.store)).accounts, consents, origin, provider.id, request.accountId);
+  let choice = chooseAccount(await deps.accounts(), consents, origin, provider.id, request.accountId);
   const allowedBefore = consents.some((c) => c.origin === origin && c.provider === provider.id);
   if (choice.kind === 'none' && allowedBefore) {
     // The cached list may predate a connection made elsewhere: ask the companion once.

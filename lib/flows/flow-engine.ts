@@ -1,9 +1,8 @@
 import type { UseStore } from 'idb-keyval';
 import { type CompanionClient, CompanionClientError } from '../companion-client/client';
-import { pruneSiteConsents } from '../consent/site-consents';
 import type { AccessLevel, Account, FlowMode } from '../protocol';
 import { CompanionChanged, currentGeneration, stillCurrent } from '../storage/generation';
-import { changeState, type FlowOutcome, type PendingFlow, readState, withAccounts } from './flow-state';
+import { changeState, type FlowOutcome, type PendingFlow } from './flow-state';
 
 /** The browser as the flow engine needs it; the background wires it to the extension APIs. */
 export interface BrowserPort {
@@ -27,12 +26,22 @@ export interface ConnectOptions {
   readonly screenName?: string | undefined;
 }
 
+/**
+ * The account list as the flow engine needs it: refreshed once a connection
+ * is made. lib/accounts implements it (`accountsPort`); it is passed in
+ * because lib/accounts sits above this folder (a reconnection is a flow).
+ */
+export interface AccountsPort {
+  refresh(deps: FlowEngineDeps): Promise<readonly Account[]>;
+}
+
 export interface FlowEngineDeps {
   readonly store: UseStore;
   /** Bound to the companion URL and install key of the moment these deps were built. */
   readonly client: CompanionClient;
   readonly browser: BrowserPort;
   readonly now: () => number;
+  readonly accounts: AccountsPort;
   /**
    * The companion-state generation these deps were built in (lib/storage/generation.ts): what
    * the client fetches after a reset belongs to the old companion and is not written. Absent:
@@ -186,49 +195,6 @@ export async function dropExpired(deps: FlowEngineDeps): Promise<void> {
   }
 }
 
-/** Fetches the accounts from the companion and keeps them for the popup's next first paint. */
-export async function refreshAccounts(deps: FlowEngineDeps): Promise<Account[]> {
-  const began = deps.generation ?? currentGeneration();
-  const accounts = await deps.client.accounts();
-  // Fetched from a companion the user has left or forgotten meanwhile: the fresh state stays fresh.
-  if (!stillCurrent(began)) return [...(await readState(deps.store)).accounts];
-  await changeState(deps.store, (s) => [withAccounts(s, accounts), undefined]);
-  // A site's "always" for an account that is gone must not carry over to anything.
-  await pruneSiteConsents(deps.store, accounts);
-  deps.browser.setBadge(accounts.some((account) => account.status !== 'active') ? '!' : '');
-  return accounts;
-}
-
-/**
- * Connects an account again, for the access it lacks or a token that expired:
- * a flow for its provider that must come back as its user, whose token then
- * replaces the old one in place (same account id: sites keep their consent).
- * The provider is asked for its login, prefilled with the account's name.
- * @throws CompanionClientError `account_not_found` for an account not in the list
- */
-export async function reconnectAccount(deps: FlowEngineDeps, accountId: string): Promise<PendingFlow> {
-  const account = (await readState(deps.store)).accounts.find((known) => known.id === accountId);
-  if (!account) throw new CompanionClientError('account_not_found', 'no such account here: refresh the popup');
-  return startConnect(deps, account.provider, 'callback', {
-    accountId,
-    forceLogin: true,
-    screenName: account.screenName,
-  });
-}
-
-export async function revokeAllAccounts(deps: FlowEngineDeps): Promise<{ revoked: number }> {
-  const accounts = await deps.client.accounts();
-  for (const account of accounts) await deps.client.revoke(account.id);
-  await refreshAccounts(deps);
-  return { revoked: accounts.length };
-}
-
-export async function revokeAccount(deps: FlowEngineDeps, accountId: string) {
-  const answer = await deps.client.revoke(accountId);
-  await refreshAccounts(deps);
-  return answer;
-}
-
 async function settle(
   deps: FlowEngineDeps,
   flow: PendingFlow,
@@ -251,7 +217,7 @@ async function settle(
         : { kind: 'failed', provider: flow.provider, code, message: (error as Error).message };
   }
   if (await dropPending(deps, flow.flowId)) await recordOutcome(deps, outcome);
-  if (outcome.kind === 'connected') await refreshAccounts(deps).catch(() => undefined);
+  if (outcome.kind === 'connected') await deps.accounts.refresh(deps).catch(() => undefined);
   return outcome;
 }
 

@@ -1,8 +1,18 @@
 import type { UseStore } from 'idb-keyval';
-import { readActivity } from '../activity/activity-log';
-import { listSiteConsents } from '../consent/site-consents';
-import type { PopupState } from '../messaging/page-protocol';
-import { readState } from './flow-state';
+import { type ActivityEntry, readActivity } from '../activity/activity-log';
+import { listSiteConsents, type SiteConsent } from '../consent/site-consents';
+import type { Account } from '../protocol';
+import { type FlowOutcome, type PendingFlow, readState } from './flow-state';
+
+/** What the popup and the options page show (the `getState` answer). */
+export interface PopupState {
+  readonly pending: readonly PendingFlow[];
+  readonly accounts: readonly Account[];
+  readonly lastOutcome: FlowOutcome | null;
+  readonly sites: readonly SiteConsent[];
+  /** The newest entries of the activity log. */
+  readonly activity: readonly ActivityEntry[];
+}
 
 /** How many activity entries the popup shows; the log keeps more. */
 export const POPUP_ACTIVITY = 20;

@@ -1,18 +1,27 @@
 import browser, { type Runtime } from 'webextension-polyfill';
-import { type AnswerOf, dispatch, failure, type Handlers, isEnvelope, type ParamsOf } from './channel';
-import type { PageToBackground } from './page-protocol';
+import {
+  type AnswerOf,
+  dispatch,
+  failure,
+  type Handlers,
+  isEnvelope,
+  type ParamsOf,
+  type ProtocolMap,
+} from './channel';
 import type { MessageResult } from './result';
 
 const CHANNEL = 'page→background';
 
-/** Sends a popup message to the background and returns its typed answer. */
-export async function sendToBackground<K extends keyof PageToBackground>(
-  name: K,
-  params: ParamsOf<PageToBackground[K]>,
-): Promise<MessageResult<AnswerOf<PageToBackground[K]>>> {
-  return (await browser.runtime.sendMessage({ channel: CHANNEL, name, params })) as MessageResult<
-    AnswerOf<PageToBackground[K]>
-  >;
+/**
+ * The sender for one protocol map `M` (our pages' map is PageToBackground,
+ * lib/background/page-protocol.ts): sends a message on the page channel and
+ * returns its typed answer, or the MessageError the background answered. The
+ * map is a type parameter so that this folder names no state shape of the
+ * folders above it.
+ */
+export function pageSender<M extends ProtocolMap<M>>() {
+  return async <K extends keyof M & string>(name: K, params: ParamsOf<M[K]>): Promise<MessageResult<AnswerOf<M[K]>>> =>
+    (await browser.runtime.sendMessage({ channel: CHANNEL, name, params })) as MessageResult<AnswerOf<M[K]>>;
 }
 
 /**
@@ -21,7 +30,7 @@ export async function sendToBackground<K extends keyof PageToBackground>(
  * anything else, content scripts included, gets `sender_refused`. Other
  * channels are left alone.
  */
-export function pageMessageListener(handlers: Handlers<PageToBackground>) {
+export function pageMessageListener<M extends ProtocolMap<M>>(handlers: Handlers<M>) {
   return (message: unknown, sender: Runtime.MessageSender): Promise<unknown> | undefined => {
     if (!isEnvelope(message, CHANNEL)) return undefined;
     if (!isOwnExtensionPage(sender)) {

@@ -12,6 +12,7 @@ import 'fake-indexeddb/auto';
 import fc from 'fast-check';
 import { createStore } from 'idb-keyval';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { accountsPort } from '../../lib/accounts/accounts';
 import { isCallbackUrl } from '../../lib/background/engine-deps';
 import type { CompanionClient } from '../../lib/companion-client/client';
 import { type BrowserPort, type FlowEngineDeps, handleTabUrl } from '../../lib/flows/flow-engine';
@@ -287,7 +288,7 @@ function world() {
     clearAlarm: () => undefined,
     setBadge: () => undefined,
   };
-  const deps: FlowEngineDeps = { store, client, browser, now: Date.now };
+  const deps: FlowEngineDeps = { store, client, browser, now: Date.now, accounts: accountsPort };
   return { deps, completed, closed };
 }
 

@@ -18,13 +18,14 @@
 import 'fake-indexeddb/auto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { refreshAccounts } from '../../lib/accounts/accounts';
 import { contentHandlers } from '../../lib/background/content-handlers';
 import { consentDeps, engineDeps } from '../../lib/background/engine-deps';
 import { pageHandlers } from '../../lib/background/page-handlers';
 import { handleConsentWindowClosed } from '../../lib/consent/consent-broker';
 import { addQuestion } from '../../lib/consent/consent-questions';
 import { grantSiteConsent } from '../../lib/consent/site-consents';
-import { handleTabUrl, refreshAccounts, startConnect } from '../../lib/flows/flow-engine';
+import { handleTabUrl, startConnect } from '../../lib/flows/flow-engine';
 import { readState } from '../../lib/flows/flow-state';
 import { contentMessageListener } from '../../lib/messaging/content-channel';
 import { pageMessageListener } from '../../lib/messaging/page-channel';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import 'fake-indexeddb/auto';
 import { createStore } from 'idb-keyval';
 import { vi } from 'vitest';
+import { readAccounts } from '../../lib/accounts/accounts';
 import type { CompanionClient } from '../../lib/companion-client/client';
 import { type ConsentWindowPort, settleQuestion } from '../../lib/consent/consent-broker';
 import { type ConsentAnswer, type ConsentQuestion, readQuestion } from '../../lib/consent/consent-questions';
@@ -104,6 +105,7 @@ export async function signedActionWorld(options: WorldOptions = {}) {
     now: () => clock.now,
     ownId: OWN_ID,
     consentTimeoutMs: options.consentTimeoutMs ?? 5_000,
+    accounts: () => readAccounts(store),
     refreshAccounts: async () => [...cached],
     providers,
   };

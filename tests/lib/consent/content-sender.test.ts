@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { createStore } from 'idb-keyval';
 import { describe, expect, it, vi } from 'vitest';
+import { readAccounts } from '../../../lib/accounts/accounts';
 import { readActivity } from '../../../lib/activity/activity-log';
 import type { CompanionClient } from '../../../lib/companion-client/client';
 import { settleQuestion } from '../../../lib/consent/consent-broker';
@@ -132,6 +133,7 @@ describe('the message’s own claims never matter', () => {
       now: () => 1000,
       ownId: OWN_ID,
       consentTimeoutMs: 5_000,
+      accounts: () => readAccounts(store),
       refreshAccounts: async () => [ALICE],
     };
     return { deps, questions, request };

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { createStore, type UseStore } from 'idb-keyval';
 import { describe, expect, it, vi } from 'vitest';
+import { readAccounts } from '../../../lib/accounts/accounts';
 import { readActivity } from '../../../lib/activity/activity-log';
 import { type CompanionClient, CompanionClientError } from '../../../lib/companion-client/client';
 import { type ConsentWindowPort, settleQuestion } from '../../../lib/consent/consent-broker';
@@ -119,6 +120,7 @@ async function setup(options: Options = {}) {
     now: () => NOW,
     ownId: OWN_ID,
     consentTimeoutMs: options.consentTimeoutMs ?? 5_000,
+    accounts: () => readAccounts(store),
     refreshAccounts,
     providers,
   };

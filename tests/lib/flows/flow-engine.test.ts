@@ -1,6 +1,13 @@
 import 'fake-indexeddb/auto';
 import { createStore } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
+import {
+  accountsPort,
+  reconnectAccount,
+  refreshAccounts,
+  revokeAccount,
+  revokeAllAccounts,
+} from '../../../lib/accounts/accounts';
 import { createCompanionClient } from '../../../lib/companion-client/client';
 import {
   type BrowserPort,
@@ -10,10 +17,6 @@ import {
   handleAlarm,
   handleTabClosed,
   handleTabUrl,
-  reconnectAccount,
-  refreshAccounts,
-  revokeAccount,
-  revokeAllAccounts,
   startConnect,
   submitPin,
 } from '../../../lib/flows/flow-engine';
@@ -62,6 +65,7 @@ async function setup() {
     }),
     browser: browser.port,
     now: () => h.clock.now,
+    accounts: accountsPort,
   });
   return { h, store, browser, deps: freshWorker(), freshWorker };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { PageToBackground } from '../../../lib/background/page-protocol';
 import type { Handlers } from '../../../lib/messaging/channel';
-import type { PageToBackground } from '../../../lib/messaging/page-protocol';
 
 // The browser API is the boundary here: the test is about the sender checks.
 vi.mock('webextension-polyfill', () => ({

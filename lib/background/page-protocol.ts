@@ -1,12 +1,15 @@
-import type { ActivityEntry } from '../activity/activity-log';
 import type { ConsentDecision, ConsentQuestion } from '../consent/consent-questions';
-import type { SiteConsent } from '../consent/site-consents';
 import type { FlowOutcome, PendingFlow } from '../flows/flow-state';
+import type { PopupState } from '../flows/popup-state';
 import type { AccessLevel, Account, FlowMode, ProviderSummary, RevokeResponse } from '../protocol';
+
+export type { PopupState };
 
 /**
  * Our own pages (popup, options, consent window) → background. Each entry is
- * a message name, its parameter and its answer.
+ * a message name, its parameter and its answer. It lives beside its handlers
+ * in lib/background, not in lib/messaging: it names the state shapes of
+ * lib/flows and lib/consent, and lib/messaging sits below those folders.
  */
 export interface PageToBackground extends PopupMessages, SiteMessages, OptionsMessages, ConsentMessages {}
 
@@ -59,15 +62,6 @@ export interface SettingsView {
   readonly companionUrl: string;
   readonly defaultCompanionUrl: string;
   readonly consentTimeoutSeconds: number;
-}
-
-export interface PopupState {
-  readonly pending: readonly PendingFlow[];
-  readonly accounts: readonly Account[];
-  readonly lastOutcome: FlowOutcome | null;
-  readonly sites: readonly SiteConsent[];
-  /** The newest entries of the activity log. */
-  readonly activity: readonly ActivityEntry[];
 }
 
 /** A consent question as the window gets it: files described, an image's preview as a data: URL. */
