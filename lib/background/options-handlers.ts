@@ -1,6 +1,7 @@
 import browser from 'webextension-polyfill';
 import { type CompanionClient, createCompanionClient } from '../companion-client/client';
 import { denyAllQuestions } from '../consent/consent-broker';
+import { ExtensionError } from '../errors/extension-error';
 import { booleanParam, type Handlers, InvalidMessage, stringParams } from '../messaging/channel';
 import {
   CONSENT_TIMEOUT_LIMITS,
@@ -84,15 +85,10 @@ async function releaseUnusedHostPermissions(companionUrl: string): Promise<void>
   await Promise.all(unused.map((origin) => browser.permissions.remove({ origins: [origin] }).catch(() => false)));
 }
 
-/** The extension lacks the host permission for a companion: the options page asks the user for it. */
-class HostPermissionMissing extends Error {
-  readonly code = 'host_permission_missing';
-}
-
 /** The companion's providers at `url`, asked with this install's key; refuses without the host permission. */
 async function reachableCompanion(url: string): Promise<Awaited<ReturnType<CompanionClient['providers']>>> {
   if (!(await browser.permissions.contains({ origins: [hostPermissionPattern(url)] }))) {
-    throw new HostPermissionMissing(`the extension may not reach ${new URL(url).origin} yet`);
+    throw new ExtensionError('host_permission_missing', `the extension may not reach ${new URL(url).origin} yet`);
   }
   const keyPair = await loadOrCreateInstallKey(extensionStore());
   return createCompanionClient({ baseUrl: url, keyPair }).providers();

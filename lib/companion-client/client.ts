@@ -1,3 +1,4 @@
+import { ExtensionError } from '../errors/extension-error';
 import type {
   Account,
   AccountsResponse,
@@ -16,16 +17,22 @@ import type {
 } from '../protocol';
 import { createProof } from './dpop-proof';
 
-/** A companion answer that is not a success: its stable code, or a transport failure of ours. */
-export class CompanionClientError extends Error {
-  override readonly name = 'CompanionClientError';
+/**
+ * A companion answer that is not a success: an ExtensionError with the
+ * companion's code (`status` its HTTP status, `retryAfterSeconds` from
+ * `Retry-After`, `limitBytes` from the problem), or `companion_unreachable`,
+ * or `bad_answer` for an answer the contract does not allow.
+ */
+export class CompanionClientError extends ExtensionError {
+  override name = 'CompanionClientError';
 
   constructor(
-    readonly code: ErrorCode | 'companion_unreachable' | 'bad_answer',
+    override readonly code: ErrorCode | 'companion_unreachable' | 'bad_answer',
     message: string,
-    readonly status?: number,
+    status?: number,
+    details: { readonly retryAfterSeconds?: number; readonly limitBytes?: number } = {},
   ) {
-    super(message);
+    super(code, message, { ...details, ...(status === undefined ? {} : { status }) });
   }
 }
 
@@ -81,10 +88,15 @@ export function createCompanionClient(options: CompanionClientOptions) {
     }
     if (!response.ok) {
       const problem = json as Partial<Problem>;
+      const retryAfterSeconds = retryAfter(response.headers.get('retry-after'));
       throw new CompanionClientError(
         problem.code ?? 'bad_answer',
         problem.detail ?? `HTTP ${response.status}`,
         response.status,
+        {
+          ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+          ...(typeof problem.limitBytes === 'number' ? { limitBytes: problem.limitBytes } : {}),
+        },
       );
     }
     return json as T;
@@ -122,4 +134,10 @@ function uploadForm(input: ProxyRequest, files: ReadonlyMap<string, Blob>): Form
   form.append('request', JSON.stringify(input));
   for (const [name, bytes] of files) form.append(name, bytes, name);
   return form;
+}
+
+/** `Retry-After` in seconds (RFC 9110: delay-seconds; the companion sends no dates), or undefined. */
+function retryAfter(header: string | null): number | undefined {
+  if (header === null || !/^\d{1,9}$/.test(header.trim())) return undefined;
+  return Number(header.trim());
 }

@@ -1,7 +1,8 @@
 import type { UseStore } from 'idb-keyval';
-import { type CompanionClient, CompanionClientError } from '../companion-client/client';
+import type { CompanionClient } from '../companion-client/client';
+import { ExtensionError } from '../errors/extension-error';
 import type { AccessLevel, Account, FlowMode } from '../protocol';
-import { CompanionChanged, currentGeneration, stillCurrent } from '../storage/generation';
+import { companionChanged, currentGeneration, stillCurrent } from '../storage/generation';
 import { changeState, type FlowOutcome, type PendingFlow } from './flow-state';
 
 /** The browser as the flow engine needs it; the background wires it to the extension APIs. */
@@ -66,7 +67,7 @@ export async function startConnect(
 ): Promise<PendingFlow> {
   const providers = await deps.client.providers();
   const known = providers.find((p) => p.id === provider);
-  if (!known) throw new CompanionClientError('unknown_provider', `no provider "${provider}" at the companion`);
+  if (!known) throw new ExtensionError('unknown_provider', `no provider "${provider}" at the companion`);
   const began = deps.generation ?? currentGeneration();
   const created = await deps.client.createFlow({
     provider,
@@ -77,7 +78,7 @@ export async function startConnect(
     ...(options.screenName ? { screenName: options.screenName } : {}),
   });
   // The flow was made at a companion the user has left: no pending flow, no tab.
-  if (!stillCurrent(began)) throw new CompanionChanged();
+  if (!stillCurrent(began)) throw companionChanged();
   const flow: PendingFlow = {
     flowId: created.flowId,
     provider,
@@ -139,12 +140,12 @@ export async function handleTabUrl(deps: FlowEngineDeps, tabId: number, rawUrl: 
 /** The user typed the PIN the provider showed (oob mode). */
 export async function submitPin(deps: FlowEngineDeps, flowId: string, pin: string): Promise<FlowOutcome> {
   const flow = await claimWaiting(deps, (f) => f.flowId === flowId);
-  if (!flow) throw new CompanionClientError('flow_not_found', 'this connection is no longer waiting for a PIN');
+  if (!flow) throw new ExtensionError('flow_not_found', 'this connection is no longer waiting for a PIN');
   let account: { id: string; screenName: string };
   try {
     account = await deps.client.completeFlow(flowId, { oauthVerifier: pin.trim() });
   } catch (error) {
-    if (error instanceof CompanionClientError && error.code === 'verifier_rejected') {
+    if (error instanceof ExtensionError && error.code === 'verifier_rejected') {
       // A mistyped PIN: the flow waits for the right one, as the companion's does.
       await changeState(deps.store, (s) => {
         const current = s.pending[flowId];
@@ -210,7 +211,7 @@ async function settle(
       accountId: account.id,
     };
   } catch (error) {
-    const code = error instanceof CompanionClientError ? error.code : 'internal_error';
+    const { code } = ExtensionError.from(error);
     outcome =
       code === 'flow_denied'
         ? { kind: 'denied', provider: flow.provider }

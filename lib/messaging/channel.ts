@@ -1,4 +1,7 @@
+import { ExtensionError, InvalidMessage } from '../errors/extension-error';
 import type { MessageError, MessageResult } from './result';
+
+export { InvalidMessage };
 
 /** A protocol map: message name → (parameter) => answer. */
 export type ProtocolMap<M> = { [K in keyof M]: (params: never) => unknown };
@@ -35,22 +38,13 @@ export async function dispatch<M extends ProtocolMap<M>, C = void>(
   try {
     return { ok: true, value: await handler(envelope.params, context) };
   } catch (error) {
-    // Errors with a stable code (the companion client's, InvalidMessage) keep it.
-    const code = (error as { code?: unknown }).code;
-    return failure({
-      code: typeof code === 'string' ? (code as MessageError['code']) : 'internal_error',
-      message: error instanceof Error ? error.message : String(error),
-    });
+    // The error's code and what the user needs from the companion's answer (Retry-After, a limit) go over.
+    return failure(ExtensionError.from(error).toData());
   }
 }
 
 export function failure(error: MessageError): MessageResult<never> {
   return { ok: false, error };
-}
-
-/** Thrown by handlers for parameters of the wrong shape: answered as `invalid_message`. */
-export class InvalidMessage extends Error {
-  readonly code = 'invalid_message';
 }
 
 /** The parameter as a record of strings, or InvalidMessage. */

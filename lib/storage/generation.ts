@@ -1,3 +1,5 @@
+import { ExtensionError } from '../errors/extension-error';
+
 /**
  * Which life of the companion state this background is in. Work that began
  * before a reset (another companion chosen, the device forgotten) must not
@@ -28,12 +30,12 @@ export function currentDeviceGeneration(): number {
   return deviceGeneration;
 }
 
-/** Work that began before a reset, stopped before it could write: the user may simply try again. */
-export class CompanionChanged extends Error {
-  readonly code = 'companion_changed';
-  constructor() {
-    super('the companion was changed or this device forgotten meanwhile; nothing was kept, try again');
-  }
+/** Work that began before a reset, stopped before it could write (`companion_changed`): the user may simply try again. */
+export function companionChanged(): ExtensionError {
+  return new ExtensionError(
+    'companion_changed',
+    'the companion was changed or this device forgotten meanwhile; nothing was kept, try again',
+  );
 }
 
 /** Whether work that began in generation `began` may still write. */
