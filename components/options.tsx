@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import type { PopupState, SettingsView } from '../lib/background/page-protocol';
-import { ExtensionError } from '../lib/errors/extension-error';
 import type { MessageError } from '../lib/messaging/result';
 import {
   CONSENT_TIMEOUT_LIMITS,
@@ -75,7 +74,7 @@ export function Options() {
     const granted = await browser.permissions.request({ origins: [hostPermissionPattern(checked.url)] });
     if (!granted) {
       const host = new URL(checked.url).hostname;
-      throw new ExtensionError('host_permission_missing', `no permission for ${host}`);
+      throw { code: 'host_permission_missing', message: `no permission for ${host}` } satisfies MessageError;
     }
     return checked.url;
   };

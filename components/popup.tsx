@@ -4,7 +4,7 @@ import type { PopupState } from '../lib/background/page-protocol';
 import { readPopupState } from '../lib/flows/popup-state';
 import type { MessageError } from '../lib/messaging/result';
 import type { AccessLevel, FlowMode, ProviderSummary } from '../lib/protocol';
-import { extensionStore } from '../lib/storage/install-key';
+import { extensionStore } from '../lib/storage/registry';
 import { onStateChange } from '../lib/storage/state-changes';
 import { AccountList } from './account-list';
 import { ActivityList } from './activity-list';

@@ -4,7 +4,6 @@ import { ExtensionError } from '../errors/extension-error';
 import { type AccountsPort, type FlowEngineDeps, startConnect } from '../flows/flow-engine';
 import { changeState, type PendingFlow, readState, withAccounts } from '../flows/flow-state';
 import type { Account, RevokeResponse } from '../protocol';
-import { currentGeneration, stillCurrent } from '../storage/generation';
 
 /**
  * The user's accounts at the companion, as the extension keeps them: the list
@@ -29,10 +28,9 @@ export async function readAccounts(store: UseStore): Promise<readonly Account[]>
  * @throws ExtensionError when the companion cannot be asked
  */
 export async function refreshAccounts(deps: FlowEngineDeps): Promise<Account[]> {
-  const began = deps.generation ?? currentGeneration();
   const accounts = await deps.client.accounts();
   // Fetched from a companion the user has left or forgotten meanwhile: the fresh state stays fresh.
-  if (!stillCurrent(began)) return [...(await readState(deps.store)).accounts];
+  if (!deps.store.guard.current()) return [...(await readState(deps.store)).accounts];
   await changeState(deps.store, (s) => [withAccounts(s, accounts), undefined]);
   // A site's "always" for an account that is gone must not carry over to anything.
   await pruneSiteConsents(deps.store, accounts);

@@ -1,6 +1,7 @@
-import { del, get, type UseStore, update } from 'idb-keyval';
+import { get, type UseStore } from 'idb-keyval';
 import type { FileSummary, SignedActionMethod } from '../messaging/content-protocol';
-import { announceChange } from '../storage/state-changes';
+import { changeKey, deleteKey } from '../storage/change-key';
+import { type GuardedStore, KEYS } from '../storage/registry';
 
 /** One signed action a site asked for, and how it ended. */
 export interface ActivityEntry {
@@ -42,11 +43,10 @@ export const UNSENT_PER_ORIGIN = 20;
 /** At most this many sent requests per site: one busy site cannot take the whole log. */
 export const SENT_PER_ORIGIN = 100;
 
-const KEY = 'activity';
+const KEY = KEYS.activity;
 
-export async function appendActivity(store: UseStore, entry: ActivityEntry): Promise<void> {
-  await update<ActivityEntry[]>(KEY, (entries) => bounded(withEntry(entries ?? [], entry)), store);
-  announceChange(KEY);
+export async function appendActivity(store: GuardedStore, entry: ActivityEntry): Promise<void> {
+  await changeKey<ActivityEntry[], void>(store, KEY, [], (entries) => [bounded(withEntry(entries, entry)), undefined]);
 }
 
 const unsent = (entry: ActivityEntry) => entry.outcome.kind !== 'sent';
@@ -102,9 +102,8 @@ export async function readActivity(store: UseStore, limit = ACTIVITY_LIMIT): Pro
   return ((await get<ActivityEntry[]>(KEY, store)) ?? []).slice(0, limit);
 }
 
-export async function clearActivity(store: UseStore): Promise<void> {
-  await del(KEY, store);
-  announceChange(KEY);
+export async function clearActivity(store: GuardedStore): Promise<void> {
+  await deleteKey(store, KEY);
 }
 
 /** The URL as the log shows it: no query, no fragment, no credentials. */

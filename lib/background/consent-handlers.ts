@@ -3,7 +3,7 @@ import { type ConsentQuestion, readQuestion } from '../consent/consent-questions
 import { InvalidMessage } from '../errors/extension-error';
 import { withSchemas } from '../messaging/channel';
 import { dataUrlOf } from '../messaging/content-files';
-import { consentDeps } from './engine-deps';
+import { consentDeps } from './consent-deps';
 import { type ConsentMessages, PAGE_PARAMS, type ShownConsentQuestion } from './page-protocol';
 
 /** The consent window reads its question and gives the user's answer. */

@@ -11,9 +11,11 @@ import {
   writeSettings,
 } from '../settings/extension-settings';
 import { unusedHostPermissions } from '../settings/host-permissions';
-import { extensionStore, loadOrCreateInstallKey } from '../storage/install-key';
+import { loadOrCreateInstallKey } from '../storage/install-key';
+import { extensionStore } from '../storage/registry';
 import { forgetCompanionState, wipeDevice } from '../storage/wipe';
-import { consentDeps, engineDeps } from './engine-deps';
+import { consentDeps } from './consent-deps';
+import { engineDeps } from './flow-deps';
 import { type OptionsMessages, PAGE_PARAMS, type SettingsView } from './page-protocol';
 
 /** The options page: which companion, how long a consent question waits, and "Forget this device". */

@@ -4,7 +4,7 @@ import { readPopupState } from '../flows/popup-state';
 import type { Handlers } from '../messaging/channel';
 import { withSchemas } from '../messaging/channel';
 import { consentHandlers } from './consent-handlers';
-import { engineDeps } from './engine-deps';
+import { engineDeps } from './flow-deps';
 import { optionsHandlers } from './options-handlers';
 import { PAGE_PARAMS, type PageToBackground, type PopupMessages } from './page-protocol';
 import { siteHandlers } from './site-handlers';

@@ -1,7 +1,7 @@
 import { clearActivity } from '../activity/activity-log';
 import { revokeSiteConsent, setConfirmWrites } from '../consent/site-consents';
 import { withSchemas } from '../messaging/channel';
-import { extensionStore } from '../storage/install-key';
+import { extensionStore } from '../storage/registry';
 import { PAGE_PARAMS, type SiteMessages } from './page-protocol';
 
 /** Connected sites and the activity log, for the popup and the options page. */

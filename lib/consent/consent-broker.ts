@@ -1,5 +1,5 @@
-import type { UseStore } from 'idb-keyval';
 import { ExtensionError } from '../errors/extension-error';
+import type { GuardedStore } from '../storage/registry';
 import {
   addQuestion,
   type ConsentAnswer,
@@ -17,7 +17,8 @@ export interface ConsentWindowPort {
 }
 
 export interface ConsentBrokerDeps {
-  readonly store: UseStore;
+  /** Guarded from the event's start: a question is not written into a state reset since. */
+  readonly store: GuardedStore;
   readonly consentWindow: ConsentWindowPort;
   readonly now: () => number;
 }

@@ -2,6 +2,7 @@ import { get, type UseStore } from 'idb-keyval';
 import type { SignedActionMethod } from '../messaging/content-protocol';
 import type { Parameter } from '../oauth1/form-encoding';
 import { changeKey } from '../storage/change-key';
+import { type GuardedStore, KEYS } from '../storage/registry';
 
 /** What the consent window shows and asks. Kept in IndexedDB so the window can read it. */
 export interface ConsentQuestion {
@@ -65,11 +66,11 @@ export interface ConsentAnswer {
   readonly reason?: 'denied' | 'closed' | 'timeout' | 'left' | 'wiped';
 }
 
-const KEY = 'consent-questions';
+const KEY = KEYS.consentQuestions;
 
 type Questions = Record<string, ConsentQuestion>;
 
-function changeQuestions<T>(store: UseStore, change: (all: Questions) => [Questions, T]): Promise<T> {
+function changeQuestions<T>(store: GuardedStore, change: (all: Questions) => [Questions, T]): Promise<T> {
   return changeKey(store, KEY, {}, change);
 }
 
@@ -85,7 +86,7 @@ export async function readQuestion(store: UseStore, id: string): Promise<Consent
  * swept on the way.
  */
 export async function addQuestion(
-  store: UseStore,
+  store: GuardedStore,
   question: ConsentQuestion,
   now: number,
 ): Promise<{ added: true } | { added: false; open: ConsentQuestion }> {
@@ -98,7 +99,11 @@ export async function addQuestion(
 }
 
 /** Records the question's window; false when the question was answered meanwhile. */
-export async function setQuestionWindow(store: UseStore, id: string, windowId: number | undefined): Promise<boolean> {
+export async function setQuestionWindow(
+  store: GuardedStore,
+  id: string,
+  windowId: number | undefined,
+): Promise<boolean> {
   return changeQuestions(store, (all) => {
     const found = all[id];
     return found ? [{ ...all, [id]: { ...found, windowId } }, true] : [all, false];
@@ -106,7 +111,10 @@ export async function setQuestionWindow(store: UseStore, id: string, windowId: n
 }
 
 /** Takes out the questions that match, atomically: only the first answer to a question counts. */
-export function takeQuestions(store: UseStore, matches: (q: ConsentQuestion) => boolean): Promise<ConsentQuestion[]> {
+export function takeQuestions(
+  store: GuardedStore,
+  matches: (q: ConsentQuestion) => boolean,
+): Promise<ConsentQuestion[]> {
   return changeQuestions(store, (all) => {
     const taken = Object.values(all).filter(matches);
     if (taken.length === 0) return [all, []];

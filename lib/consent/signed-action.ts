@@ -1,4 +1,3 @@
-import type { UseStore } from 'idb-keyval';
 import { type ActivityOutcome, appendActivity, loggedUrl } from '../activity/activity-log';
 import type { CompanionClient } from '../companion-client/client';
 import { ExtensionError } from '../errors/extension-error';
@@ -11,7 +10,7 @@ import {
 } from '../messaging/content-protocol';
 import type { Account, ProviderSummary } from '../protocol';
 import { allowedApiUrl } from '../protocol/api-url';
-import { currentDeviceGeneration, currentGeneration, stillCurrent } from '../storage/generation';
+import type { GuardedStore } from '../storage/registry';
 import { actionRefused } from './action-refused';
 import { continueSequence, isUnder, openSequence, SEQUENCE_LIFETIME_MS } from './action-sequences';
 import { companionRequest } from './companion-request';
@@ -21,7 +20,8 @@ import { type ContentSender, judgeContentSender } from './content-sender';
 import { chooseAccount, consentNeeded, grantSiteConsent, listSiteConsents, touchSiteConsent } from './site-consents';
 
 export interface SignedActionDeps {
-  readonly store: UseStore;
+  /** Guarded from the request's start (lib/storage/registry.ts): nothing is written into a state reset since. */
+  readonly store: GuardedStore;
   readonly client: CompanionClient;
   readonly consentWindow: ConsentWindowPort;
   readonly now: () => number;
@@ -34,8 +34,6 @@ export interface SignedActionDeps {
   readonly refreshAccounts: () => Promise<Account[]>;
   /** The companion's providers (lately fetched ones will do: see providers-memo.ts). */
   readonly providers: () => Promise<ProviderSummary[]>;
-  /** The companion-state generation the deps were built in (see FlowEngineDeps). */
-  readonly generation?: number;
 }
 
 /**
@@ -57,10 +55,9 @@ export async function performSignedAction(
   const guarded = guardedDeps(deps);
   /** The account the request acts as, once known (also for a refusal after it was chosen). */
   const attempt: { account: Account | null } = { account: null };
-  const deviceGeneration = currentDeviceGeneration();
   const log = async (outcome: ActivityOutcome) => {
-    // Logged after a change of companion too (the log is the user's record), not into a wiped device.
-    if (currentDeviceGeneration() !== deviceGeneration) return;
+    // Logged after a change of companion too (the log is the user's record), not into a wiped device:
+    // the store's guard drops the write then (registry.ts: only the device reset clears the log).
     await appendActivity(deps.store, {
       id: crypto.randomUUID(),
       at: deps.now(),
@@ -182,7 +179,7 @@ async function sequenceAccount(
   return account;
 }
 
-/** The deps, bound to the companion state this request began in (lib/storage/generation.ts). */
+/** The deps, bound to the companion state this request began in (the store's guard, lib/storage/generation.ts). */
 interface GuardedDeps extends SignedActionDeps {
   current(): boolean;
   /** Refuses, as a no, work that would outlive a reset. */
@@ -190,8 +187,7 @@ interface GuardedDeps extends SignedActionDeps {
 }
 
 function guardedDeps(deps: SignedActionDeps): GuardedDeps {
-  const began = deps.generation ?? currentGeneration();
-  const current = () => stillCurrent(began);
+  const current = () => deps.store.guard.current();
   const assertCurrent = () => {
     if (!current()) throw actionRefused('consent_denied', deniedMessage({ decision: 'deny', reason: 'wiped' }));
   };

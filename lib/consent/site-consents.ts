@@ -1,8 +1,8 @@
-import { get, type UseStore, update } from 'idb-keyval';
+import { get, type UseStore } from 'idb-keyval';
 import { isWrite, type SignedActionMethod } from '../messaging/content-protocol';
 import type { Account } from '../protocol';
 import { changeKey } from '../storage/change-key';
-import { announceChange } from '../storage/state-changes';
+import { type GuardedStore, KEYS } from '../storage/registry';
 import type { AccountProblem } from './consent-questions';
 
 /** "Always for this site": an origin may act as one account without asking. */
@@ -18,7 +18,7 @@ export interface SiteConsent {
   readonly lastUsedAt: number | null;
 }
 
-const KEY = 'site-consents';
+const KEY = KEYS.siteConsents;
 
 function keyOf(origin: string, accountId: string): string {
   return `${origin} ${accountId}`;
@@ -31,25 +31,24 @@ export async function listSiteConsents(store: UseStore): Promise<SiteConsent[]> 
 
 /** Changes the consents in one IndexedDB transaction. */
 async function changeConsents(
-  store: UseStore,
+  store: GuardedStore,
   change: (all: Record<string, SiteConsent>) => Record<string, SiteConsent>,
 ): Promise<void> {
-  await update<Record<string, SiteConsent>>(KEY, (all) => change(all ?? {}), store);
-  announceChange(KEY);
+  await changeKey<Record<string, SiteConsent>, void>(store, KEY, {}, (all) => [change(all), undefined]);
 }
 
-export async function grantSiteConsent(store: UseStore, consent: SiteConsent): Promise<void> {
+export async function grantSiteConsent(store: GuardedStore, consent: SiteConsent): Promise<void> {
   await changeConsents(store, (all) => ({ ...all, [keyOf(consent.origin, consent.accountId)]: consent }));
 }
 
-export async function touchSiteConsent(store: UseStore, origin: string, accountId: string, at: number) {
+export async function touchSiteConsent(store: GuardedStore, origin: string, accountId: string, at: number) {
   await changeConsents(store, (all) => {
     const found = all[keyOf(origin, accountId)];
     return found ? { ...all, [keyOf(origin, accountId)]: { ...found, lastUsedAt: at } } : all;
   });
 }
 
-export async function setConfirmWrites(store: UseStore, origin: string, accountId: string, confirmWrites: boolean) {
+export async function setConfirmWrites(store: GuardedStore, origin: string, accountId: string, confirmWrites: boolean) {
   await changeConsents(store, (all) => {
     const found = all[keyOf(origin, accountId)];
     return found ? { ...all, [keyOf(origin, accountId)]: { ...found, confirmWrites } } : all;
@@ -57,7 +56,7 @@ export async function setConfirmWrites(store: UseStore, origin: string, accountI
 }
 
 /** Removes an origin's consents (for one account, or all of them); how many went. */
-export function revokeSiteConsent(store: UseStore, origin: string, accountId?: string): Promise<number> {
+export function revokeSiteConsent(store: GuardedStore, origin: string, accountId?: string): Promise<number> {
   return changeKey<Record<string, SiteConsent>, number>(store, KEY, {}, (all) => {
     const goes = (c: SiteConsent) => c.origin === origin && (accountId === undefined || c.accountId === accountId);
     const kept = Object.entries(all).filter(([, c]) => !goes(c));
@@ -66,7 +65,7 @@ export function revokeSiteConsent(store: UseStore, origin: string, accountId?: s
 }
 
 /** Consents for accounts that no longer exist go with them. */
-export async function pruneSiteConsents(store: UseStore, accounts: readonly Account[]): Promise<void> {
+export async function pruneSiteConsents(store: GuardedStore, accounts: readonly Account[]): Promise<void> {
   const ids = new Set(accounts.map((a) => a.id));
   await changeConsents(store, (all) => Object.fromEntries(Object.entries(all).filter(([, c]) => ids.has(c.accountId))));
 }

@@ -1,8 +1,7 @@
-import type { UseStore } from 'idb-keyval';
 import type { CompanionClient } from '../companion-client/client';
 import { ExtensionError } from '../errors/extension-error';
 import type { AccessLevel, Account, FlowMode } from '../protocol';
-import { companionChanged, currentGeneration, stillCurrent } from '../storage/generation';
+import type { GuardedStore } from '../storage/registry';
 import { changeState, type FlowOutcome, type PendingFlow } from './flow-state';
 
 /** The browser as the flow engine needs it; the background wires it to the extension APIs. */
@@ -37,18 +36,16 @@ export interface AccountsPort {
 }
 
 export interface FlowEngineDeps {
-  readonly store: UseStore;
+  /**
+   * Guarded from the moment these deps were built (lib/storage/registry.ts): what the client
+   * fetches after a reset belongs to the old companion, and no write through it lands.
+   */
+  readonly store: GuardedStore;
   /** Bound to the companion URL and install key of the moment these deps were built. */
   readonly client: CompanionClient;
   readonly browser: BrowserPort;
   readonly now: () => number;
   readonly accounts: AccountsPort;
-  /**
-   * The companion-state generation these deps were built in (lib/storage/generation.ts): what
-   * the client fetches after a reset belongs to the old companion and is not written. Absent:
-   * each write checks against the generation its own call began in.
-   */
-  readonly generation?: number;
 }
 
 const ALARM_PREFIX = 'flow-expiry:';
@@ -68,7 +65,6 @@ export async function startConnect(
   const providers = await deps.client.providers();
   const known = providers.find((p) => p.id === provider);
   if (!known) throw new ExtensionError('unknown_provider', `no provider "${provider}" at the companion`);
-  const began = deps.generation ?? currentGeneration();
   const created = await deps.client.createFlow({
     provider,
     mode,
@@ -78,7 +74,7 @@ export async function startConnect(
     ...(options.screenName ? { screenName: options.screenName } : {}),
   });
   // The flow was made at a companion the user has left: no pending flow, no tab.
-  if (!stillCurrent(began)) throw companionChanged();
+  deps.store.guard.assertCurrent();
   const flow: PendingFlow = {
     flowId: created.flowId,
     provider,
@@ -268,4 +264,14 @@ async function recordOutcome(deps: FlowEngineDeps, outcome: FlowOutcome): Promis
 function sameEndpoint(expected: string, actual: URL): boolean {
   const target = new URL(expected);
   return target.origin === actual.origin && target.pathname === actual.pathname;
+}
+
+/**
+ * Whether a navigated URL may be a companion's callback: a cheap filter so
+ * that most navigations cost no IndexedDB work (lib/background/listeners.ts).
+ * handleTabUrl then compares it with the flow's own callback URL, tab and
+ * request token.
+ */
+export function isCallbackUrl(url: string | undefined): boolean {
+  return url?.includes('/oauth/callback?') === true;
 }

@@ -1,6 +1,7 @@
 import { get, type UseStore } from 'idb-keyval';
 import type { Account, FlowMode } from '../protocol';
 import { changeKey } from '../storage/change-key';
+import { type GuardedStore, KEYS } from '../storage/registry';
 
 /** A connection the user started and has not finished. Kept in IndexedDB, so a stopped worker loses nothing. */
 export interface PendingFlow {
@@ -38,7 +39,7 @@ export interface ExtensionState {
   readonly lastOutcome: FlowOutcome | null;
 }
 
-const KEY = 'extension-state';
+const KEY = KEYS.extensionState;
 const EMPTY: ExtensionState = { pending: {}, accounts: [], lastOutcome: null };
 
 export async function readState(store: UseStore): Promise<ExtensionState> {
@@ -63,6 +64,9 @@ export function withAccounts(state: ExtensionState, accounts: readonly Account[]
 }
 
 /** Changes the state in one IndexedDB transaction; returns what `change` returned. */
-export function changeState<T>(store: UseStore, change: (state: ExtensionState) => [ExtensionState, T]): Promise<T> {
+export function changeState<T>(
+  store: GuardedStore,
+  change: (state: ExtensionState) => [ExtensionState, T],
+): Promise<T> {
   return changeKey(store, KEY, EMPTY, change);
 }

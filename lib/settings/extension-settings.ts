@@ -1,5 +1,6 @@
-import { get, type UseStore, update } from 'idb-keyval';
-import { announceChange } from '../storage/state-changes';
+import { get, type UseStore } from 'idb-keyval';
+import { changeKey } from '../storage/change-key';
+import { type GuardedStore, KEYS } from '../storage/registry';
 
 /** What the user can change in the options page. Kept in IndexedDB with the rest of the state. */
 export interface ExtensionSettings {
@@ -18,7 +19,7 @@ export const DEFAULT_COMPANION_URL: string = import.meta.env.WXT_COMPANION_URL ?
  */
 export const CONSENT_TIMEOUT_LIMITS = { min: 5, max: 240, default: 60 } as const;
 
-const KEY = 'settings';
+const KEY = KEYS.settings;
 
 export async function readSettings(store: UseStore): Promise<ExtensionSettings> {
   const stored = await get<Partial<ExtensionSettings>>(KEY, store);
@@ -28,9 +29,8 @@ export async function readSettings(store: UseStore): Promise<ExtensionSettings> 
   };
 }
 
-export async function writeSettings(store: UseStore, change: Partial<ExtensionSettings>): Promise<void> {
-  await update<Partial<ExtensionSettings>>(KEY, (stored) => ({ ...stored, ...change }), store);
-  announceChange(KEY);
+export async function writeSettings(store: GuardedStore, change: Partial<ExtensionSettings>): Promise<void> {
+  await changeKey<Partial<ExtensionSettings>, void>(store, KEY, {}, (stored) => [{ ...stored, ...change }, undefined]);
 }
 
 /**

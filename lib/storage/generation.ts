@@ -1,33 +1,53 @@
 import { ExtensionError } from '../errors/extension-error';
 
 /**
- * Which life of the companion state this background is in. Work that began
+ * Which life of the stored state this background is in. Work that began
  * before a reset (another companion chosen, the device forgotten) must not
  * write afterwards, or the old companion's accounts and sites would come back
- * into the fresh state. Kept in memory: a background that restarts has no
- * work in flight from before.
+ * into the fresh state. One counter per reset, kept in memory: a background
+ * that restarts has no work in flight from before.
  */
-let generation = 0;
-/** Bumped only by "Forget this device", which also wipes the activity log. */
-let deviceGeneration = 0;
 
-export function currentGeneration(): number {
-  return generation;
+/** The resets: another companion chosen in the options, or "Forget this device" (registry.ts says what each clears). */
+export type Reset = 'companion' | 'device';
+
+const resets: Record<Reset, number> = { companion: 0, device: 0 };
+const ALL_RESETS: readonly Reset[] = ['companion', 'device'];
+
+/**
+ * Work's view of the resets since it began (beginWork). Every store handle
+ * carries one (registry.ts's GuardedStore), so every write is checked against
+ * it; the flow engine and the signed-action pipeline also ask it before acting.
+ */
+export interface ResetGuard {
+  /** No reset of any kind since the work began: the companion state it read is still the state. */
+  current(): boolean;
+  /** None of these resets since the work began: a key only they clear may still be written. */
+  unchangedBy(which: readonly Reset[]): boolean;
+  /** @throws ExtensionError `companion_changed` unless current() */
+  assertCurrent(): void;
+}
+
+/** A guard for work beginning now. */
+export function beginWork(): ResetGuard {
+  const began = { ...resets };
+  const unchangedBy = (which: readonly Reset[]) => which.every((reset) => resets[reset] === began[reset]);
+  return {
+    current: () => unchangedBy(ALL_RESETS),
+    unchangedBy,
+    assertCurrent: () => {
+      if (!unchangedBy(ALL_RESETS)) throw companionChanged();
+    },
+  };
 }
 
 /**
- * Called synchronously before the reset's IndexedDB transaction is created:
- * a write that checked the generation before this has its transaction queued
- * first, so the reset removes it; any later write sees the new generation.
+ * Called synchronously before the reset's IndexedDB transaction is created
+ * (wipe.ts): a write checked before this has its transaction queued first, so
+ * the reset removes it; any later write sees the new count and is dropped.
  */
-export function startNewGeneration(scope: 'companion' | 'device'): void {
-  generation++;
-  if (scope === 'device') deviceGeneration++;
-}
-
-/** The activity log outlives a change of companion (it is the user's record), not a wiped device. */
-export function currentDeviceGeneration(): number {
-  return deviceGeneration;
+export function startNewGeneration(reset: Reset): void {
+  resets[reset]++;
 }
 
 /** Work that began before a reset, stopped before it could write (`companion_changed`): the user may simply try again. */
@@ -36,9 +56,4 @@ export function companionChanged(): ExtensionError {
     'companion_changed',
     'the companion was changed or this device forgotten meanwhile; nothing was kept, try again',
   );
-}
-
-/** Whether work that began in generation `began` may still write. */
-export function stillCurrent(began: number): boolean {
-  return began === generation;
 }

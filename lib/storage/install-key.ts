@@ -1,11 +1,7 @@
-import { createStore, get, type UseStore, update } from 'idb-keyval';
+import { get, update } from 'idb-keyval';
+import { type GuardedStore, KEYS } from './registry';
 
-/** Where the extension keeps its state: IndexedDB, which outlives the MV3 worker (never module variables). */
-export function extensionStore(): UseStore {
-  return createStore('oauth1-connect', 'state');
-}
-
-const INSTALL_KEY = 'install-key';
+const INSTALL_KEY = KEYS.installKey;
 
 /**
  * The install's identity: a P-256 key pair whose private half is
@@ -15,7 +11,7 @@ const INSTALL_KEY = 'install-key';
  * thumbprint, so there is no bearer secret to steal.
  */
 export async function loadOrCreateInstallKey(
-  store: UseStore,
+  store: GuardedStore,
   subtle: SubtleCrypto = crypto.subtle,
 ): Promise<CryptoKeyPair> {
   const existing = await get<CryptoKeyPair>(INSTALL_KEY, store);

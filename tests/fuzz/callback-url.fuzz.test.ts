@@ -13,13 +13,13 @@ import fc from 'fast-check';
 import { createStore } from 'idb-keyval';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { accountsPort } from '../../lib/accounts/accounts';
-import { isCallbackUrl } from '../../lib/background/engine-deps';
 import type { CompanionClient } from '../../lib/companion-client/client';
-import { type BrowserPort, type FlowEngineDeps, handleTabUrl } from '../../lib/flows/flow-engine';
+import { type BrowserPort, type FlowEngineDeps, handleTabUrl, isCallbackUrl } from '../../lib/flows/flow-engine';
 import { changeState, type PendingFlow, readState } from '../../lib/flows/flow-state';
+import { type GuardedStore, guardStore } from '../../lib/storage/registry';
 import { fuzzRuns, fuzzSuite } from '../support/fuzz';
 
-// engine-deps.ts (isCallbackUrl) wires the extension APIs, which these tests do not call.
+// The background's wiring imports the extension APIs, which these tests do not call.
 vi.mock('webextension-polyfill', () => ({ default: {} }));
 
 const fuzz = fuzzSuite('callback URLs');
@@ -258,9 +258,9 @@ function expectedClaim(list: readonly PendingFlow[], rawUrl: string, tabId: numb
   });
 }
 
-let store: ReturnType<typeof createStore>;
+let store: GuardedStore;
 beforeAll(() => {
-  store = createStore(`callback-fuzz-${crypto.randomUUID()}`, 'state');
+  store = guardStore(createStore(`callback-fuzz-${crypto.randomUUID()}`, 'state'));
 });
 
 /** How many visits completed a flow: the near misses must also hit, or the property says little. */

@@ -10,6 +10,7 @@ import type { ContentSender } from '../../lib/consent/content-sender';
 import type { SignedActionDeps } from '../../lib/consent/signed-action';
 import { changeState } from '../../lib/flows/flow-state';
 import type { Account, ProviderSummary, ProxyRequest, ProxyResponse } from '../../lib/protocol';
+import { guardStore } from '../../lib/storage/registry';
 
 export const OWN_ID = 'our-extension-id';
 export const SITE = 'https://site.example';
@@ -70,7 +71,7 @@ export interface WorldOptions {
  * consent broker, sequences and activity log are the real ones.
  */
 export async function signedActionWorld(options: WorldOptions = {}) {
-  const store = createStore(`test-${crypto.randomUUID()}`, 'state');
+  const store = guardStore(createStore(`test-${crypto.randomUUID()}`, 'state'));
   const cached = options.cached ?? [ALICE];
   await changeState(store, (s) => [{ ...s, accounts: [...cached] }, undefined]);
   const answers = [...(options.answers ?? [])];

@@ -10,6 +10,7 @@ import {
   SENT_PER_ORIGIN,
   UNSENT_PER_ORIGIN,
 } from '../../../lib/activity/activity-log';
+import { guardStore } from '../../../lib/storage/registry';
 
 const SITE = 'https://site.example';
 const OTHER = 'https://other.example';
@@ -31,7 +32,7 @@ function entry(outcome: ActivityOutcome, overrides: Partial<ActivityEntry> = {})
 }
 const sent = (overrides: Partial<ActivityEntry> = {}) => entry({ kind: 'sent', status: 200 }, overrides);
 const refused = (code: string, overrides: Partial<ActivityEntry> = {}) => entry({ kind: 'refused', code }, overrides);
-const newStore = () => createStore(`test-${crypto.randomUUID()}`, 'state');
+const newStore = () => guardStore(createStore(`test-${crypto.randomUUID()}`, 'state'));
 
 describe('the activity log: refusals', () => {
   it('counts a refusal that repeats the site’s last entry in that entry, now the newest', async () => {

@@ -1,20 +1,12 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { addQuestion, type ConsentQuestion, readQuestion } from '../../../lib/consent/consent-questions';
-import { extensionStore } from '../../../lib/storage/install-key';
+import { extensionStore } from '../../../lib/storage/registry';
 
-// The browser is the boundary: the consent window port closes windows through it.
-const removed: number[] = [];
-vi.mock('webextension-polyfill', () => ({
-  default: {
-    runtime: { id: 'our-extension-id', getURL: (path: string) => `chrome-extension://our-extension-id${path}` },
-    windows: {
-      remove: async (windowId: number) => {
-        removed.push(windowId);
-      },
-    },
-  },
-}));
+// The browser is the boundary (WXT's in-memory fakeBrowser): the consent window port closes windows through it.
+vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
+const removeWindow = vi.spyOn(fakeBrowser.windows, 'remove');
 
 const { consentHandlers } = await import('../../../lib/background/consent-handlers');
 
@@ -117,6 +109,6 @@ describe('consent window handlers', () => {
       accepted: false,
     });
     expect(await readQuestion(extensionStore(), question.id)).toBeUndefined();
-    expect(removed).toContain(41);
+    expect(removeWindow).toHaveBeenCalledWith(41);
   });
 });

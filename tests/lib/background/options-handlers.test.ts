@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { readSettings } from '../../../lib/settings/extension-settings';
 import { unusedHostPermissions } from '../../../lib/settings/host-permissions';
-import { extensionStore } from '../../../lib/storage/install-key';
+import { extensionStore } from '../../../lib/storage/registry';
 
 // The browser is the boundary: which host permissions the user granted.
 const granted = new Set<string>();

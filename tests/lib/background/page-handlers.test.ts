@@ -1,15 +1,14 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { InvalidMessage } from '../../../lib/messaging/channel';
 
-// The browser is the boundary; a refused message never reaches it.
-const openTab = vi.fn();
-vi.mock('webextension-polyfill', () => ({
-  default: { runtime: { id: 'our-extension-id' }, tabs: { create: openTab } },
-}));
+// The browser is the boundary (WXT's in-memory fakeBrowser); a refused message never reaches it.
+vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
+const openTab = vi.spyOn(fakeBrowser.tabs, 'create');
 
 const { pageHandlers } = await import('../../../lib/background/page-handlers');
-const sender = { id: 'our-extension-id', url: 'chrome-extension://our-extension-id/popup.html' };
+const sender = { id: fakeBrowser.runtime.id, url: fakeBrowser.runtime.getURL('/popup.html') };
 
 describe('connect: its parameters are checked, never quietly replaced', () => {
   it.each([

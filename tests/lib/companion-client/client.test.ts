@@ -8,11 +8,12 @@ import { companionRequest } from '../../../lib/consent/companion-request';
 import { parseSignedActionRequest } from '../../../lib/messaging/content-protocol';
 import type { ProxyRequest, ProxyResponse } from '../../../lib/protocol';
 import { loadOrCreateInstallKey } from '../../../lib/storage/install-key';
+import { guardStore } from '../../../lib/storage/registry';
 import { verifyProof } from '../../../server/dpop/verify-proof';
 import { DEV_ORIGIN, makeHarness, PUBLIC_URL } from '../../support/companion-harness';
 
 let stores = 0;
-const freshStore = () => createStore(`test-${++stores}`, 'state');
+const freshStore = () => guardStore(createStore(`test-${++stores}`, 'state'));
 
 describe('the install key', () => {
   it('is made once, kept in IndexedDB, and its private half cannot be exported', async () => {

@@ -18,6 +18,7 @@ import {
   displayedBody,
   readQuestion,
 } from '../../../lib/consent/consent-questions';
+import { guardStore } from '../../../lib/storage/registry';
 
 const SITE = 'https://site.example';
 const TIMEOUT_MS = 60_000;
@@ -68,7 +69,7 @@ function setup(open?: (questionId: string) => Promise<number | undefined>) {
   const windows = recordingWindows(open);
   const clock = { now: 1_000_000 };
   const deps: ConsentBrokerDeps = {
-    store: createStore(`test-${crypto.randomUUID()}`, 'state'),
+    store: guardStore(createStore(`test-${crypto.randomUUID()}`, 'state')),
     consentWindow: windows.port,
     now: () => clock.now,
   };

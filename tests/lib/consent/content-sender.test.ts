@@ -10,6 +10,7 @@ import { type ContentSender, judgeContentSender } from '../../../lib/consent/con
 import { performSignedAction, type SignedActionDeps } from '../../../lib/consent/signed-action';
 import { changeState } from '../../../lib/flows/flow-state';
 import type { Account } from '../../../lib/protocol';
+import { guardStore } from '../../../lib/storage/registry';
 
 const OWN_ID = 'our-extension-id';
 
@@ -110,7 +111,7 @@ describe('the message’s own claims never matter', () => {
 
   /** performSignedAction with one account, a companion that answers 200, and a user who says "once". */
   async function setup() {
-    const store = createStore(`test-${crypto.randomUUID()}`, 'state');
+    const store = guardStore(createStore(`test-${crypto.randomUUID()}`, 'state'));
     await changeState(store, (s) => [{ ...s, accounts: [ALICE] }, undefined]);
     const questions: ConsentQuestion[] = [];
     const request = vi.fn(async () => ({ status: 200, headers: {}, body: '', bodyEncoding: 'utf8' as const }));

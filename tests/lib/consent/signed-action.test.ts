@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { createStore, type UseStore } from 'idb-keyval';
+import { createStore } from 'idb-keyval';
 import { describe, expect, it, vi } from 'vitest';
 import { readAccounts } from '../../../lib/accounts/accounts';
 import { readActivity } from '../../../lib/activity/activity-log';
@@ -11,6 +11,7 @@ import { performSignedAction, type SignedActionDeps } from '../../../lib/consent
 import { grantSiteConsent, listSiteConsents } from '../../../lib/consent/site-consents';
 import { changeState, readState } from '../../../lib/flows/flow-state';
 import type { Account, ProviderSummary, ProxyRequest, ProxyResponse } from '../../../lib/protocol';
+import { type GuardedStore, guardStore } from '../../../lib/storage/registry';
 import { forgetCompanionState, wipeDevice } from '../../../lib/storage/wipe';
 
 const OWN_ID = 'our-extension-id';
@@ -82,7 +83,7 @@ interface Options {
 
 /** performSignedAction's world, faked at its ports: the companion client, the consent window, the clock. */
 async function setup(options: Options = {}) {
-  const store = createStore(`test-${crypto.randomUUID()}`, 'state');
+  const store = guardStore(createStore(`test-${crypto.randomUUID()}`, 'state'));
   const cached = options.cached ?? [ALICE];
   await changeState(store, (s) => [{ ...s, accounts: [...cached] }, undefined]);
   const answers = [...(options.answers ?? [])];
@@ -541,7 +542,7 @@ describe('performSignedAction: refusals before the user is asked', () => {
 
 describe('performSignedAction: a reset while a request is under way', () => {
   it('a reset before the call: nothing is sent, no account comes back, the site hears a no', async () => {
-    let store: UseStore | undefined;
+    let store: GuardedStore | undefined;
     const { deps, request } = await setup({
       providers: [X],
       // The user picks another companion while the providers are on their way.
@@ -560,8 +561,8 @@ describe('performSignedAction: a reset while a request is under way', () => {
   });
 
   /** A user who says "always", and `reset` happening while the provider call is on its way. */
-  async function resetDuringCall(reset: (store: UseStore) => Promise<void>): Promise<SignedActionDeps> {
-    let store: UseStore | undefined;
+  async function resetDuringCall(reset: (store: GuardedStore) => Promise<void>): Promise<SignedActionDeps> {
+    let store: GuardedStore | undefined;
     const { deps } = await setup({
       answers: [{ decision: 'always', confirmWrites: false }],
       request: async () => {

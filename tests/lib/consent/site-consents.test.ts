@@ -13,12 +13,13 @@ import {
   touchSiteConsent,
 } from '../../../lib/consent/site-consents';
 import type { Account } from '../../../lib/protocol';
+import { guardStore } from '../../../lib/storage/registry';
 
 const SITE = 'https://site.example';
 const OTHER_SITE = 'https://other.example';
 
 function freshStore() {
-  return createStore(`test-${crypto.randomUUID()}`, 'state');
+  return guardStore(createStore(`test-${crypto.randomUUID()}`, 'state'));
 }
 
 function account(id: string, overrides: Partial<Account> = {}): Account {

@@ -21,8 +21,8 @@ import {
   submitPin,
 } from '../../../lib/flows/flow-engine';
 import { readState } from '../../../lib/flows/flow-state';
-import { currentGeneration } from '../../../lib/storage/generation';
 import { loadOrCreateInstallKey } from '../../../lib/storage/install-key';
+import { guardStore } from '../../../lib/storage/registry';
 import { forgetCompanionState } from '../../../lib/storage/wipe';
 import { makeHarness, PUBLIC_URL } from '../../support/companion-harness';
 
@@ -51,7 +51,7 @@ function recordingBrowser() {
 
 async function setup() {
   const h = await makeHarness();
-  const store = createStore(`flows-${++stores}`, 'state');
+  const store = guardStore(createStore(`flows-${++stores}`, 'state'));
   const keyPair = await loadOrCreateInstallKey(store);
   const browser = recordingBrowser();
   /** A fresh set of dependencies, as a worker that was stopped and started again would build. */
@@ -87,8 +87,8 @@ describe('the flow engine', () => {
     const flow = await startConnect({ ...deps, client }, 'dev', 'callback');
     const { location } = await h.decide(flow.authorizeUrl, 'authorize', '1002');
     resetDuring = '/complete';
-    // As the background builds deps for each event: the generation taken when the event began.
-    await handleTabUrl({ ...deps, client, generation: currentGeneration() }, flow.tabId as number, location as string);
+    // As the background builds deps for each event: the store guarded from when the event began.
+    await handleTabUrl({ ...deps, client, store: guardStore(store) }, flow.tabId as number, location as string);
     expect(await readState(store)).toMatchObject({ accounts: [], pending: {} });
   });
 
@@ -104,9 +104,9 @@ describe('the flow engine', () => {
       },
       now: () => h.clock.now,
     });
-    await expect(
-      startConnect({ ...deps, client, generation: currentGeneration() }, 'dev', 'callback'),
-    ).rejects.toMatchObject({ code: 'companion_changed' });
+    await expect(startConnect({ ...deps, client, store: guardStore(store) }, 'dev', 'callback')).rejects.toMatchObject({
+      code: 'companion_changed',
+    });
     expect(browser.opened).toEqual([]);
     expect((await readState(store)).pending).toEqual({});
   });

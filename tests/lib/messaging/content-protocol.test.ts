@@ -11,6 +11,7 @@ import {
 import { MAX_ACTION_FILE_BYTES, MAX_ACTION_FILES } from '../../../lib/messaging/content-files';
 import { fileSummaries, isWrite, parseSignedActionRequest } from '../../../lib/messaging/content-protocol';
 import { checkCompanionUrl } from '../../../lib/settings/extension-settings';
+import { guardStore } from '../../../lib/storage/registry';
 
 const API = 'https://api.x.com/1.1/statuses/update.json';
 const valid = { provider: 'x', method: 'POST', url: API, form: [['status', 'hello']] };
@@ -389,7 +390,7 @@ describe('the activity log', () => {
   });
 
   it(`keeps the newest ${ACTIVITY_LIMIT} entries, newest first`, async () => {
-    const store = createStore(`test-${crypto.randomUUID()}`, 'state');
+    const store = guardStore(createStore(`test-${crypto.randomUUID()}`, 'state'));
     const entry = (n: number): ActivityEntry => ({
       id: `entry-${n}`,
       at: n,

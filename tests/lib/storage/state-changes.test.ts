@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { createStore } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import { changeKey } from '../../../lib/storage/change-key';
+import { guardStore } from '../../../lib/storage/registry';
 import { announceChange, onStateChange } from '../../../lib/storage/state-changes';
 
 /** BroadcastChannel delivers on a later turn of the event loop. */
@@ -11,7 +12,7 @@ describe('state changes are pushed to open pages', () => {
   it('a change made through changeKey is announced with its key, never its value', async () => {
     const messages: string[] = [];
     const stop = onStateChange((key) => messages.push(key));
-    const store = createStore(`state-changes-${Math.random()}`, 'kv');
+    const store = guardStore(createStore(`state-changes-${Math.random()}`, 'kv'));
     await changeKey<{ secret?: string }, undefined>(store, 'extension-state', {}, () => [
       { secret: 'never broadcast' },
       undefined,
