@@ -49,7 +49,7 @@ export const accountsPort: AccountsPort = { refresh: refreshAccounts };
  * @throws ExtensionError `account_not_found` for an account not in the list
  */
 export async function reconnectAccount(deps: FlowEngineDeps, accountId: string): Promise<PendingFlow> {
-  const account = (await readState(deps.store)).accounts.find((known) => known.id === accountId);
+  const account = (await readAccounts(deps.store)).find((known) => known.id === accountId);
   if (!account) throw new ExtensionError('account_not_found', 'no such account here: refresh the popup');
   return startConnect(deps, account.provider, 'callback', {
     accountId,

@@ -217,6 +217,22 @@ describe('each lib/ folder imports only what its row allows', () => {
   });
 });
 
+describe('docs/architecture.md\'s "may import" column says what MAY_IMPORT says', () => {
+  const architecture = readFileSync(`${root}docs/architecture.md`, 'utf8');
+  const packages = new Set(
+    [...Object.values(MAY_IMPORT).flat(), ...UI_PACKAGES].filter((name) => !name.startsWith('lib/')),
+  );
+  it.each(Object.keys(MAY_IMPORT))('%s', (folder) => {
+    const row = architecture.split('\n').find((line) => line.startsWith(`| \`${folder}/\` |`));
+    const column = row?.split(' | ').at(-1) ?? '';
+    // The folders and packages the column names in backticks; other words in backticks (file names) aside.
+    const named = [...column.matchAll(/`([^`]+)`/g)]
+      .map((match) => match[1] as string)
+      .filter((name) => /^lib\/[a-z0-9-]+$/.test(name) || packages.has(name));
+    expect([...new Set(named)].sort()).toEqual([...(MAY_IMPORT[folder] ?? [])].sort());
+  });
+});
+
 describe('components import lib/ types and lib/messaging only', () => {
   const codeImports = components.flatMap((file) =>
     (importsByFile.get(file) ?? [])

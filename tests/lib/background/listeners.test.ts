@@ -10,8 +10,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Runtime } from 'webextension-polyfill';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { changeState, type PendingFlow, readState } from '../../../lib/flows/flow-state';
+import { writeSettings } from '../../../lib/settings/extension-settings';
 import { extensionStore } from '../../../lib/storage/registry';
 import { wipeDevice } from '../../../lib/storage/wipe';
+import { makeHarness, PUBLIC_URL } from '../../support/companion-harness';
 
 vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
 
@@ -108,6 +110,33 @@ describe('the background, wired on fakeBrowser', () => {
     await fakeBrowser.alarms.onAlarm.trigger({ name: `flow-expiry:${flow.flowId}`, scheduledTime: Date.now() });
     await vi.waitFor(async () =>
       expect(await readState(extensionStore())).toMatchObject({ pending: {}, lastOutcome: { kind: 'expired' } }),
+    );
+  });
+
+  it('connects an account end to end: the popup asks, a tab opens, the callback completes it', async () => {
+    const h = await makeHarness();
+    await writeSettings(extensionStore(), { companionUrl: PUBLIC_URL });
+    // The companion, in process: what the background fetches reaches its app.
+    vi.stubGlobal('fetch', (input: string | URL | Request, init?: RequestInit) =>
+      h.app.request(input instanceof Request ? input : String(input), init),
+    );
+    const opened = vi.spyOn(fakeBrowser.tabs, 'create');
+    const answer = (await send(
+      { channel: 'page→background', name: 'connect', params: { provider: 'dev', mode: 'callback' } },
+      ownPage(),
+    )) as { ok: boolean; value: PendingFlow };
+    expect(answer).toMatchObject({ ok: true, value: { provider: 'dev', state: 'waiting' } });
+    const tab = await opened.mock.results[0]?.value;
+    expect(tab).toMatchObject({ id: answer.value.tabId, url: answer.value.authorizeUrl });
+
+    const { location } = await h.decide(answer.value.authorizeUrl, 'authorize', '1002');
+    await fakeBrowser.tabs.onUpdated.trigger(tab.id, { url: location as string }, tab);
+    await vi.waitFor(async () =>
+      expect(await readState(extensionStore())).toMatchObject({
+        pending: {},
+        lastOutcome: { kind: 'connected', screenName: 'bob' },
+        accounts: [{ provider: 'dev', screenName: 'bob', status: 'active' }],
+      }),
     );
   });
 });
