@@ -9,5 +9,7 @@ export default defineConfig({
     // Starts a throwaway PostgreSQL server for the store and multi-instance tests; the fuzz suite's
     // summary line (tests/fuzz, docs/testing.md) is printed when the run ends.
     globalSetup: ['tests/support/global-setup.ts', 'tests/support/fuzz-summary.ts'],
+    // The extension's words in English (components/i18n.ts reads browser.i18n, absent here).
+    setupFiles: ['tests/support/english-messages.ts'],
   },
 });

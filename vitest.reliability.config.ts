@@ -15,5 +15,7 @@ export default defineConfig({
     testTimeout: 900_000,
     hookTimeout: 300_000,
     globalSetup: ['tests/support/global-setup.ts', 'tests/reliability/support/report-setup.ts'],
+    // The extension's words in English (components/i18n.ts reads browser.i18n, absent here).
+    setupFiles: ['tests/support/english-messages.ts'],
   },
 });

@@ -30,9 +30,10 @@ export default defineConfig({
   manifest: ({ browser, mode }) => {
     const companion = new URL(companionUrlFor(mode));
     return {
-      name: 'OAuth 1.0a Connect',
-      description:
-        'Connect OAuth 1.0a accounts (X, Tumblr, Flickr, …) through your companion backend; no secret in the extension.',
+      // In the user's language: public/_locales/<lang>/messages.json, English by default.
+      name: '__MSG_extName__',
+      description: '__MSG_extDescription__',
+      default_locale: 'en',
       // Each is justified in docs/permissions.md. All state is in IndexedDB, so no "storage".
       permissions: ['tabs', 'alarms'],
       // The build's companion; any port of its host (match patterns have none in Firefox).

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Account, ProviderRetirement } from '../lib/protocol';
+import { type MessageKey, plural, t } from './i18n';
 
 interface Props {
   accounts: readonly Account[];
@@ -12,16 +13,17 @@ interface Props {
   onRevokeAll: () => void;
 }
 
-const date = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString() : 'never');
+const date = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString() : t('accountNever'));
+
+/** What an account's status means to its user (the message's name); nothing for one that works. */
+const ATTENTION: Record<Account['status'], MessageKey | null> = {
+  active: null,
+  invalid: 'accountAttentionInvalid',
+  needs_permission: 'accountAttentionNeedsPermission',
+  expired: 'accountAttentionExpired',
+};
 
 /** Connected accounts, each revocable after a confirmation. */
-/** What an account's status means to its user; nothing for one that works. */
-const ATTENTION: Record<Account['status'], string | null> = {
-  active: null,
-  invalid: 'The provider no longer accepts this account: reconnect it.',
-  needs_permission: 'Needs write permission: reconnect it to let sites post.',
-  expired: 'Its access has expired: reconnect it.',
-};
 
 export function AccountList({ accounts, retirements = {}, busy, onReconnect, onRevoke, onRevokeAll }: Props) {
   const [confirming, setConfirming] = useState<string | null>(null);
@@ -41,23 +43,23 @@ export function AccountList({ accounts, retirements = {}, busy, onReconnect, onR
     returnTo.current = confirming;
     setConfirming(null);
   };
-  if (accounts.length === 0) return <p class="muted">No account connected yet.</p>;
+  if (accounts.length === 0) return <p class="muted">{t('accountsNone')}</p>;
   return (
     <>
-      <ul class="accounts" aria-label="Connected accounts">
+      <ul class="accounts" aria-label={t('accountsLabel')}>
         {accounts.map((account) => (
           <li key={account.id}>
             <strong>@{account.screenName}</strong> <span class="muted">({account.provider})</span>
-            {account.access === 'read' && <span class="muted"> · read only</span>}
-            {ATTENTION[account.status] && (
+            {account.access === 'read' && <span class="muted"> · {t('accountReadOnly')}</span>}
+            {ATTENTION[account.status] !== null && (
               <>
                 <br />
                 <span class="error" data-testid="attention">
-                  {ATTENTION[account.status]}
+                  {t(ATTENTION[account.status] as MessageKey)}
                 </span>{' '}
                 {onReconnect && (
                   <button type="button" disabled={busy} onClick={() => onReconnect(account.id)}>
-                    Reconnect @{account.screenName}
+                    {t('accountReconnect', account.screenName)}
                   </button>
                 )}
               </>
@@ -71,18 +73,16 @@ export function AccountList({ accounts, retirements = {}, busy, onReconnect, onR
               </>
             )}
             <br />
-            <small class="muted">
-              Connected {date(account.createdAt)} · last used {date(account.lastUsedAt)}
-            </small>
+            <small class="muted">{t('accountDates', date(account.createdAt), date(account.lastUsedAt))}</small>
             <br />
             {confirming === account.id ? (
               <span>
-                Revoke @{account.screenName}?{' '}
+                {t('accountRevokeQuestion', account.screenName)}{' '}
                 <button type="button" disabled={busy} onClick={() => onRevoke(account.id)}>
-                  Yes, revoke
+                  {t('yesRevoke')}
                 </button>{' '}
                 <button type="button" class="secondary" ref={keepButton} onClick={keep}>
-                  Keep
+                  {t('keep')}
                 </button>
               </span>
             ) : (
@@ -92,7 +92,7 @@ export function AccountList({ accounts, retirements = {}, busy, onReconnect, onR
                 data-revoke={account.id}
                 onClick={() => setConfirming(account.id)}
               >
-                Revoke @{account.screenName}
+                {t('accountRevoke', account.screenName)}
               </button>
             )}
           </li>
@@ -101,18 +101,18 @@ export function AccountList({ accounts, retirements = {}, busy, onReconnect, onR
       {accounts.length > 1 &&
         (confirming === 'all' ? (
           <p>
-            Revoke all {accounts.length} accounts?{' '}
+            {plural('accountsRevokeAllQuestion', accounts.length)}{' '}
             <button type="button" disabled={busy} onClick={onRevokeAll}>
-              Yes, revoke all
+              {t('yesRevokeAll')}
             </button>{' '}
             <button type="button" class="secondary" ref={keepButton} onClick={keep}>
-              Keep
+              {t('keep')}
             </button>
           </p>
         ) : (
           <p>
             <button type="button" class="secondary" data-revoke="all" onClick={() => setConfirming('all')}>
-              Revoke all
+              {t('revokeAll')}
             </button>
           </p>
         ))}

@@ -1,5 +1,7 @@
 import type { ActivityEntry, ActivityOutcome } from '../lib/activity/activity-log';
 import { byteSize } from './byte-size';
+import { describeError } from './error-words';
+import { t } from './i18n';
 
 interface Props {
   entries: readonly ActivityEntry[];
@@ -9,10 +11,10 @@ interface Props {
 
 /** The newest signed actions sites asked for, and how each ended. */
 export function ActivityList({ entries, busy, onClear }: Props) {
-  if (entries.length === 0) return <p class="muted">No site has asked for anything yet.</p>;
+  if (entries.length === 0) return <p class="muted">{t('activityNone')}</p>;
   return (
     <>
-      <ol class="activity" aria-label="Recent activity">
+      <ol class="activity" aria-label={t('recentActivity')}>
         {entries.map((entry) => (
           <li key={entry.id}>
             <span class={entry.outcome.kind === 'sent' ? 'ok' : 'error'}>
@@ -20,13 +22,13 @@ export function ActivityList({ entries, busy, onClear }: Props) {
               {entry.repeats !== undefined && entry.repeats > 1 && ` ×${entry.repeats}`}
             </span>{' '}
             <strong>{entry.origin}</strong>
-            {entry.account && <> as @{entry.account.screenName}</>}
+            {entry.account && <> {t('activityAs', entry.account.screenName)}</>}
             <small class="request">
               {entry.method} {entry.url}
             </small>
             {entry.files && entry.files.length > 0 && (
               <small data-testid="activity-files">
-                with {entry.files.map((f) => `${f.filename} (${byteSize(f.size)})`).join(', ')}
+                {t('activityFiles', entry.files.map((f) => `${f.filename} (${byteSize(f.size)})`).join(', '))}
               </small>
             )}
             <small class="muted">{new Date(entry.at).toLocaleString()}</small>
@@ -35,20 +37,27 @@ export function ActivityList({ entries, busy, onClear }: Props) {
       </ol>
       <p>
         <button type="button" class="secondary" disabled={busy} onClick={onClear}>
-          Clear activity
+          {t('clearActivity')}
         </button>
       </p>
     </>
   );
 }
 
+/**
+ * How an action ended, in words: the HTTP status it got, or the words for
+ * its error code (`describeError`) beside the code itself, which is what a
+ * site's developer or a bug report quotes.
+ */
 export function describeOutcome(outcome: ActivityOutcome): string {
   switch (outcome.kind) {
     case 'sent':
-      return `Sent (HTTP ${outcome.status})`;
+      return t('activitySent', outcome.status);
     case 'refused':
-      return outcome.code === 'consent_denied' ? 'Denied' : `Refused (${outcome.code})`;
+      return outcome.code === 'consent_denied'
+        ? t('activityDenied')
+        : t('activityRefused', outcome.code, describeError({ code: outcome.code }));
     case 'failed':
-      return `Failed (${outcome.code})`;
+      return t('activityFailed', outcome.code, describeError({ code: outcome.code }));
   }
 }

@@ -5,7 +5,7 @@ import type { MessageError } from '../lib/messaging/result';
 
 const sendToBackground = pageSender<PageToBackground>();
 
-/** Sends a popup message; resolves to the answer, or throws the MessageError (code and message). */
+/** Sends a page's message; resolves to the answer, or throws the error the background answered (an ExtensionError's data: code, message, retryAfterSeconds, limitBytes). */
 export async function ask<K extends keyof PageToBackground>(
   name: K,
   params: ParamsOf<PageToBackground[K]>,
@@ -18,29 +18,4 @@ export async function ask<K extends keyof PageToBackground>(
   }
   if (!result.ok) throw result.error;
   return result.value;
-}
-
-/** What a person should read for an error code. */
-export function describeError(error: MessageError): string {
-  switch (error.code) {
-    case 'companion_unreachable':
-      return 'The companion cannot be reached. Is it running?';
-    case 'provider_error':
-    case 'upstream_timeout':
-      return `The provider did not cooperate: ${error.message}`;
-    case 'rate_limited':
-      return 'Too many attempts. Wait a minute and try again.';
-    case 'companion_busy':
-      return 'The companion is busy. Try again in a moment.';
-    case 'store_unavailable':
-      return "The companion's database is not reachable right now. Try again in a moment.";
-    case 'flow_interrupted':
-      return 'The companion stopped while connecting. Connect again.';
-    case 'verifier_rejected':
-      return 'The provider did not accept that PIN. Check it and type it again.';
-    case 'provider_retired':
-      return `This provider no longer takes new connections: ${error.message}`;
-    default:
-      return error.message;
-  }
 }

@@ -3,8 +3,10 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ShownConsentQuestion as ConsentQuestion } from '../lib/background/page-protocol';
 import type { ConsentDecision } from '../lib/consent/consent-questions';
 import type { MessageError } from '../lib/messaging/result';
-import { ask, describeError } from './background-messages';
+import { ask } from './background-messages';
 import { byteSize } from './byte-size';
+import { describeError } from './error-words';
+import { plural, splitAt, t } from './i18n';
 
 /**
  * How often the window re-reads its question: to count down, to close when
@@ -27,6 +29,7 @@ export function Consent({ questionId }: { questionId: string }) {
   const [confirmWrites, setConfirmWrites] = useState(true);
   const [now, setNow] = useState(Date.now());
   const [error, setError] = useState<MessageError | null>(null);
+  const [notWaiting, setNotWaiting] = useState(false);
   const deny = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
@@ -69,8 +72,9 @@ export function Consent({ questionId }: { questionId: string }) {
   }, [loaded]);
 
   if (error) return <p role="alert">{describeError(error)}</p>;
-  if (question === undefined) return <p class="muted">Loading…</p>;
-  if (question === null) return <p>This request was answered or has expired. You can close this window.</p>;
+  if (notWaiting) return <p role="alert">{t('consentNotWaiting')}</p>;
+  if (question === undefined) return <p class="muted">{t('loading')}</p>;
+  if (question === null) return <p>{t('consentGone')}</p>;
 
   const answer = (decision: ConsentDecision) =>
     ask('answerConsent', {
@@ -80,7 +84,7 @@ export function Consent({ questionId }: { questionId: string }) {
       confirmWrites,
     }).then(({ accepted }) => {
       if (accepted) window.close();
-      else setError({ code: 'internal_error', message: 'This request is no longer waiting: nothing was done.' });
+      else setNotWaiting(true);
     }, setError);
   const secondsLeft = Math.max(0, Math.ceil((question.expiresAt - now) / 1000));
   const single = question.accounts.length === 1 ? question.accounts[0] : undefined;
@@ -90,16 +94,20 @@ export function Consent({ questionId }: { questionId: string }) {
       <h1>{headingOf(question)}</h1>
       {question.kind === 'no-account' && <p data-testid="account-problem">{accountProblemText(question)}</p>}
       <dl>
-        <dt>Site</dt>
+        <dt>{t('consentSite')}</dt>
         <dd data-testid="consent-origin">{question.origin}</dd>
-        <dt>Account</dt>
+        <dt>{t('consentAccount')}</dt>
         <dd>
           {question.accounts.length === 0 ? (
-            'none'
+            t('consentNoAccount')
           ) : single ? (
             `@${single.screenName}`
           ) : (
-            <select aria-label="Account" value={accountId} onChange={(e) => setAccountId(e.currentTarget.value)}>
+            <select
+              aria-label={t('consentAccount')}
+              value={accountId}
+              onChange={(e) => setAccountId(e.currentTarget.value)}
+            >
               {question.accounts.map((a) => (
                 <option key={a.id} value={a.id}>
                   @{a.screenName}
@@ -108,7 +116,7 @@ export function Consent({ questionId }: { questionId: string }) {
             </select>
           )}
         </dd>
-        <dt>Request</dt>
+        <dt>{t('consentRequest')}</dt>
         <dd class="request" data-testid="consent-request">
           {question.method} {visible(question.url)}
         </dd>
@@ -120,7 +128,7 @@ export function Consent({ questionId }: { questionId: string }) {
         ))}
         {question.json !== null && (
           <>
-            <dt>JSON body</dt>
+            <dt>{t('consentJsonBody')}</dt>
             <dd>
               <pre class="value">{visible(question.json)}</pre>
             </dd>
@@ -128,13 +136,13 @@ export function Consent({ questionId }: { questionId: string }) {
         )}
         {question.files && question.files.length > 0 && (
           <>
-            <dt>{question.files.length === 1 ? 'File' : `${question.files.length} files`}</dt>
+            <dt>{plural('consentFiles', question.files.length)}</dt>
             <dd>
               <ul class="files" data-testid="consent-files">
                 {question.files.map((file, index) => (
                   <li key={index} data-testid="consent-file">
                     {file.previewUrl && (
-                      <img class="preview" src={file.previewUrl} alt={`Preview of ${visible(file.filename)}`} />
+                      <img class="preview" src={file.previewUrl} alt={t('consentPreviewOf', visible(file.filename))} />
                     )}
                     <span class="value">{visible(file.filename)}</span>{' '}
                     <span class="muted">
@@ -147,72 +155,76 @@ export function Consent({ questionId }: { questionId: string }) {
           </>
         )}
       </dl>
-      {question.sequence && (
-        <p data-testid="consent-sequence">
-          One answer covers this whole action: up to {question.sequence.requests} more requests to{' '}
-          <span class="request">{visible(question.sequence.under)}</span> in the next ten minutes, uploading only the
-          files shown, without asking again.
-        </p>
-      )}
-      {(question.hidden.fields > 0 || question.hidden.shortened) && (
-        <p role="alert">
-          This request sends more than is shown here
-          {question.hidden.fields > 0 ? `: ${question.hidden.fields} more fields` : ''}
-          {question.hidden.shortened ? ', and some values are cut short' : ''}. Allow it only if you trust this site.
-        </p>
-      )}
+      {question.sequence && <SequenceNote requests={question.sequence.requests} under={question.sequence.under} />}
+      {(question.hidden.fields > 0 || question.hidden.shortened) && <p role="alert">{hiddenNote(question.hidden)}</p>}
       {question.kind === 'first-use' && (
         <label class="inline">
           <input type="checkbox" checked={confirmWrites} onChange={(e) => setConfirmWrites(e.currentTarget.checked)} />
-          With “Always”, still ask me before each change this site makes (POST, PUT, PATCH, DELETE)
+          {t('consentConfirmWrites')}
         </label>
       )}
       <div class="actions">
         {question.kind === 'no-account' ? null : question.kind === 'first-use' ? (
           <>
             <button type="button" disabled={!armed} onClick={() => void answer('once')}>
-              Allow once
+              {t('consentAllowOnce')}
             </button>
             <button type="button" class="secondary" disabled={!armed} onClick={() => void answer('always')}>
-              Always for this site
+              {t('consentAlways')}
             </button>
           </>
         ) : (
           <button type="button" disabled={!armed} onClick={() => void answer('once')}>
-            Allow
+            {t('consentAllow')}
           </button>
         )}
         <button type="button" class="secondary" ref={deny} onClick={() => void answer('deny')}>
-          {question.kind === 'no-account' ? 'Close' : 'Deny'}
+          {question.kind === 'no-account' ? t('close') : t('consentDeny')}
         </button>
       </div>
       <p class="muted" aria-live="polite">
-        {question.kind === 'no-account' ? 'Closes' : 'Denied'} automatically in {secondsLeft} s.
+        {t(question.kind === 'no-account' ? 'consentClosesIn' : 'consentDeniedIn', secondsLeft)}
       </p>
     </main>
   );
 }
 
 function headingOf(question: ConsentQuestion): string {
-  switch (question.kind) {
-    case 'write':
-      return `${question.origin} wants to make a change as your ${question.providerName} account`;
-    case 'first-use':
-      return `Let ${question.origin} act as your ${question.providerName} account?`;
-    case 'no-account':
-      return `${question.origin} asked to act as your ${question.providerName} account`;
-  }
+  const key = {
+    write: 'consentHeadingWrite',
+    'first-use': 'consentHeadingFirstUse',
+    'no-account': 'consentHeadingNoAccount',
+  } as const;
+  return t(key[question.kind], question.origin, question.providerName);
 }
 
 /** Why no account can act, and what the user can do; the site itself is only told no. */
 function accountProblemText(question: ConsentQuestion): string {
-  const name = question.providerName;
   const problem = {
-    'none-connected': `You have no ${name} account connected.`,
-    'needs-reconnecting': `Your ${name} account must be connected again: ${name} no longer accepts it.`,
-    'not-found': `The site asked for a ${name} account that is not connected here.`,
-  }[question.accountProblem ?? 'none-connected'];
-  return `${problem} To let this site use one, connect it with the extension’s toolbar button, then try again on the site. The site is told no, and learns nothing about your accounts.`;
+    'none-connected': 'consentProblemNoneConnected',
+    'needs-reconnecting': 'consentProblemNeedsReconnecting',
+    'not-found': 'consentProblemNotFound',
+  } as const;
+  return `${t(problem[question.accountProblem ?? 'none-connected'], question.providerName)} ${t('consentProblemAdvice')}`;
+}
+
+/** What one answer to a sequence allows; the URL it covers set apart, as the page chose it. */
+function SequenceNote({ requests, under }: { requests: number; under: string }) {
+  const marker = '\ue000';
+  const [before, after] = splitAt(plural('consentSequence', requests, marker), marker);
+  return (
+    <p data-testid="consent-sequence">
+      {before}
+      <span class="request">{visible(under)}</span>
+      {after}
+    </p>
+  );
+}
+
+/** That the window shows less than the request sends: how many fields are left out, whether values are cut. */
+function hiddenNote(hidden: ConsentQuestion['hidden']): string {
+  if (hidden.fields === 0) return t('consentHiddenShortened');
+  return plural(hidden.shortened ? 'consentHiddenFieldsShortened' : 'consentHiddenFields', hidden.fields);
 }
 
 /**

@@ -2,12 +2,30 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import type { PopupState, SettingsView } from '../lib/background/page-protocol';
 import type { MessageError } from '../lib/messaging/result';
-import { CONSENT_TIMEOUT_LIMITS, checkCompanionUrl, hostPermissionPattern } from '../lib/settings/extension-settings';
+import {
+  CONSENT_TIMEOUT_LIMITS,
+  type CompanionUrlProblem,
+  checkCompanionUrl,
+  hostPermissionPattern,
+} from '../lib/settings/extension-settings';
 import { ActivityList } from './activity-list';
-import { ask, describeError } from './background-messages';
+import { ask } from './background-messages';
+import { describeError } from './error-words';
+import { type MessageKey, plural, t } from './i18n';
 import { SiteList } from './site-list';
 
 type Notice = { kind: 'ok' | 'error'; text: string } | null;
+
+/** Why a companion URL is refused (`checkCompanionUrl`'s reason), in words. */
+const URL_PROBLEM: Record<CompanionUrlProblem, MessageKey> = {
+  not_a_url: 'optionsUrlNotAUrl',
+  credentials: 'optionsUrlCredentials',
+  query_or_fragment: 'optionsUrlQuery',
+  not_https: 'optionsUrlNotHttps',
+};
+
+/** A refusal the page itself words (a companion URL it will not use): shown as it is. */
+class NoticeText extends Error {}
 
 /**
  * The options page: which companion (with the host permission it needs and a
@@ -39,7 +57,7 @@ export function Options() {
     try {
       setNotice(await work());
     } catch (e) {
-      setNotice({ kind: 'error', text: describeError(e as MessageError) });
+      setNotice({ kind: 'error', text: e instanceof NoticeText ? e.message : describeError(e as MessageError) });
     } finally {
       setBusy(false);
       await reload().catch(() => undefined);
@@ -52,14 +70,11 @@ export function Options() {
    */
   const permitted = async (): Promise<string> => {
     const checked = checkCompanionUrl(url);
-    if (!checked.ok) throw { code: 'invalid_message', message: `The companion URL must be ${checked.reason}.` };
+    if (!checked.ok) throw new NoticeText(t(URL_PROBLEM[checked.reason]));
     const granted = await browser.permissions.request({ origins: [hostPermissionPattern(checked.url)] });
     if (!granted) {
       const host = new URL(checked.url).hostname;
-      throw {
-        code: 'host_permission_missing',
-        message: `Without permission for ${host}, the extension cannot reach it.`,
-      };
+      throw { code: 'host_permission_missing', message: `no permission for ${host}` } satisfies MessageError;
     }
     return checked.url;
   };
@@ -68,7 +83,7 @@ export function Options() {
     run(async () => {
       const companionUrl = await permitted();
       const { providers } = await ask('testCompanion', { companionUrl });
-      return { kind: 'ok', text: `The companion answers: ${providers} provider${providers === 1 ? '' : 's'}.` };
+      return { kind: 'ok', text: plural('optionsCompanionAnswers', providers) };
     });
   const save = () =>
     run(async () => {
@@ -76,7 +91,7 @@ export function Options() {
       const saved = await ask('saveSettings', { companionUrl, consentTimeoutSeconds: timeout });
       setSettings(saved);
       setUrl(saved.companionUrl);
-      return { kind: 'ok', text: 'Saved.' };
+      return { kind: 'ok', text: t('saved') };
     });
   const forget = (force: boolean) =>
     run(async () => {
@@ -85,10 +100,7 @@ export function Options() {
         setForgetStep('idle');
         return {
           kind: 'ok',
-          text:
-            accountsRevoked === null
-              ? 'This device was wiped. The companion could not be told.'
-              : `This device was forgotten: ${accountsRevoked} account${accountsRevoked === 1 ? '' : 's'} revoked at the companion, local data wiped.`,
+          text: accountsRevoked === null ? t('optionsWiped') : plural('optionsForgotten', accountsRevoked),
         };
       } catch (e) {
         // Whatever went wrong (unreachable, a proxy's error page, a refused proof), the user can still wipe.
@@ -99,18 +111,18 @@ export function Options() {
 
   return (
     <main class="page" aria-busy={busy}>
-      <h1>OAuth 1.0a Connect: options</h1>
+      <h1>{t('optionsHeading')}</h1>
       {notice && (
         <p role={notice.kind === 'error' ? 'alert' : 'status'} class={notice.kind}>
           {notice.text}
         </p>
       )}
-      <h2>Companion</h2>
-      <label for="companion-url">Companion URL</label>
+      <h2>{t('optionsCompanion')}</h2>
+      <label for="companion-url">{t('optionsCompanionUrl')}</label>
       <input id="companion-url" type="url" value={url} onInput={(e) => setUrl(e.currentTarget.value)} />
-      <small class="muted">Built with {settings?.defaultCompanionUrl ?? '…'}. HTTPS, or HTTP on this machine.</small>
+      <small class="muted">{t('optionsBuiltWith', settings?.defaultCompanionUrl ?? '…')}</small>
       <label class="inline">
-        Deny a site’s request without an answer after
+        {t('optionsTimeoutBefore')}
         <input
           type="number"
           min={CONSENT_TIMEOUT_LIMITS.min}
@@ -118,26 +130,26 @@ export function Options() {
           value={timeout}
           onInput={(e) => setTimeoutSeconds(Number(e.currentTarget.value))}
         />
-        seconds
+        {t('optionsTimeoutAfter')}
       </label>
       <div class="actions">
         <button type="button" class="secondary" disabled={busy} onClick={() => void test()}>
-          Test connection
+          {t('optionsTest')}
         </button>
         <button type="button" disabled={busy} onClick={() => void save()}>
-          Save
+          {t('save')}
         </button>
       </div>
-      <p class="muted">Changing the companion forgets the accounts and sites of the old one.</p>
+      <p class="muted">{t('optionsChangeNote')}</p>
 
-      <h2>Connected sites</h2>
+      <h2>{t('connectedSites')}</h2>
       <SiteList
         sites={state?.sites ?? []}
         busy={busy}
         onRevoke={(origin, accountId) =>
           void run(async () => {
             await ask('revokeSite', { origin, accountId });
-            return { kind: 'ok', text: `${origin} must ask again.` };
+            return { kind: 'ok', text: t('optionsSiteMustAsk', origin) };
           })
         }
         onConfirmWrites={(origin, accountId, confirmWrites) =>
@@ -148,7 +160,7 @@ export function Options() {
         }
       />
 
-      <h2>Activity</h2>
+      <h2>{t('activityLogLabel')}</h2>
       <ActivityList
         entries={state?.activity ?? []}
         busy={busy}
@@ -160,32 +172,32 @@ export function Options() {
         }
       />
 
-      <h2>Forget this device</h2>
-      <p class="muted">Revokes every account of this browser at the companion, then wipes what the extension keeps.</p>
+      <h2>{t('optionsForget')}</h2>
+      <p class="muted">{t('optionsForgetExplained')}</p>
       {forgetStep === 'idle' && (
         <button type="button" class="secondary" disabled={busy} onClick={() => setForgetStep('confirm')}>
-          Forget this device
+          {t('optionsForget')}
         </button>
       )}
       {forgetStep === 'confirm' && (
         <p>
-          Revoke all accounts and wipe this device?{' '}
+          {t('optionsForgetQuestion')}{' '}
           <button type="button" disabled={busy} onClick={() => void forget(false)}>
-            Yes, forget this device
+            {t('optionsForgetYes')}
           </button>{' '}
           <button type="button" class="secondary" onClick={() => setForgetStep('idle')}>
-            Keep
+            {t('keep')}
           </button>
         </p>
       )}
       {forgetStep === 'unreachable' && (
         <p>
-          The companion did not revoke the accounts, so they may stay valid there.{' '}
+          {t('optionsForgetUnreachable')}{' '}
           <button type="button" disabled={busy} onClick={() => void forget(true)}>
-            Wipe this device anyway
+            {t('optionsWipeAnyway')}
           </button>{' '}
           <button type="button" class="secondary" onClick={() => setForgetStep('idle')}>
-            Keep
+            {t('keep')}
           </button>
         </p>
       )}

@@ -1,21 +1,15 @@
 import type { FlowOutcome } from '../lib/flows/flow-state';
+import { describeError } from './error-words';
+import { t } from './i18n';
 
 /**
  * How the last connection attempt ended, in words. The live region is always
  * mounted, empty until there is something to say: screen readers announce
  * changes to a region they already know, not regions that appear with their text.
+ * A failure is said with the words for its code (`describeError`).
  */
 export function OutcomeMessage({ outcome }: { outcome: FlowOutcome | null }) {
-  const text =
-    outcome &&
-    {
-      connected: outcome.kind === 'connected' ? `Connected @${outcome.screenName}.` : '',
-      denied: 'You declined at the provider. Nothing was connected.',
-      cancelled: 'Cancelled.',
-      closed: 'The authorization tab was closed before you finished.',
-      expired: 'That took too long: the authorization expired. Try again.',
-      failed: outcome.kind === 'failed' ? `Connecting failed: ${outcome.message}` : '',
-    }[outcome.kind];
+  const text = outcome && describeOutcome(outcome);
   return (
     <p
       class={text ? (outcome?.kind === 'failed' ? 'error' : 'muted') : 'visually-hidden'}
@@ -26,4 +20,21 @@ export function OutcomeMessage({ outcome }: { outcome: FlowOutcome | null }) {
       {text ?? ''}
     </p>
   );
+}
+
+function describeOutcome(outcome: FlowOutcome): string {
+  switch (outcome.kind) {
+    case 'connected':
+      return t('outcomeConnected', outcome.screenName);
+    case 'denied':
+      return t('outcomeDenied');
+    case 'cancelled':
+      return t('outcomeCancelled');
+    case 'closed':
+      return t('outcomeClosed');
+    case 'expired':
+      return t('outcomeExpired');
+    case 'failed':
+      return t('outcomeFailed', describeError(outcome));
+  }
 }

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { PendingFlow } from '../lib/flows/flow-state';
+import { t } from './i18n';
 
 interface Props {
   flow: PendingFlow;
@@ -14,9 +15,9 @@ export function PendingFlowView({ flow, busy, onCancel, onPin }: Props) {
   const [pin, setPin] = useState('');
   const pinId = `pin-${flow.flowId}`;
   return (
-    <section class="card" aria-label={`Connecting ${flow.providerName}`}>
+    <section class="card" aria-label={t('pendingLabel', flow.providerName)}>
       {flow.mode === 'callback' ? (
-        <p>Waiting for you to authorize {flow.providerName} in the opened tab…</p>
+        <p>{t('pendingWaiting', flow.providerName)}</p>
       ) : (
         <form
           onSubmit={(event) => {
@@ -24,7 +25,7 @@ export function PendingFlowView({ flow, busy, onCancel, onPin }: Props) {
             if (pin.trim()) onPin(flow.flowId, pin);
           }}
         >
-          <label for={pinId}>PIN shown by {flow.providerName}</label>
+          <label for={pinId}>{t('pendingPinLabel', flow.providerName)}</label>
           <input
             id={pinId}
             inputMode="numeric"
@@ -33,12 +34,12 @@ export function PendingFlowView({ flow, busy, onCancel, onPin }: Props) {
             onInput={(e) => setPin(e.currentTarget.value)}
           />
           <button type="submit" disabled={busy}>
-            Submit PIN
+            {t('pendingSubmitPin')}
           </button>
         </form>
       )}
       <button type="button" class="secondary" disabled={busy} onClick={() => onCancel(flow.flowId)}>
-        Cancel
+        {t('cancel')}
       </button>
     </section>
   );

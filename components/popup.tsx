@@ -8,7 +8,9 @@ import { extensionStore } from '../lib/storage/registry';
 import { onStateChange } from '../lib/storage/state-changes';
 import { AccountList } from './account-list';
 import { ActivityList } from './activity-list';
-import { ask, describeError } from './background-messages';
+import { ask } from './background-messages';
+import { describeError } from './error-words';
+import { t } from './i18n';
 import { OutcomeMessage } from './outcome-message';
 import { PendingFlowView } from './pending-flow';
 import { SiteList } from './site-list';
@@ -72,15 +74,19 @@ export function Popup() {
 
   return (
     <main aria-busy={busy}>
-      <h1>OAuth 1.0a Connect</h1>
+      <h1>{t('extName')}</h1>
       <p class="muted" data-testid="companion-status">
-        {providers !== null ? 'Companion reachable.' : error ? 'Companion not reachable.' : 'Reaching the companion…'}
+        {providers !== null
+          ? t('popupCompanionReachable')
+          : error
+            ? t('popupCompanionUnreachable')
+            : t('popupCompanionReaching')}
       </p>
       {error && (
         <div role="alert" class="error">
           <p>{describeError(error)}</p>
           <button type="button" onClick={() => void refresh()}>
-            Retry
+            {t('retry')}
           </button>
         </div>
       )}
@@ -94,7 +100,7 @@ export function Popup() {
           onPin={(flowId, pin) => act(() => ask('submitPin', { flowId, pin }))}
         />
       ))}
-      <h2>Accounts</h2>
+      <h2>{t('popupAccounts')}</h2>
       <AccountList
         accounts={state.accounts}
         retirements={Object.fromEntries(
@@ -105,8 +111,8 @@ export function Popup() {
         onRevoke={(accountId) => act(() => ask('revoke', { accountId }))}
         onRevokeAll={() => act(() => ask('revokeAll', {}))}
       />
-      <h2>Connect</h2>
-      {providers === null && !error && <p class="muted">Asking the companion…</p>}
+      <h2>{t('popupConnect')}</h2>
+      {providers === null && !error && <p class="muted">{t('popupAskingCompanion')}</p>}
       {providers?.map((provider) => (
         <p key={provider.id}>
           <button
@@ -114,7 +120,7 @@ export function Popup() {
             disabled={busy || pendingFor(provider.id)}
             onClick={() => connect(provider.id, 'callback')}
           >
-            Connect {provider.name}
+            {t('popupConnectProvider', provider.name)}
           </button>
           {provider.modes.includes('oob') && (
             <button
@@ -123,7 +129,7 @@ export function Popup() {
               disabled={busy || pendingFor(provider.id)}
               onClick={() => connect(provider.id, 'oob')}
             >
-              Use a PIN instead
+              {t('popupUsePin')}
             </button>
           )}
           {/* Write access is what this product is for, and the companion's default; read where it matters. */}
@@ -132,10 +138,10 @@ export function Popup() {
               type="button"
               class="link"
               disabled={busy || pendingFor(provider.id)}
-              title={`Connect ${provider.name} for reading only: sites can then post nothing`}
+              title={t('popupReadOnlyTitle', provider.name)}
               onClick={() => connect(provider.id, 'callback', { access: 'read' })}
             >
-              Read only
+              {t('popupReadOnly')}
             </button>
           )}
           {/* Another account of the same provider: its login is asked for even with a session. */}
@@ -146,7 +152,7 @@ export function Popup() {
               disabled={busy || pendingFor(provider.id)}
               onClick={() => connect(provider.id, 'callback', { forceLogin: true })}
             >
-              Add another account
+              {t('popupAddAccount')}
             </button>
           )}
           {provider.retirement && (
@@ -157,7 +163,7 @@ export function Popup() {
           )}
         </p>
       ))}
-      <h2>Connected sites</h2>
+      <h2>{t('connectedSites')}</h2>
       <SiteList
         sites={state.sites}
         busy={busy}
@@ -166,11 +172,11 @@ export function Popup() {
           act(() => ask('setSiteConfirmWrites', { origin, accountId, confirmWrites }))
         }
       />
-      <h2>Recent activity</h2>
+      <h2>{t('recentActivity')}</h2>
       <ActivityList entries={state.activity} busy={busy} onClear={() => act(() => ask('clearActivity', {}))} />
       <p>
         <button type="button" class="link" onClick={() => void browser.runtime.openOptionsPage()}>
-          Options
+          {t('popupOptions')}
         </button>
       </p>
     </main>

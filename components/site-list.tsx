@@ -1,4 +1,5 @@
 import type { SiteConsent } from '../lib/consent/site-consents';
+import { t } from './i18n';
 
 interface Props {
   sites: readonly SiteConsent[];
@@ -9,16 +10,15 @@ interface Props {
 
 /** Sites allowed ("Always for this site") to act as an account, each revocable. */
 export function SiteList({ sites, busy, onRevoke, onConfirmWrites }: Props) {
-  if (sites.length === 0) return <p class="muted">No site may act for you without asking.</p>;
+  if (sites.length === 0) return <p class="muted">{t('sitesNone')}</p>;
   return (
-    <ul class="sites" aria-label="Connected sites">
+    <ul class="sites" aria-label={t('connectedSites')}>
       {sites.map((site) => (
         <li key={`${site.origin} ${site.accountId}`}>
           <strong>{site.origin}</strong>
           <br />
           <small class="muted">
-            acts as @{site.screenName} ({site.provider}):{' '}
-            {site.confirmWrites ? 'reads freely, asks before each change' : 'reads and changes without asking'}
+            {t(site.confirmWrites ? 'siteActsAsConfirming' : 'siteActsAsFreely', site.screenName, site.provider)}
           </small>
           <label class="inline">
             <input
@@ -27,16 +27,16 @@ export function SiteList({ sites, busy, onRevoke, onConfirmWrites }: Props) {
               disabled={busy}
               onChange={(e) => onConfirmWrites(site.origin, site.accountId, e.currentTarget.checked)}
             />
-            Ask before each change
+            {t('siteConfirmWrites')}
           </label>
           <button
             type="button"
             class="secondary"
             disabled={busy}
-            aria-label={`Revoke ${site.origin} for @${site.screenName}`}
+            aria-label={t('siteRevokeLabel', site.origin, site.screenName)}
             onClick={() => onRevoke(site.origin, site.accountId)}
           >
-            Revoke
+            {t('revoke')}
           </button>
         </li>
       ))}

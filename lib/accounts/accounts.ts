@@ -1,6 +1,6 @@
 import type { UseStore } from 'idb-keyval';
-import { CompanionClientError } from '../companion-client/client';
 import { pruneSiteConsents } from '../consent/site-consents';
+import { ExtensionError } from '../errors/extension-error';
 import { type AccountsPort, type FlowEngineDeps, startConnect } from '../flows/flow-engine';
 import { changeState, type PendingFlow, readState, withAccounts } from '../flows/flow-state';
 import type { Account, RevokeResponse } from '../protocol';
@@ -25,7 +25,7 @@ export async function readAccounts(store: UseStore): Promise<readonly Account[]>
  * toolbar badge (`!` while any account is not active). Fetched from a
  * companion the user left or forgot meanwhile, nothing is written and the
  * (fresh) cached list is returned.
- * @throws CompanionClientError when the companion cannot be asked
+ * @throws ExtensionError when the companion cannot be asked
  */
 export async function refreshAccounts(deps: FlowEngineDeps): Promise<Account[]> {
   const accounts = await deps.client.accounts();
@@ -46,11 +46,11 @@ export const accountsPort: AccountsPort = { refresh: refreshAccounts };
  * a flow for its provider that must come back as its user, whose token then
  * replaces the old one in place (same account id: sites keep their consent).
  * The provider is asked for its login, prefilled with the account's name.
- * @throws CompanionClientError `account_not_found` for an account not in the list
+ * @throws ExtensionError `account_not_found` for an account not in the list
  */
 export async function reconnectAccount(deps: FlowEngineDeps, accountId: string): Promise<PendingFlow> {
   const account = (await readAccounts(deps.store)).find((known) => known.id === accountId);
-  if (!account) throw new CompanionClientError('account_not_found', 'no such account here: refresh the popup');
+  if (!account) throw new ExtensionError('account_not_found', 'no such account here: refresh the popup');
   return startConnect(deps, account.provider, 'callback', {
     accountId,
     forceLogin: true,
@@ -61,7 +61,7 @@ export async function reconnectAccount(deps: FlowEngineDeps, accountId: string):
 /**
  * Revokes every account at the companion, one after the other, then refreshes.
  * @returns how many were revoked
- * @throws CompanionClientError from the first revocation that fails (the ones before it stay revoked)
+ * @throws ExtensionError from the first revocation that fails (the ones before it stay revoked)
  */
 export async function revokeAllAccounts(deps: FlowEngineDeps): Promise<{ revoked: number }> {
   const accounts = await deps.client.accounts();
@@ -72,7 +72,7 @@ export async function revokeAllAccounts(deps: FlowEngineDeps): Promise<{ revoked
 
 /**
  * Revokes one account at the companion (which tries the provider too), then refreshes.
- * @throws CompanionClientError `account_not_found` and the companion's other codes
+ * @throws ExtensionError `account_not_found` and the companion's other codes
  */
 export async function revokeAccount(deps: FlowEngineDeps, accountId: string): Promise<RevokeResponse> {
   const answer = await deps.client.revoke(accountId);

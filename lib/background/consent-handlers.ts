@@ -1,26 +1,22 @@
 import { settleQuestion } from '../consent/consent-broker';
-import { type ConsentDecision, type ConsentQuestion, readQuestion } from '../consent/consent-questions';
-import { booleanParam, type Handlers, InvalidMessage, optionalStringParam, stringParams } from '../messaging/channel';
+import { type ConsentQuestion, readQuestion } from '../consent/consent-questions';
+import { InvalidMessage } from '../errors/extension-error';
+import { withSchemas } from '../messaging/channel';
 import { dataUrlOf } from '../messaging/content-files';
 import { consentDeps } from './consent-deps';
-import type { ConsentMessages, ShownConsentQuestion } from './page-protocol';
-
-const DECISIONS: readonly string[] = ['once', 'always', 'deny'] satisfies ConsentDecision[];
+import { type ConsentMessages, PAGE_PARAMS, type ShownConsentQuestion } from './page-protocol';
 
 /** The consent window reads its question and gives the user's answer. */
-export const consentHandlers: Handlers<ConsentMessages> = {
-  getConsentQuestion: async (params) => {
+export const consentHandlers = withSchemas<ConsentMessages>(PAGE_PARAMS, {
+  getConsentQuestion: async ({ id }) => {
     const deps = consentDeps();
-    const question = await readQuestion(deps.store, stringParams(params, 'id').id);
+    const question = await readQuestion(deps.store, id);
     return question && question.expiresAt > deps.now() ? shownQuestion(question) : null;
   },
-  answerConsent: async (params) => {
-    const { id, decision } = stringParams(params, 'id', 'decision');
-    if (!DECISIONS.includes(decision)) throw new InvalidMessage(`decision must be one of ${DECISIONS.join(', ')}`);
+  answerConsent: async ({ id, decision, accountId, confirmWrites = false }) => {
     const deps = consentDeps();
     const question = await readQuestion(deps.store, id);
     if (!question) return { accepted: false };
-    const accountId = optionalStringParam(params, 'accountId');
     if (accountId !== undefined && !question.accounts.some((a) => a.id === accountId)) {
       throw new InvalidMessage('that account was not offered');
     }
@@ -30,14 +26,14 @@ export const consentHandlers: Handlers<ConsentMessages> = {
     if (question.kind === 'write' && decision === 'always')
       throw new InvalidMessage('this question takes once or deny');
     const accepted = await settleQuestion(deps, id, {
-      decision: decision as ConsentDecision,
+      decision,
       ...(accountId === undefined ? {} : { accountId }),
-      confirmWrites: booleanParam(params, 'confirmWrites'),
+      confirmWrites,
       reason: 'denied',
     });
     return { accepted };
   },
-};
+});
 
 /** The question as it crosses messaging (JSON-only in Chrome): each image preview as a data: URL. */
 async function shownQuestion(question: ConsentQuestion): Promise<ShownConsentQuestion> {

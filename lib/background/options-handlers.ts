@@ -1,9 +1,9 @@
 import browser from 'webextension-polyfill';
 import { type CompanionClient, createCompanionClient } from '../companion-client/client';
 import { denyAllQuestions } from '../consent/consent-broker';
-import { booleanParam, type Handlers, InvalidMessage, stringParams } from '../messaging/channel';
+import { ExtensionError, InvalidMessage } from '../errors/extension-error';
+import { withSchemas } from '../messaging/channel';
 import {
-  CONSENT_TIMEOUT_LIMITS,
   checkCompanionUrl,
   DEFAULT_COMPANION_URL,
   hostPermissionPattern,
@@ -16,28 +16,18 @@ import { extensionStore } from '../storage/registry';
 import { forgetCompanionState, wipeDevice } from '../storage/wipe';
 import { consentDeps } from './consent-deps';
 import { engineDeps } from './flow-deps';
-import type { OptionsMessages, SettingsView } from './page-protocol';
+import { type OptionsMessages, PAGE_PARAMS, type SettingsView } from './page-protocol';
 
 /** The options page: which companion, how long a consent question waits, and "Forget this device". */
-export const optionsHandlers: Handlers<OptionsMessages> = {
+export const optionsHandlers = withSchemas<OptionsMessages>(PAGE_PARAMS, {
   getSettings: async () => settingsView(),
   testCompanion: async (params) => {
-    const url = companionUrlParam(params);
+    const url = usableCompanionUrl(params.companionUrl);
     return { providers: (await reachableCompanion(url)).length };
   },
   saveSettings: async (params) => {
-    const companionUrl = companionUrlParam(params);
-    const seconds = (params as { consentTimeoutSeconds?: unknown }).consentTimeoutSeconds;
-    if (
-      typeof seconds !== 'number' ||
-      !Number.isInteger(seconds) ||
-      seconds < CONSENT_TIMEOUT_LIMITS.min ||
-      seconds > CONSENT_TIMEOUT_LIMITS.max
-    ) {
-      throw new InvalidMessage(
-        `consentTimeoutSeconds must be a whole number from ${CONSENT_TIMEOUT_LIMITS.min} to ${CONSENT_TIMEOUT_LIMITS.max}`,
-      );
-    }
+    const companionUrl = usableCompanionUrl(params.companionUrl);
+    const seconds = params.consentTimeoutSeconds;
     const store = extensionStore();
     const current = await readSettings(store);
     if (companionUrl !== current.companionUrl) {
@@ -51,8 +41,7 @@ export const optionsHandlers: Handlers<OptionsMessages> = {
     await releaseUnusedHostPermissions(companionUrl);
     return settingsView();
   },
-  forgetDevice: async (params) => {
-    const force = booleanParam(params, 'force');
+  forgetDevice: async ({ force = false }) => {
     const deps = await engineDeps();
     let accountsRevoked: number | null = null;
     try {
@@ -65,16 +54,17 @@ export const optionsHandlers: Handlers<OptionsMessages> = {
     await wipeDevice(deps.store);
     return { accountsRevoked };
   },
-};
+});
 
 async function settingsView(): Promise<SettingsView> {
   const settings = await readSettings(extensionStore());
   return { ...settings, defaultCompanionUrl: DEFAULT_COMPANION_URL };
 }
 
-function companionUrlParam(params: unknown): string {
-  const checked = checkCompanionUrl(stringParams(params, 'companionUrl').companionUrl);
-  if (!checked.ok) throw new InvalidMessage(`the companion URL must be ${checked.reason}`);
+/** The companion URL normalised, or InvalidMessage when the extension would not use it (checkCompanionUrl). */
+function usableCompanionUrl(url: string): string {
+  const checked = checkCompanionUrl(url);
+  if (!checked.ok) throw new InvalidMessage(`the companion URL is refused: ${checked.reason}`);
   return checked.url;
 }
 
@@ -86,15 +76,10 @@ async function releaseUnusedHostPermissions(companionUrl: string): Promise<void>
   await Promise.all(unused.map((origin) => browser.permissions.remove({ origins: [origin] }).catch(() => false)));
 }
 
-/** The extension lacks the host permission for a companion: the options page asks the user for it. */
-class HostPermissionMissing extends Error {
-  readonly code = 'host_permission_missing';
-}
-
 /** The companion's providers at `url`, asked with this install's key; refuses without the host permission. */
 async function reachableCompanion(url: string): Promise<Awaited<ReturnType<CompanionClient['providers']>>> {
   if (!(await browser.permissions.contains({ origins: [hostPermissionPattern(url)] }))) {
-    throw new HostPermissionMissing(`the extension may not reach ${new URL(url).origin} yet`);
+    throw new ExtensionError('host_permission_missing', `the extension may not reach ${new URL(url).origin} yet`);
   }
   const keyPair = await loadOrCreateInstallKey(extensionStore());
   return createCompanionClient({ baseUrl: url, keyPair }).providers();

@@ -1,23 +1,20 @@
 import { clearActivity } from '../activity/activity-log';
 import { revokeSiteConsent, setConfirmWrites } from '../consent/site-consents';
-import { booleanParam, type Handlers, optionalStringParam, stringParams } from '../messaging/channel';
+import { withSchemas } from '../messaging/channel';
 import { extensionStore } from '../storage/registry';
-import type { SiteMessages } from './page-protocol';
+import { PAGE_PARAMS, type SiteMessages } from './page-protocol';
 
 /** Connected sites and the activity log, for the popup and the options page. */
-export const siteHandlers: Handlers<SiteMessages> = {
-  revokeSite: async (params) => {
-    const { origin } = stringParams(params, 'origin');
-    const removed = await revokeSiteConsent(extensionStore(), origin, optionalStringParam(params, 'accountId'));
-    return { removed };
-  },
-  setSiteConfirmWrites: async (params) => {
-    const { origin, accountId } = stringParams(params, 'origin', 'accountId');
-    await setConfirmWrites(extensionStore(), origin, accountId, booleanParam(params, 'confirmWrites'));
+export const siteHandlers = withSchemas<SiteMessages>(PAGE_PARAMS, {
+  revokeSite: async ({ origin, accountId }) => ({
+    removed: await revokeSiteConsent(extensionStore(), origin, accountId),
+  }),
+  setSiteConfirmWrites: async ({ origin, accountId, confirmWrites = false }) => {
+    await setConfirmWrites(extensionStore(), origin, accountId, confirmWrites);
     return null;
   },
   clearActivity: async () => {
     await clearActivity(extensionStore());
     return null;
   },
-};
+});

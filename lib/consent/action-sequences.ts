@@ -1,4 +1,4 @@
-import { ActionRefused } from './action-refused';
+import { actionRefused } from './action-refused';
 
 /**
  * The steps of one action that the user allowed with one answer (a chunked
@@ -41,7 +41,7 @@ export function openSequence(grant: Omit<SequenceGrant, 'id'>): string {
  * Lets one more step of a sequence through, counting it: same site, tab,
  * provider and account, a URL under the allowed one, within the number of
  * steps, the bytes and the time allowed. The account to act as is the grant's.
- * @throws ActionRefused `sequence_refused` saying which limit the step went past
+ * @throws ExtensionError (refused) `sequence_refused` saying which limit the step went past
  */
 export function continueSequence(
   id: string,
@@ -56,7 +56,7 @@ export function continueSequence(
   now: number,
 ): string {
   const grant = grants.get(id);
-  const refuse = (why: string) => new ActionRefused('sequence_refused', `this step cannot continue the action: ${why}`);
+  const refuse = (why: string) => actionRefused('sequence_refused', `this step cannot continue the action: ${why}`);
   if (!grant || grant.expiresAt <= now) {
     grants.delete(id);
     throw refuse('it has ended (time ran out, or the extension restarted): ask again');

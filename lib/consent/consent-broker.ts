@@ -1,5 +1,5 @@
+import { ExtensionError } from '../errors/extension-error';
 import type { GuardedStore } from '../storage/registry';
-import { ActionRefused } from './action-refused';
 import {
   addQuestion,
   type ConsentAnswer,
@@ -24,9 +24,10 @@ export interface ConsentBrokerDeps {
 }
 
 /** Thrown when a site already has a question open: answered (and logged) as `consent_pending`. */
-export class ConsentPending extends ActionRefused {
+export class ConsentPending extends ExtensionError {
+  override name = 'ConsentPending';
   constructor(message: string) {
-    super('consent_pending', message);
+    super('consent_pending', message, { refused: true });
   }
 }
 

@@ -1,5 +1,6 @@
 import { type ActivityOutcome, appendActivity, loggedUrl } from '../activity/activity-log';
-import { type CompanionClient, CompanionClientError } from '../companion-client/client';
+import type { CompanionClient } from '../companion-client/client';
+import { ExtensionError } from '../errors/extension-error';
 import {
   type FileSummary,
   fileSummaries,
@@ -10,7 +11,7 @@ import {
 import type { Account, ProviderSummary } from '../protocol';
 import { allowedApiUrl } from '../protocol/api-url';
 import type { GuardedStore } from '../storage/registry';
-import { ActionRefused } from './action-refused';
+import { actionRefused } from './action-refused';
 import { continueSequence, isUnder, openSequence, SEQUENCE_LIFETIME_MS } from './action-sequences';
 import { companionRequest } from './companion-request';
 import { askUser, type ConsentWindowPort } from './consent-broker';
@@ -48,7 +49,7 @@ export async function performSignedAction(
   params: unknown,
 ): Promise<SignedActionResult> {
   const verdict = judgeContentSender(sender, deps.ownId);
-  if (!verdict.ok) throw new ActionRefused('sender_refused', verdict.reason);
+  if (!verdict.ok) throw actionRefused('sender_refused', verdict.reason);
   const request = parseSignedActionRequest(params);
   const origin = verdict.origin;
   const guarded = guardedDeps(deps);
@@ -106,10 +107,10 @@ export async function performSignedAction(
       ...(sequence === undefined ? {} : { sequence }),
     };
   } catch (error) {
-    if (error instanceof ActionRefused) {
+    if (error instanceof ExtensionError && error.refused) {
       await log({ kind: 'refused', code: error.loggedCode });
     } else {
-      const code = error instanceof CompanionClientError ? error.code : 'internal_error';
+      const { code } = ExtensionError.from(error);
       await log({ kind: code === 'url_not_allowed' ? 'refused' : 'failed', code });
       // The companion knows better than our cached list: an account it refuses is shown as such
       // (and the toolbar badge says so at once, without waiting for the popup to be opened).
@@ -125,11 +126,11 @@ async function findProvider(
   request: SignedActionRequest,
 ): Promise<ProviderSummary> {
   const provider = (await providers()).find((p) => p.id === request.provider);
-  if (!provider) throw new ActionRefused('unknown_provider', `the companion has no provider "${request.provider}"`);
+  if (!provider) throw actionRefused('unknown_provider', `the companion has no provider "${request.provider}"`);
   // The companion enforces this too; checking first spares the user a question about a call that cannot happen.
   if (!allowedApiUrl(request.url, provider.apiBaseUrls)) {
     // Not which bases are allowed: a page that was never allowed learns no more of the companion's setup than it must.
-    throw new ActionRefused('url_not_allowed', `this URL is not under the ${provider.id} provider's API`);
+    throw actionRefused('url_not_allowed', `this URL is not under the ${provider.id} provider's API`);
   }
   return provider;
 }
@@ -137,22 +138,22 @@ async function findProvider(
 /**
  * A sequence's first step: every step goes under `sequence.under`, itself
  * under the provider's API.
- * @throws ActionRefused url_not_allowed, invalid_message
+ * @throws ExtensionError (refused) url_not_allowed, invalid_message
  */
 function checkSequence(request: SignedActionRequest, provider: ProviderSummary): void {
   if (!request.sequence) return;
   if (!allowedApiUrl(request.sequence.under, provider.apiBaseUrls)) {
-    throw new ActionRefused('url_not_allowed', `the sequence's URL is not under the ${provider.id} provider's API`);
+    throw actionRefused('url_not_allowed', `the sequence's URL is not under the ${provider.id} provider's API`);
   }
   if (!isUnder(request.url, request.sequence.under)) {
-    throw new ActionRefused('invalid_message', 'the first step of a sequence goes under its own URL');
+    throw actionRefused('invalid_message', 'the first step of a sequence goes under its own URL');
   }
 }
 
 /**
  * A later step of a sequence: no question, the account the user chose for
  * the first one (action-sequences.ts checks the rest).
- * @throws ActionRefused sequence_refused
+ * @throws ExtensionError (refused) sequence_refused
  */
 async function sequenceAccount(
   deps: SignedActionDeps,
@@ -173,7 +174,7 @@ async function sequenceAccount(
     deps.now(),
   );
   const account = (await deps.accounts()).find((a) => a.id === accountId);
-  if (!account) throw new ActionRefused('sequence_refused', 'the account this action was allowed for is gone');
+  if (!account) throw actionRefused('sequence_refused', 'the account this action was allowed for is gone');
   attempt.account = account;
   return account;
 }
@@ -188,7 +189,7 @@ interface GuardedDeps extends SignedActionDeps {
 function guardedDeps(deps: SignedActionDeps): GuardedDeps {
   const current = () => deps.store.guard.current();
   const assertCurrent = () => {
-    if (!current()) throw new ActionRefused('consent_denied', deniedMessage({ decision: 'deny', reason: 'wiped' }));
+    if (!current()) throw actionRefused('consent_denied', deniedMessage({ decision: 'deny', reason: 'wiped' }));
   };
   return {
     ...deps,
@@ -217,7 +218,7 @@ async function consentedAccount(
     // The cached list may predate a connection made elsewhere: ask the companion once.
     choice = chooseAccount(await deps.refreshAccounts(), consents, origin, provider.id, request.accountId);
     // This site was allowed for this provider before: it may hear why.
-    if (choice.kind === 'none') throw new ActionRefused('no_account', choice.reason);
+    if (choice.kind === 'none') throw actionRefused('no_account', choice.reason);
   }
   if (choice.kind === 'none') {
     // Any other site would learn from an instant no_account that the user has no account there, and
@@ -237,7 +238,7 @@ async function consentedAccount(
       deps.consentTimeoutMs,
     );
     void deps.refreshAccounts().catch(() => undefined);
-    throw new ActionRefused('consent_denied', deniedMessage(answer), 'no_account');
+    throw actionRefused('consent_denied', deniedMessage(answer), 'no_account');
   }
   const candidates = choice.kind === 'account' ? [choice.account] : choice.accounts;
   const preselected = candidates[0] as Account;
@@ -255,7 +256,7 @@ async function consentedAccount(
     },
     deps.consentTimeoutMs,
   );
-  if (answer.decision === 'deny') throw new ActionRefused('consent_denied', deniedMessage(answer));
+  if (answer.decision === 'deny') throw actionRefused('consent_denied', deniedMessage(answer));
   const chosen = candidates.find((a) => a.id === answer.accountId) ?? preselected;
   attempt.account = chosen;
   // A write this site must confirm is allowed once at most, whatever the answer claims.

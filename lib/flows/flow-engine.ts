@@ -1,4 +1,5 @@
-import { type CompanionClient, CompanionClientError } from '../companion-client/client';
+import type { CompanionClient } from '../companion-client/client';
+import { ExtensionError } from '../errors/extension-error';
 import type { AccessLevel, Account, FlowMode } from '../protocol';
 import type { GuardedStore } from '../storage/registry';
 import { changeState, type FlowOutcome, type PendingFlow } from './flow-state';
@@ -63,7 +64,7 @@ export async function startConnect(
 ): Promise<PendingFlow> {
   const providers = await deps.client.providers();
   const known = providers.find((p) => p.id === provider);
-  if (!known) throw new CompanionClientError('unknown_provider', `no provider "${provider}" at the companion`);
+  if (!known) throw new ExtensionError('unknown_provider', `no provider "${provider}" at the companion`);
   const created = await deps.client.createFlow({
     provider,
     mode,
@@ -135,12 +136,12 @@ export async function handleTabUrl(deps: FlowEngineDeps, tabId: number, rawUrl: 
 /** The user typed the PIN the provider showed (oob mode). */
 export async function submitPin(deps: FlowEngineDeps, flowId: string, pin: string): Promise<FlowOutcome> {
   const flow = await claimWaiting(deps, (f) => f.flowId === flowId);
-  if (!flow) throw new CompanionClientError('flow_not_found', 'this connection is no longer waiting for a PIN');
+  if (!flow) throw new ExtensionError('flow_not_found', 'this connection is no longer waiting for a PIN');
   let account: { id: string; screenName: string };
   try {
     account = await deps.client.completeFlow(flowId, { oauthVerifier: pin.trim() });
   } catch (error) {
-    if (error instanceof CompanionClientError && error.code === 'verifier_rejected') {
+    if (error instanceof ExtensionError && error.code === 'verifier_rejected') {
       // A mistyped PIN: the flow waits for the right one, as the companion's does.
       await changeState(deps.store, (s) => {
         const current = s.pending[flowId];
@@ -206,7 +207,7 @@ async function settle(
       accountId: account.id,
     };
   } catch (error) {
-    const code = error instanceof CompanionClientError ? error.code : 'internal_error';
+    const { code } = ExtensionError.from(error);
     outcome =
       code === 'flow_denied'
         ? { kind: 'denied', provider: flow.provider }

@@ -1,4 +1,7 @@
+import { ExtensionError, InvalidMessage } from '../errors/extension-error';
 import type { MessageError, MessageResult } from './result';
+
+export { InvalidMessage };
 
 /** A protocol map: message name → (parameter) => answer. */
 export type ProtocolMap<M> = { [K in keyof M]: (params: never) => unknown };
@@ -9,6 +12,56 @@ export type AnswerOf<F> = F extends (params: never) => infer R ? R : never;
 export type Handlers<M extends ProtocolMap<M>, C = void> = {
   [K in keyof M]: (params: ParamsOf<M[K]>, context: C) => AnswerOf<M[K]> | Promise<AnswerOf<M[K]>>;
 };
+
+/**
+ * What checks one message's parameters: a zod schema (classic or mini) has
+ * this shape. Its output is what the handler receives.
+ */
+export interface ParamsSchema<P> {
+  safeParse(
+    input: unknown,
+  ):
+    | { readonly success: true; readonly data: P }
+    | { readonly success: false; readonly error: { readonly issues: readonly ParamsIssue[] } };
+}
+
+interface ParamsIssue {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
+
+/** One schema per message of a map, beside it; the compiler fails when a message has none. */
+export type Schemas<M extends ProtocolMap<M>> = { readonly [K in keyof M]: ParamsSchema<ParamsOf<M[K]>> };
+
+/**
+ * The handlers with each message's parameters checked first, once, against
+ * its schema: a handler only ever receives parameters of its map's shape.
+ * What the listeners dispatch to. Parameters of another shape are refused
+ * (asynchronously, like any handler's failure) with InvalidMessage naming
+ * the first wrong field: `invalid_message` on the wire.
+ */
+export function withSchemas<M extends ProtocolMap<M>, C = void>(
+  schemas: Schemas<M>,
+  handlers: Handlers<M, C>,
+): Handlers<M, C> {
+  const checked: Partial<Record<keyof M, unknown>> = {};
+  for (const name of Object.keys(handlers) as (keyof M & string)[]) {
+    const schema = schemas[name];
+    const handler = handlers[name] as (params: unknown, context: C) => unknown;
+    checked[name] = async (params: unknown, context: C) => {
+      const parsed = schema.safeParse(params);
+      if (!parsed.success) throw new InvalidMessage(`${name}: ${describeIssue(parsed.error.issues[0])}`);
+      return handler(parsed.data, context);
+    };
+  }
+  return checked as Handlers<M, C>;
+}
+
+function describeIssue(issue: ParamsIssue | undefined): string {
+  if (!issue) return 'parameters of another shape';
+  const where = issue.path.map(String).join('.');
+  return `${where || 'parameters'}: ${issue.message}`;
+}
 
 export interface Envelope {
   readonly channel: string;
@@ -35,12 +88,8 @@ export async function dispatch<M extends ProtocolMap<M>, C = void>(
   try {
     return { ok: true, value: await handler(envelope.params, context) };
   } catch (error) {
-    // Errors with a stable code (the companion client's, InvalidMessage) keep it.
-    const code = (error as { code?: unknown }).code;
-    return failure({
-      code: typeof code === 'string' ? (code as MessageError['code']) : 'internal_error',
-      message: error instanceof Error ? error.message : String(error),
-    });
+    // The error's code and what the user needs from the companion's answer (Retry-After, a limit) go over.
+    return failure(ExtensionError.from(error).toData());
   }
 }
 
@@ -48,12 +97,11 @@ export function failure(error: MessageError): MessageResult<never> {
   return { ok: false, error };
 }
 
-/** Thrown by handlers for parameters of the wrong shape: answered as `invalid_message`. */
-export class InvalidMessage extends Error {
-  readonly code = 'invalid_message';
-}
-
-/** The parameter as a record of strings, or InvalidMessage. */
+/**
+ * The parameter as a record of strings (each at most 512 characters), or
+ * InvalidMessage: a hand check for a handler outside a map's schemas (tests'
+ * stand-ins); the maps' own handlers get checked parameters (`withSchemas`).
+ */
 export function stringParams<K extends string>(params: unknown, ...names: K[]): Record<K, string> {
   if (typeof params !== 'object' || params === null) throw new InvalidMessage('parameters must be an object');
   const record = params as Record<string, unknown>;
@@ -63,20 +111,4 @@ export function stringParams<K extends string>(params: unknown, ...names: K[]): 
     }
   }
   return record as Record<K, string>;
-}
-
-/** An optional string parameter, or InvalidMessage. */
-export function optionalStringParam(params: unknown, name: string): string | undefined {
-  const value = (params as Record<string, unknown> | null)?.[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.length > 512) throw new InvalidMessage(`${name} must be a string`);
-  return value;
-}
-
-/** A boolean parameter (absent: false), or InvalidMessage. */
-export function booleanParam(params: unknown, name: string): boolean {
-  const value = (params as Record<string, unknown> | null)?.[name];
-  if (value === undefined) return false;
-  if (typeof value !== 'boolean') throw new InvalidMessage(`${name} must be true or false`);
-  return value;
 }

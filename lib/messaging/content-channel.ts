@@ -1,4 +1,5 @@
 import browser, { type Runtime } from 'webextension-polyfill';
+import { ExtensionError, FileTooLarge } from '../errors/extension-error';
 import { dispatch, type Handlers, isEnvelope } from './channel';
 import { encodeFile, MAX_ACTION_FILE_BYTES, MAX_ACTION_FILES } from './content-files';
 import type {
@@ -26,7 +27,8 @@ export async function requestSignedAction(request: SignedActionInput): Promise<M
     params = await onTheWire(request);
   } catch (error) {
     // Only our own refusal keeps its code: a FileReader's DOMException has a numeric one (8 for NotFoundError).
-    const code = (error as { code?: unknown }).code === 'file_too_large' ? 'file_too_large' : 'invalid_message';
+    const code =
+      error instanceof ExtensionError && error.code === 'file_too_large' ? 'file_too_large' : 'invalid_message';
     return { ok: false, error: { code, message: String(error) } };
   }
   try {
@@ -47,12 +49,7 @@ async function onTheWire(request: SignedActionInput): Promise<SignedActionMessag
   const files = [...(multipart ?? []).flatMap((f) => ('file' in f ? [f.file] : [])), ...(raw ? [raw.file] : [])];
   const bytes = files.reduce((sum, f) => sum + (f instanceof Blob ? f.size : f.byteLength), 0);
   if (files.length > MAX_ACTION_FILES || bytes > MAX_ACTION_FILE_BYTES) {
-    throw Object.assign(
-      new Error(`at most ${MAX_ACTION_FILES} files and ${MAX_ACTION_FILE_BYTES} bytes in one action`),
-      {
-        code: 'file_too_large',
-      },
-    );
+    throw new FileTooLarge(`at most ${MAX_ACTION_FILES} files and ${MAX_ACTION_FILE_BYTES} bytes in one action`);
   }
   const wireMultipart =
     multipart &&

@@ -1,4 +1,4 @@
-import { InvalidMessage } from './channel';
+import { InvalidMessage } from '../errors/extension-error';
 
 /**
  * Files a content script sends with a signed action, and how they cross

@@ -1,6 +1,9 @@
+import { FileTooLarge, InvalidMessage } from '../errors/extension-error';
 import type { Parameter } from '../oauth1/form-encoding';
 import type { ProxyResponse } from '../protocol';
-import { InvalidMessage } from './channel';
+
+export { FileTooLarge };
+
 import {
   decodeFile,
   type FileBytes,
@@ -203,11 +206,6 @@ function checkFileCount(multipart: unknown, raw: unknown): void {
       `at most ${MAX_ACTION_FILES} files and ${MAX_ACTION_FILE_BYTES} bytes in one action (this one: ${files.length} files, ${bytes} bytes)`,
     );
   }
-}
-
-/** Files over the limits: answered as `file_too_large`. */
-export class FileTooLarge extends Error {
-  readonly code = 'file_too_large';
 }
 
 function multipartFields(value: unknown): MultipartField[] | undefined {

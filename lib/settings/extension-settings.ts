@@ -34,21 +34,30 @@ export async function writeSettings(store: GuardedStore, change: Partial<Extensi
 }
 
 /**
+ * Why a companion URL is refused: not a URL, with a user name or password,
+ * with a query or fragment, or plain HTTP to another host than this machine.
+ * The options page words each (`components/options.tsx`).
+ */
+export type CompanionUrlProblem = 'not_a_url' | 'credentials' | 'query_or_fragment' | 'not_https';
+
+/**
  * A companion URL the extension may use, normalised (no trailing slash), or
  * why not. HTTPS, except plain HTTP on this machine for development: proofs
  * and API answers must not cross a network in clear.
  */
-export function checkCompanionUrl(input: string): { ok: true; url: string } | { ok: false; reason: string } {
+export function checkCompanionUrl(
+  input: string,
+): { ok: true; url: string } | { ok: false; reason: CompanionUrlProblem } {
   let url: URL;
   try {
     url = new URL(input.trim());
   } catch {
-    return { ok: false, reason: 'not a URL' };
+    return { ok: false, reason: 'not_a_url' };
   }
-  if (url.username || url.password) return { ok: false, reason: 'a URL without a user name or password' };
-  if (url.search || url.hash) return { ok: false, reason: 'a URL without a query or fragment' };
+  if (url.username || url.password) return { ok: false, reason: 'credentials' };
+  if (url.search || url.hash) return { ok: false, reason: 'query_or_fragment' };
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && PLAIN_HTTP_COMPANION_HOSTS.has(url.hostname))) {
-    return { ok: false, reason: 'HTTPS (plain HTTP only for 127.0.0.1 or localhost)' };
+    return { ok: false, reason: 'not_https' };
   }
   return { ok: true, url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
 }

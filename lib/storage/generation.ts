@@ -1,3 +1,5 @@
+import { ExtensionError } from '../errors/extension-error';
+
 /**
  * Which life of the stored state this background is in. Work that began
  * before a reset (another companion chosen, the device forgotten) must not
@@ -22,7 +24,7 @@ export interface ResetGuard {
   current(): boolean;
   /** None of these resets since the work began: a key only they clear may still be written. */
   unchangedBy(which: readonly Reset[]): boolean;
-  /** @throws CompanionChanged unless current() */
+  /** @throws ExtensionError `companion_changed` unless current() */
   assertCurrent(): void;
 }
 
@@ -34,7 +36,7 @@ export function beginWork(): ResetGuard {
     current: () => unchangedBy(ALL_RESETS),
     unchangedBy,
     assertCurrent: () => {
-      if (!unchangedBy(ALL_RESETS)) throw new CompanionChanged();
+      if (!unchangedBy(ALL_RESETS)) throw companionChanged();
     },
   };
 }
@@ -48,10 +50,10 @@ export function startNewGeneration(reset: Reset): void {
   resets[reset]++;
 }
 
-/** Work that began before a reset, stopped before it could write: the user may simply try again. */
-export class CompanionChanged extends Error {
-  readonly code = 'companion_changed';
-  constructor() {
-    super('the companion was changed or this device forgotten meanwhile; nothing was kept, try again');
-  }
+/** Work that began before a reset, stopped before it could write (`companion_changed`): the user may simply try again. */
+export function companionChanged(): ExtensionError {
+  return new ExtensionError(
+    'companion_changed',
+    'the companion was changed or this device forgotten meanwhile; nothing was kept, try again',
+  );
 }
