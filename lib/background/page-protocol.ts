@@ -13,8 +13,8 @@ const text = z.string().check(z.maxLength(512));
 const nothing = z.object({});
 
 /**
- * Each page message's parameters, as a schema (zod/mini: a few KB in the
- * background, where lib/protocol's zod would add the whole library). The
+ * Each page message's parameters, as a schema (zod/mini, like lib/protocol's
+ * schemas: a few KB in the background, where zod classic is about 24). The
  * listener checks them before any handler runs (`withSchemas`,
  * lib/messaging/channel.ts): a parameter of another shape is refused as
  * `invalid_message`, never quietly replaced (a bad `mode` is not `callback`).

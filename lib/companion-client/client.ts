@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { ExtensionError } from '../errors/extension-error';
 import {
   type Account,
@@ -60,7 +60,7 @@ export function createCompanionClient(options: CompanionClientOptions) {
   const now = options.now ?? Date.now;
 
   /** One call; its answer parsed with `answer` (none for a 204), or a CompanionClientError. */
-  async function call<T>(answer: z.ZodType<T> | null, method: string, path: string, body?: unknown): Promise<T> {
+  async function call<T>(answer: z.ZodMiniType<T> | null, method: string, path: string, body?: unknown): Promise<T> {
     const url = `${base}${path}`;
     const proof = await createProof({ keyPair: options.keyPair, method, url, now: now() });
     const isForm = body instanceof FormData;
@@ -157,7 +157,7 @@ function problemError(response: Response, json: unknown): CompanionClientError {
 }
 
 /** The part of a problem the extension uses; `detail` may be missing from what a reverse proxy writes. */
-const ProblemAnswer = Problem.pick({ code: true, detail: true, limitBytes: true }).partial({ detail: true });
+const ProblemAnswer = z.partial(z.pick(Problem, { code: true, detail: true, limitBytes: true }), { detail: true });
 
 /** `Retry-After` in seconds (RFC 9110: delay-seconds; the companion sends no dates), or undefined. */
 function retryAfter(header: string | null): number | undefined {

@@ -1,13 +1,28 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+
+/*
+ * lib/protocol is zod/mini, so that the extension, which parses every
+ * companion answer with these schemas, bundles no zod classic. Mini schemas
+ * are zod core schemas: the server's classic code embeds them, and
+ * z.toJSONSchema reads them, descriptions included (z.describe and z.meta
+ * register them in the global registry, as classic's .describe and .meta do).
+ *
+ * zod/mini loads no locale: its issues would say only "Invalid input". English,
+ * as zod classic sets it on the server, so that an issue reads the same on
+ * both sides (the companion's invalid_request, the extension's bad_answer).
+ */
+z.config(z.locales.en());
 
 /** Ids the companion hands out: url-safe, bounded. */
-export const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an id of 1 to 64 letters, digits, _ or -');
+export const Id = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'an id of 1 to 64 letters, digits, _ or -'));
 
 /** Provider ids in configuration and requests: `x`, `tumblr`, `jira-cloud`. */
 export const ProviderId = z
   .string()
-  .regex(/^[a-z][a-z0-9-]{0,31}$/, 'a provider id such as "x" or "tumblr"')
-  .describe('A configured provider: `x`, `tumblr`, `jira-cloud`.');
+  .check(
+    z.regex(/^[a-z][a-z0-9-]{0,31}$/, 'a provider id such as "x" or "tumblr"'),
+    z.describe('A configured provider: `x`, `tumblr`, `jira-cloud`.'),
+  );
 
 export const Timestamp = z.iso.datetime();
 
@@ -17,8 +32,8 @@ export const Timestamp = z.iso.datetime();
  * it states the shape rather than importing the type; they are the same.)
  */
 export const Pair = z
-  .tuple([z.string().max(4096), z.string().max(65536)])
-  .describe('A decoded `[name, value]` pair; order and duplicates are kept.');
+  .tuple([z.string().check(z.maxLength(4096)), z.string().check(z.maxLength(65536))])
+  .check(z.describe('A decoded `[name, value]` pair; order and duplicates are kept.'));
 
 /**
  * The access a connection asks the provider for, where its preset maps it to

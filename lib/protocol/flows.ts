@@ -1,37 +1,49 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { Account } from './accounts';
 import { AccessLevel, Id, ProviderId, Timestamp } from './common';
 import { FlowMode } from './providers';
+
+/** A string of 1 to 512 characters: the callback's parameters. */
+const callbackValue = () => z.string().check(z.minLength(1), z.maxLength(512));
 
 /** `POST /v1/flows` */
 export const CreateFlowRequest = z
   .strictObject({
     provider: ProviderId,
-    mode: FlowMode.optional().describe('`callback` (the default) or `oob` (the user types a PIN).'),
+    mode: z.optional(FlowMode).check(z.describe('`callback` (the default) or `oob` (the user types a PIN).')),
     forceLogin: z
-      .boolean()
-      .optional()
-      .describe('Ask the provider to show its login even when a session exists (X: force_login).'),
-    screenName: z.string().min(1).max(64).optional().describe('Prefill the login (X: screen_name).'),
-    accountId: Id.optional().describe(
-      'Reconnect this account of this install: its token is replaced in place (same id), and the flow must come back as its user (else `reconnect_other_user`).',
-    ),
-    access: AccessLevel.optional().describe(
-      'For a provider with access levels (its `accessLevels` in the providers answer): `write` (the default) or `read`. Else `access_not_supported`.',
-    ),
+      .optional(z.boolean())
+      .check(z.describe('Ask the provider to show its login even when a session exists (X: force_login).')),
+    screenName: z
+      .optional(z.string().check(z.minLength(1), z.maxLength(64)))
+      .check(z.describe('Prefill the login (X: screen_name).')),
+    accountId: z
+      .optional(Id)
+      .check(
+        z.describe(
+          'Reconnect this account of this install: its token is replaced in place (same id), and the flow must come back as its user (else `reconnect_other_user`).',
+        ),
+      ),
+    access: z
+      .optional(AccessLevel)
+      .check(
+        z.describe(
+          'For a provider with access levels (its `accessLevels` in the providers answer): `write` (the default) or `read`. Else `access_not_supported`.',
+        ),
+      ),
   })
-  .meta({ description: 'Which provider to connect, and how.' });
+  .check(z.meta({ description: 'Which provider to connect, and how.' }));
 export type CreateFlowRequest = z.infer<typeof CreateFlowRequest>;
 
 export const CreateFlowResponse = z
   .object({
     flowId: Id,
-    authorizeUrl: z.url().describe("Open it in a tab: the provider's authorize (or authenticate) page."),
-    requestToken: z.string().describe('The oauth_token the callback must carry back.'),
-    callbackUrl: z.url().nullable().describe("The companion's /oauth/callback; null in oob mode."),
-    expiresAt: Timestamp.describe('The flow ends 10 minutes after it starts.'),
+    authorizeUrl: z.url().check(z.describe("Open it in a tab: the provider's authorize (or authenticate) page.")),
+    requestToken: z.string().check(z.describe('The oauth_token the callback must carry back.')),
+    callbackUrl: z.nullable(z.url()).check(z.describe("The companion's /oauth/callback; null in oob mode.")),
+    expiresAt: Timestamp.check(z.describe('The flow ends 10 minutes after it starts.')),
   })
-  .meta({ description: 'A flow bound to this install, with its request token.' });
+  .check(z.meta({ description: 'A flow bound to this install, with its request token.' }));
 export type CreateFlowResponse = z.infer<typeof CreateFlowResponse>;
 
 /**
@@ -43,27 +55,26 @@ export const CompleteFlowRequest = z
     z
       .strictObject({
         oauthToken: z
-          .string()
-          .min(1)
-          .max(512)
-          .optional()
-          .describe("The callback's oauth_token (required in callback mode)."),
-        oauthVerifier: z.string().min(1).max(512).describe("The callback's oauth_verifier, or the PIN."),
+          .optional(callbackValue())
+          .check(z.describe("The callback's oauth_token (required in callback mode).")),
+        oauthVerifier: callbackValue().check(z.describe("The callback's oauth_verifier, or the PIN.")),
       })
-      .describe("The user approved: the callback's parameters, or the PIN."),
+      .check(z.describe("The user approved: the callback's parameters, or the PIN.")),
     z
       .strictObject({
-        denied: z.string().min(1).max(512).describe("The callback's `denied` token."),
+        denied: callbackValue().check(z.describe("The callback's `denied` token.")),
       })
-      .describe('The user declined at the provider: the flow ends with `403 flow_denied`.'),
+      .check(z.describe('The user declined at the provider: the flow ends with `403 flow_denied`.')),
   ])
-  .meta({
-    description:
-      "The callback's parameters, or a PIN as the verifier; or the `denied` token of a callback where the user declined.",
-  });
+  .check(
+    z.meta({
+      description:
+        "The callback's parameters, or a PIN as the verifier; or the `denied` token of a callback where the user declined.",
+    }),
+  );
 export type CompleteFlowRequest = z.infer<typeof CompleteFlowRequest>;
 
 export const CompleteFlowResponse = z
   .object({ account: Account })
-  .meta({ description: 'The connected account (the same one again when that user was already connected).' });
+  .check(z.meta({ description: 'The connected account (the same one again when that user was already connected).' }));
 export type CompleteFlowResponse = z.infer<typeof CompleteFlowResponse>;

@@ -1,4 +1,9 @@
-/** The companion's HTTP API (v1): one source of truth for the server and the extension. */
+/**
+ * The companion's HTTP API (v1): one source of truth for the server and the
+ * extension. The schemas are zod/mini, so the extension bundles no zod classic;
+ * the route table and the OpenAPI document (routes.ts, openapi.ts: classic,
+ * the companion's alone) are not exported here.
+ */
 export * from './accounts';
 export * from './common';
 export * from './error-codes';

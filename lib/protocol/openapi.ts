@@ -105,25 +105,27 @@ const TAGS = [
  * as `jsonSchemaDialect`. Requests are described as they are sent (`input`),
  * answers as they are written (`output`).
  */
-export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+export function jsonSchemaOf(schema: z.core.$ZodType, io: 'input' | 'output'): JsonSchema {
   const { $schema: _dialect, ...generated } = z.toJSONSchema(schema, { target: 'draft-2020-12', io });
   return generated;
 }
 
 /** lib/protocol's exported schemas by identity, named as exported: the names of the document's components. */
-const PROTOCOL_NAMES = new Map<z.ZodType, string>(
-  Object.entries(protocol).flatMap(([name, value]) => (value instanceof z.ZodType ? [[value, name] as const] : [])),
+const PROTOCOL_NAMES = new Map<z.core.$ZodType, string>(
+  Object.entries(protocol).flatMap(([name, value]) =>
+    value instanceof z.core.$ZodType ? [[value, name] as const] : [],
+  ),
 );
 
 /** The component name a route's schema is listed under, when lib/protocol exports it; else it is inlined. */
-export function componentNameOf(schema: z.ZodType): string | undefined {
+export function componentNameOf(schema: z.core.$ZodType): string | undefined {
   return PROTOCOL_NAMES.get(schema);
 }
 
 /** Builds the document; `serverUrl` (PUBLIC_URL) is left out of docs/api.md, which serves every deployment. */
 export function openApiDocument(options: { readonly serverUrl?: string } = {}): OpenApiDocument {
   const schemas: Record<string, JsonSchema> = {};
-  const schemaFor = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
+  const schemaFor = (schema: z.core.$ZodType, io: 'input' | 'output'): JsonSchema => {
     const name = componentNameOf(schema);
     const generated = jsonSchemaOf(schema, io);
     if (name === undefined) return generated;
@@ -163,7 +165,7 @@ export function openApiDocument(options: { readonly serverUrl?: string } = {}): 
   };
 }
 
-type SchemaFor = (schema: z.ZodType, io: 'input' | 'output') => JsonSchema;
+type SchemaFor = (schema: z.core.$ZodType, io: 'input' | 'output') => JsonSchema;
 
 function operationOf(route: RouteContract, schemaFor: SchemaFor): OpenApiOperation {
   const parameters = [

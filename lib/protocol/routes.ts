@@ -24,19 +24,19 @@ export type Auth = 'dpop' | 'none' | 'metrics';
 
 export interface ParameterContract {
   readonly description: string;
-  readonly schema: z.ZodType;
+  readonly schema: z.core.$ZodType;
 }
 
 export interface HeaderContract {
   readonly description: string;
-  readonly schema: z.ZodType;
+  readonly schema: z.core.$ZodType;
 }
 
 export interface AnswerContract {
   readonly status: number;
   readonly description: string;
   /** Absent for an answer without a body (204). */
-  readonly body?: { readonly mediaType: MediaType; readonly schema: z.ZodType };
+  readonly body?: { readonly mediaType: MediaType; readonly schema: z.core.$ZodType };
   /** Headers every answer of this status carries. */
   readonly headers?: Readonly<Record<string, HeaderContract>>;
   /** For problem answers: the codes this route answers with this status. */
@@ -55,7 +55,7 @@ export interface RouteContract {
   readonly pathParams?: Readonly<Record<string, ParameterContract>>;
   readonly query?: Readonly<Record<string, ParameterContract>>;
   /** A JSON body, read by server/http/read-json.ts. */
-  readonly requestBody?: z.ZodType;
+  readonly requestBody?: z.core.$ZodType;
   /**
    * The body may also come as multipart/form-data: the JSON body as its first
    * part, `request`, then the files it declares (server/http/read-proxy-input.ts).
@@ -75,7 +75,7 @@ const DPOP_CODES = ['dpop_missing', 'dpop_invalid', 'dpop_mismatch', 'dpop_stale
 const BODY_CODES = ['invalid_request', 'malformed_json', 'unsupported_media_type'] as const;
 const PROVIDER_CODES = ['provider_error', 'upstream_timeout', 'upstream_too_large', 'companion_busy'] as const;
 
-const json = (schema: z.ZodType) => ({ mediaType: 'application/json' as const, schema });
+const json = (schema: z.core.$ZodType) => ({ mediaType: 'application/json' as const, schema });
 
 const pathId = (what: string): ParameterContract => ({
   description: `The ${what}'s id, as the companion handed it out (else \`invalid_request\`).`,
@@ -335,8 +335,9 @@ const RETRY_AFTER: Readonly<Record<number, HeaderContract>> = {
  * The problem answer of one status: Problem with `status` that status and
  * `code` one of the route's codes for it.
  */
-export function problemSchemaOf(status: number, codes: readonly ErrorCode[]): z.ZodType {
-  return Problem.extend({ status: z.literal(status), code: z.enum(codes) }).meta({
+export function problemSchemaOf(status: number, codes: readonly ErrorCode[]): z.core.$ZodType {
+  // Problem is zod/mini (lib/protocol is, for the extension): its shape, extended as Problem.extend would.
+  return z.object({ ...Problem.shape, status: z.literal(status), code: z.enum(codes) }).meta({
     description: `An RFC 9457 problem: ${codes.map((code) => `\`${code}\``).join(', ')}.`,
   });
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The pieces of a proxied request that carry files: multipart parts (RFC 7578)
@@ -17,17 +17,21 @@ const DISPOSITION_VALUE = /^[^\p{Cc}"\\]+$/u;
 
 export const PartName = z
   .string()
-  .min(1)
-  .max(200)
-  .regex(DISPOSITION_VALUE, 'a part name without control characters, quotes or backslashes')
-  .describe('The form field name (RFC 7578 section 4.2): no CR, LF, `"` or `\\`.');
+  .check(
+    z.minLength(1),
+    z.maxLength(200),
+    z.regex(DISPOSITION_VALUE, 'a part name without control characters, quotes or backslashes'),
+    z.describe('The form field name (RFC 7578 section 4.2): no CR, LF, `"` or `\\`.'),
+  );
 
 export const FileName = z
   .string()
-  .min(1)
-  .max(255)
-  .regex(DISPOSITION_VALUE, 'a file name without control characters, quotes or backslashes')
-  .describe('The file name sent to the provider: no CR, LF, `"` or `\\`.');
+  .check(
+    z.minLength(1),
+    z.maxLength(255),
+    z.regex(DISPOSITION_VALUE, 'a file name without control characters, quotes or backslashes'),
+    z.describe('The file name sent to the provider: no CR, LF, `"` or `\\`.'),
+  );
 
 /**
  * `type/subtype` of RFC 6838 section 4.2's restricted names, without
@@ -35,36 +39,40 @@ export const FileName = z
  */
 export const MediaType = z
   .string()
-  .max(255)
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/,
-    'a media type such as image/png (RFC 6838 section 4.2; no parameters)',
-  )
-  .describe('A media type such as `image/png` (RFC 6838 section 4.2), without parameters.');
+  .check(
+    z.maxLength(255),
+    z.regex(
+      /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/,
+      'a media type such as image/png (RFC 6838 section 4.2; no parameters)',
+    ),
+    z.describe('A media type such as `image/png` (RFC 6838 section 4.2), without parameters.'),
+  );
 
 /** The MD5 of a file's bytes, as 32 hexadecimal digits (what `md5sum` prints). */
 export const Md5Hex = z
   .string()
-  .regex(/^[0-9a-fA-F]{32}$/, 'an MD5 as 32 hexadecimal digits')
-  .describe('The MD5 of the bytes, 32 hexadecimal digits: checked before the request is sent.');
+  .check(
+    z.regex(/^[0-9a-fA-F]{32}$/, 'an MD5 as 32 hexadecimal digits'),
+    z.describe('The MD5 of the bytes, 32 hexadecimal digits: checked before the request is sent.'),
+  );
 
 /** Names the part of the companion's multipart request that holds a file's bytes. */
-export const FileRef = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'a part name of 1 to 64 letters, digits, _ or -')
-  .refine((name) => name !== 'request', '"request" is the part that holds the request itself')
-  .describe("The name of the part of this multipart request that holds the file's bytes.");
+export const FileRef = z.string().check(
+  z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'a part name of 1 to 64 letters, digits, _ or -'),
+  z.refine((name) => name !== 'request', '"request" is the part that holds the request itself'),
+  z.describe("The name of the part of this multipart request that holds the file's bytes."),
+);
 
 /** What the companion is told about a file before its bytes arrive. */
 const FileBytes = {
   file: FileRef,
-  size: z.int().min(0).describe('The exact number of bytes: checked against what arrives.'),
-  md5: Md5Hex.optional(),
+  size: z.int().check(z.minimum(0), z.describe('The exact number of bytes: checked against what arrives.')),
+  md5: z.optional(Md5Hex),
 };
 
 export const MultipartTextField = z
-  .strictObject({ name: PartName, value: z.string().max(65536) })
-  .meta({ description: 'A text field of the multipart body.' });
+  .strictObject({ name: PartName, value: z.string().check(z.maxLength(65536)) })
+  .check(z.meta({ description: 'A text field of the multipart body.' }));
 
 export const MultipartFileField = z
   .strictObject({
@@ -73,7 +81,7 @@ export const MultipartFileField = z
     contentType: MediaType,
     ...FileBytes,
   })
-  .meta({ description: 'A file field of the multipart body: its bytes are in the part named by `file`.' });
+  .check(z.meta({ description: 'A file field of the multipart body: its bytes are in the part named by `file`.' }));
 
 export const MultipartField = z.union([MultipartTextField, MultipartFileField]);
 export type MultipartField = z.infer<typeof MultipartField>;
@@ -81,7 +89,7 @@ export type MultipartFileField = z.infer<typeof MultipartFileField>;
 
 export const RawBody = z
   .strictObject({ contentType: MediaType, ...FileBytes })
-  .meta({ description: 'A body of bytes sent as they are (SmugMug-style uploads): never signed.' });
+  .check(z.meta({ description: 'A body of bytes sent as they are (SmugMug-style uploads): never signed.' }));
 export type RawBody = z.infer<typeof RawBody>;
 
 /** Every file a request declares: multipart file fields and the raw body. */

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { CompanionError } from '../errors';
 
 /**
@@ -7,7 +7,7 @@ import { CompanionError } from '../errors';
  * another media type, `malformed_json` for bad JSON, `invalid_request` with
  * the failing fields otherwise. Never a cast.
  */
-export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+export async function readJson<S extends z.core.$ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/json\s*(;|$)/i.test(type)) {
     throw new CompanionError('unsupported_media_type', 'send the body as application/json');
@@ -25,8 +25,9 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
  * A parsed JSON value checked against a schema from lib/protocol.
  * @throws CompanionError invalid_request, with the failing fields as `issues`
  */
-export function validated<S extends z.ZodType>(json: unknown, schema: S): z.infer<S> {
-  const parsed = schema.safeParse(json);
+export function validated<S extends z.core.$ZodType>(json: unknown, schema: S): z.infer<S> {
+  // z.safeParse rather than a method: lib/protocol's schemas are zod/mini, which core types do not promise.
+  const parsed = z.safeParse(schema, json);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({
       path: issue.path.join('.') || '(body)',

@@ -215,6 +215,23 @@ describe('each lib/ folder imports only what its row allows', () => {
     );
     expect(upward).toEqual([]);
   });
+
+  it('the extension imports zod/mini only: zod classic is the companion’s (its route table and OpenAPI document)', () => {
+    // The extension's bundles hold what lib/, components/ and entrypoints/ import, less these two.
+    const companionOnly = new Set(['lib/protocol/routes.ts', 'lib/protocol/openapi.ts']);
+    const classic = [...importsByFile]
+      .filter(([file]) => !companionOnly.has(file))
+      .flatMap(([file, imports]) =>
+        imports
+          .filter(({ target, specifier, typeOnly }) =>
+            target === null
+              ? packageOf(specifier) === 'zod' && specifier !== 'zod/mini' && !typeOnly
+              : companionOnly.has(target),
+          )
+          .map(({ specifier }) => `${file} → ${specifier}`),
+      );
+    expect(classic).toEqual([]);
+  });
 });
 
 describe('docs/architecture.md\'s "may import" column says what MAY_IMPORT says', () => {

@@ -86,11 +86,11 @@ function checkHeaders(where: string, answer: AnswerContract, headers: Headers): 
     const value = headers.get(name);
     // Header values are text; a numeric schema (Retry-After) reads them as numbers.
     const read = value !== null && /^\d+$/.test(value) ? Number(value) : value;
-    if (!header.schema.safeParse(read).success) throw new Error(`${where} with ${name}: ${value}`);
+    if (!z.safeParse(header.schema, read).success) throw new Error(`${where} with ${name}: ${value}`);
   }
 }
 
-const checkedSchemas = new WeakSet<z.ZodType>();
+const checkedSchemas = new WeakSet<z.core.$ZodType>();
 const documentValidators = new Map<string, z.ZodType>();
 
 /**
@@ -98,8 +98,8 @@ const documentValidators = new Map<string, z.ZodType>();
  * `z.object` strips what it does not name, the document forbids it), then
  * against the document's JSON Schema, once checked to be that zod schema's.
  */
-function checkBody(where: string, source: z.ZodType, documented: JsonSchema, body: unknown): void {
-  const parsed = source.safeParse(body);
+function checkBody(where: string, source: z.core.$ZodType, documented: JsonSchema, body: unknown): void {
+  const parsed = z.safeParse(source, body);
   if (!parsed.success) throw new Error(`${where}, off its zod schema: ${parsed.error.message}`);
   if (!isDeepStrictEqual(parsed.data, body)) throw new Error(`${where} with members the schema does not name`);
   const resolved = resolveRefs(documented, DOCUMENT);

@@ -244,7 +244,7 @@ function statusOf(code: string): number | undefined {
 }
 
 /** zod's JSON Schema, less `$schema` (the document's `jsonSchemaDialect` says it once), checked to be that dialect. */
-function zodJsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+function zodJsonSchema(schema: z.core.$ZodType, io: 'input' | 'output'): JsonSchema {
   const { $schema, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io });
   expect($schema).toBe(JSON_SCHEMA_DIALECT);
   expect(jsonSchemaOf(schema, io)).toEqual(rest);
