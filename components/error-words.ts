@@ -30,7 +30,11 @@ export function describeError(
 }
 
 /** Codes that mean "not now": their words end with when to try again. */
-const WAIT_AND_RETRY: ReadonlySet<string> = new Set<ExtensionErrorCode>(['rate_limited', 'companion_busy', 'store_unavailable']);
+const WAIT_AND_RETRY: ReadonlySet<string> = new Set<ExtensionErrorCode>([
+  'rate_limited',
+  'companion_busy',
+  'store_unavailable',
+]);
 
 /** Every error code has its words in English: a code without them fails to compile here. */
 type CodesWithoutWords = Exclude<`error_${ExtensionErrorCode}`, MessageKey>;

@@ -1,6 +1,8 @@
 import * as echarts from 'echarts';
 import type { TargetFigure } from './report';
 
+const TITLE =
+  'Each benchmark ratio against its target: green bars meet it, red bars do not; the black mark is the target';
 const MET = '#2e7d32';
 const NOT_MET = '#c62828';
 
@@ -89,5 +91,6 @@ export function ratioChartSvg(figures: readonly TargetFigure[]): string {
   chart.setOption(option);
   const svg = chart.renderToSVGString();
   chart.dispose();
-  return svg;
+  // A title, for whoever reads the picture with a screen reader (and as its tooltip).
+  return svg.replace(/^<svg[^>]*>/, (open) => `${open}<title>${TITLE}</title>`);
 }
