@@ -1,10 +1,12 @@
 import { type ActivityOutcome, appendActivity, loggedUrl } from '../activity/activity-log';
 import type { CompanionClient } from '../companion-client/client';
 import { ExtensionError } from '../errors/extension-error';
+import { type Handlers, withSchemas } from '../messaging/channel';
+import { CONTENT_PARAMS } from '../messaging/content-params';
 import {
+  type ContentToBackground,
   type FileSummary,
   fileSummaries,
-  parseSignedActionRequest,
   type SignedActionRequest,
   type SignedActionResult,
 } from '../messaging/content-protocol';
@@ -37,20 +39,42 @@ export interface SignedActionDeps {
 }
 
 /**
+ * The content channel's handlers over these deps, in the order a message
+ * meets them: the sender judged (`sender_refused`, whatever the message
+ * holds), then the parameters checked against CONTENT_PARAMS
+ * (`file_too_large`, `invalid_message`), then performSignedAction.
+ */
+export function signedActionHandlers(
+  deps: () => Promise<SignedActionDeps>,
+  ownId: () => string,
+): Handlers<ContentToBackground, ContentSender> {
+  return withSchemas<ContentToBackground, ContentSender>(
+    CONTENT_PARAMS,
+    { requestSignedAction: async (request, sender) => performSignedAction(await deps(), sender, request) },
+    (sender) => void judgedSender(sender, ownId()),
+  );
+}
+
+/** Who asks, or the refusal: `sender_refused`. */
+function judgedSender(sender: ContentSender, ownId: string): { origin: string; tabId: number } {
+  const verdict = judgeContentSender(sender, ownId);
+  if (!verdict.ok) throw actionRefused('sender_refused', verdict.reason);
+  return verdict;
+}
+
+/**
  * A content script's request for a signed API call (docs/architecture.md,
- * "Content scripts requesting signed actions"): who asks (from the browser),
- * what (checked), as whom, with the user's consent for that origin, then the
- * companion signs and sends it. Every request that gets past the sender check
- * and the shape check lands in the activity log, refused or not.
+ * "Content scripts requesting signed actions"), its parameters checked
+ * (signedActionHandlers): who asks (from the browser), as whom, with the
+ * user's consent for that origin, then the companion signs and sends it.
+ * Every request that gets here lands in the activity log, refused or not.
  */
 export async function performSignedAction(
   deps: SignedActionDeps,
   sender: ContentSender,
-  params: unknown,
+  request: SignedActionRequest,
 ): Promise<SignedActionResult> {
-  const verdict = judgeContentSender(sender, deps.ownId);
-  if (!verdict.ok) throw actionRefused('sender_refused', verdict.reason);
-  const request = parseSignedActionRequest(params);
+  const verdict = judgedSender(sender, deps.ownId);
   const origin = verdict.origin;
   const guarded = guardedDeps(deps);
   /** The account the request acts as, once known (also for a refusal after it was chosen). */

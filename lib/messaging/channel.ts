@@ -38,23 +38,36 @@ export type Schemas<M extends ProtocolMap<M>> = { readonly [K in keyof M]: Param
  * its schema: a handler only ever receives parameters of its map's shape.
  * What the listeners dispatch to. Parameters of another shape are refused
  * (asynchronously, like any handler's failure) with InvalidMessage naming
- * the first wrong field: `invalid_message` on the wire.
+ * the first wrong field: `invalid_message` on the wire. `first`, when given,
+ * judges the context (who sends) before the parameters are looked at, and
+ * throws to refuse: a sender that may not ask gets that refusal whatever it sent.
  */
 export function withSchemas<M extends ProtocolMap<M>, C = void>(
   schemas: Schemas<M>,
   handlers: Handlers<M, C>,
+  first?: (context: C) => void,
 ): Handlers<M, C> {
   const checked: Partial<Record<keyof M, unknown>> = {};
   for (const name of Object.keys(handlers) as (keyof M & string)[]) {
     const schema = schemas[name];
     const handler = handlers[name] as (params: unknown, context: C) => unknown;
     checked[name] = async (params: unknown, context: C) => {
-      const parsed = schema.safeParse(params);
-      if (!parsed.success) throw new InvalidMessage(`${name}: ${describeIssue(parsed.error.issues[0])}`);
-      return handler(parsed.data, context);
+      first?.(context);
+      return handler(checkParams(schema, params, name), context);
     };
   }
   return checked as Handlers<M, C>;
+}
+
+/**
+ * The parameters as `schema` gives them back, or InvalidMessage naming the
+ * message and the first wrong field. A schema may throw an ExtensionError of
+ * its own code (content-params.ts: too many files is `file_too_large`).
+ */
+export function checkParams<P>(schema: ParamsSchema<P>, params: unknown, name: string): P {
+  const parsed = schema.safeParse(params);
+  if (!parsed.success) throw new InvalidMessage(`${name}: ${describeIssue(parsed.error.issues[0])}`);
+  return parsed.data;
 }
 
 function describeIssue(issue: ParamsIssue | undefined): string {

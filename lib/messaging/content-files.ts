@@ -1,5 +1,3 @@
-import { InvalidMessage } from '../errors/extension-error';
-
 /**
  * Files a content script sends with a signed action, and how they cross
  * runtime messaging. Chrome's messaging is JSON-only (an ArrayBuffer or a Blob
@@ -36,9 +34,9 @@ export interface ReceivedFile {
 }
 
 /** The same rules as the companion's (lib/protocol/upload-parts.ts), checked here for a clear early error. */
-const DISPOSITION_VALUE = /^[^\p{Cc}"\\]{1,255}$/u;
-const MEDIA_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+export const DISPOSITION_VALUE = /^[^\p{Cc}"\\]{1,255}$/u;
+export const MEDIA_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;
+export const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** Whether a part name or file name can go into a Content-Disposition header: no control characters, `"` or `\`. */
 export function isDispositionValue(text: unknown): text is string {
@@ -77,45 +75,8 @@ export async function encodeFile(
   };
 }
 
-/**
- * A wire file checked and decoded, in the background.
- * @throws InvalidMessage naming `where` and what is wrong
- */
-export function decodeFile(value: unknown, where: string): ReceivedFile {
-  if (typeof value !== 'object' || value === null) throw new InvalidMessage(`${where} must be a file`);
-  const file = value as Record<string, unknown>;
-  const unknownField = Object.keys(file).find((k) => !['filename', 'contentType', 'size', 'base64', 'md5'].includes(k));
-  if (unknownField !== undefined) throw new InvalidMessage(`${where}: unknown field "${unknownField}"`);
-  if (!isDispositionValue(file.filename)) {
-    throw new InvalidMessage(`${where}.filename must be 1 to 255 characters without control characters, quotes or \\`);
-  }
-  if (!isMediaType(file.contentType)) {
-    throw new InvalidMessage(`${where}.contentType must be a media type such as image/png (no parameters)`);
-  }
-  if (file.md5 !== undefined && (typeof file.md5 !== 'string' || !/^[0-9a-fA-F]{32}$/.test(file.md5))) {
-    throw new InvalidMessage(`${where}.md5 must be 32 hexadecimal digits`);
-  }
-  const { size, base64 } = file;
-  if (typeof size !== 'number' || !Number.isInteger(size) || size < 0 || size > MAX_ACTION_FILE_BYTES) {
-    throw new InvalidMessage(`${where}.size must be a whole number of bytes up to ${MAX_ACTION_FILE_BYTES}`);
-  }
-  if (typeof base64 !== 'string' || base64.length % 4 !== 0 || !BASE64.test(base64)) {
-    throw new InvalidMessage(`${where}.base64 must be base64`);
-  }
-  const bytes = fromBase64(base64);
-  if (bytes.byteLength !== size) {
-    throw new InvalidMessage(`${where} holds ${bytes.byteLength} bytes, not the ${size} it declares`);
-  }
-  return {
-    filename: file.filename,
-    contentType: file.contentType,
-    bytes: new Blob([bytes], { type: file.contentType }),
-    ...(file.md5 === undefined ? {} : { md5: (file.md5 as string).toLowerCase() }),
-  };
-}
-
 /** Base64 to bytes: one pass over atob's binary string. */
-function fromBase64(base64: string): Uint8Array<ArrayBuffer> {
+export function fromBase64(base64: string): Uint8Array<ArrayBuffer> {
   const binary = atob(base64);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);

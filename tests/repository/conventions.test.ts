@@ -38,7 +38,8 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   'lib/storage': ['lib/errors', 'idb-keyval'],
   'lib/settings': ['lib/storage', 'idb-keyval'],
   'lib/companion-client': ['lib/errors', 'lib/protocol', 'jose', 'zod'],
-  'lib/messaging': ['lib/errors', 'lib/oauth1', 'lib/protocol', 'webextension-polyfill'],
+  // zod (zod/mini): the content scripts' parameter schemas, content-params.ts, which only the background imports.
+  'lib/messaging': ['lib/errors', 'lib/oauth1', 'lib/protocol', 'webextension-polyfill', 'zod'],
   'lib/content': ['lib/messaging'],
   'lib/activity': ['lib/messaging', 'lib/storage', 'idb-keyval'],
   'lib/consent': [
@@ -214,6 +215,16 @@ describe('each lib/ folder imports only what its row allows', () => {
         .map(({ target }) => `${file} → ${target}`),
     );
     expect(upward).toEqual([]);
+  });
+
+  it('the content scripts’ parameter schemas (zod) are the background’s: the popup and content scripts bundle no zod', () => {
+    const importers = [...importsByFile]
+      .filter(([, imports]) =>
+        imports.some(({ target, typeOnly }) => target === 'lib/messaging/content-params.ts' && !typeOnly),
+      )
+      .map(([file]) => folderOf(file));
+    expect(importers.length).toBeGreaterThan(0);
+    expect(importers.filter((folder) => folder !== 'lib/consent' && folder !== 'lib/background')).toEqual([]);
   });
 
   it('the extension imports zod/mini only: zod classic is the companion’s (its route table and OpenAPI document)', () => {

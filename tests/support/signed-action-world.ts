@@ -7,10 +7,28 @@ import type { CompanionClient } from '../../lib/companion-client/client';
 import { type ConsentWindowPort, settleQuestion } from '../../lib/consent/consent-broker';
 import { type ConsentAnswer, type ConsentQuestion, readQuestion } from '../../lib/consent/consent-questions';
 import type { ContentSender } from '../../lib/consent/content-sender';
-import type { SignedActionDeps } from '../../lib/consent/signed-action';
+import { type SignedActionDeps, signedActionHandlers } from '../../lib/consent/signed-action';
 import { changeState } from '../../lib/flows/flow-state';
+import type { SignedActionRequest, SignedActionResult } from '../../lib/messaging/content-protocol';
 import type { Account, ProviderSummary, ProxyRequest, ProxyResponse } from '../../lib/protocol';
 import { guardStore } from '../../lib/storage/registry';
+
+/**
+ * A content script's message as the background's listener handles it
+ * (signedActionHandlers): the sender judged, the parameters checked against
+ * CONTENT_PARAMS, then performSignedAction.
+ */
+export async function handleSignedAction(
+  deps: SignedActionDeps,
+  sender: ContentSender,
+  params: unknown,
+): Promise<SignedActionResult> {
+  const handlers = signedActionHandlers(
+    async () => deps,
+    () => deps.ownId,
+  );
+  return handlers.requestSignedAction(params as SignedActionRequest, sender);
+}
 
 export const OWN_ID = 'our-extension-id';
 export const SITE = 'https://site.example';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CompanionClientError, createCompanionClient } from '../../../lib/companion-client/client';
 import { createProof } from '../../../lib/companion-client/dpop-proof';
 import { companionRequest } from '../../../lib/consent/companion-request';
-import { parseSignedActionRequest } from '../../../lib/messaging/content-protocol';
+import { parseSignedActionRequest } from '../../../lib/messaging/content-params';
 import type { ProxyRequest, ProxyResponse } from '../../../lib/protocol';
 import { loadOrCreateInstallKey } from '../../../lib/storage/install-key';
 import { guardStore } from '../../../lib/storage/registry';

@@ -7,10 +7,11 @@ import type { CompanionClient } from '../../../lib/companion-client/client';
 import { settleQuestion } from '../../../lib/consent/consent-broker';
 import { type ConsentQuestion, readQuestion } from '../../../lib/consent/consent-questions';
 import { type ContentSender, judgeContentSender } from '../../../lib/consent/content-sender';
-import { performSignedAction, type SignedActionDeps } from '../../../lib/consent/signed-action';
+import type { SignedActionDeps } from '../../../lib/consent/signed-action';
 import { changeState } from '../../../lib/flows/flow-state';
 import type { Account } from '../../../lib/protocol';
 import { guardStore } from '../../../lib/storage/registry';
+import { handleSignedAction } from '../../support/signed-action-world';
 
 const OWN_ID = 'our-extension-id';
 
@@ -143,9 +144,9 @@ describe('the message’s own claims never matter', () => {
   it('refuses a request that names an origin of its own (invalid_message), and logs nothing', async () => {
     const { deps, questions, request } = await setup();
     const sender = chromeSender('https://site.example/');
-    await expect(
-      performSignedAction(deps, sender, { ...GET, origin: 'https://trusted.example' }),
-    ).rejects.toMatchObject({ code: 'invalid_message' });
+    await expect(handleSignedAction(deps, sender, { ...GET, origin: 'https://trusted.example' })).rejects.toMatchObject(
+      { code: 'invalid_message' },
+    );
     expect(questions).toEqual([]);
     expect(request).not.toHaveBeenCalled();
     expect(await readActivity(deps.store)).toEqual([]);
@@ -154,7 +155,7 @@ describe('the message’s own claims never matter', () => {
   it('acts for the origin of sender.url: the question and the log carry it', async () => {
     const { deps, questions } = await setup();
     const firefox: ContentSender = { id: OWN_ID, url: 'https://site.example/page?x=1', frameId: 0, tab: { id: 4 } };
-    await performSignedAction(deps, firefox, GET);
+    await handleSignedAction(deps, firefox, GET);
     expect(questions.map((q) => q.origin)).toEqual(['https://site.example']);
     expect((await readActivity(deps.store)).map((e) => e.origin)).toEqual(['https://site.example']);
   });

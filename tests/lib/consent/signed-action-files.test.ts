@@ -2,7 +2,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { readActivity } from '../../../lib/activity/activity-log';
 import { SEQUENCE_LIFETIME_MS } from '../../../lib/consent/action-sequences';
-import { performSignedAction } from '../../../lib/consent/signed-action';
 import { grantSiteConsent } from '../../../lib/consent/site-consents';
 import type { MultipartField, ProxyRequest } from '../../../lib/protocol';
 import {
@@ -10,6 +9,7 @@ import {
   BOB,
   bytesOf,
   codeOf,
+  handleSignedAction,
   SENDER,
   SITE,
   sha256,
@@ -44,7 +44,7 @@ describe('performSignedAction with files', () => {
   it('a photo: asked about with its preview, sent as multipart of the same bytes, logged without them', async () => {
     const { deps, questions, request, store } = await signedActionWorld({ answers: [{ decision: 'once' }] });
     const photo = randomBytes(300_000);
-    const result = await performSignedAction(deps, SENDER, photoUpload(photo));
+    const result = await handleSignedAction(deps, SENDER, photoUpload(photo));
     expect(result).toMatchObject({ status: 200, account: { id: ALICE.id } });
 
     // The user saw the file, its size and the image itself.
@@ -99,7 +99,7 @@ describe('performSignedAction with files', () => {
   it('numbers the file parts by field, and keeps several files apart', async () => {
     const { deps, request } = await signedActionWorld({ answers: [{ decision: 'once' }] });
     const [a, b] = [randomBytes(10), randomBytes(20)];
-    await performSignedAction(deps, SENDER, {
+    await handleSignedAction(deps, SENDER, {
       provider: 'x',
       method: 'POST',
       url: UPLOAD,
@@ -122,7 +122,7 @@ describe('performSignedAction with files', () => {
   it('a raw body: declared as the part "raw" with its size, its bytes in that part', async () => {
     const { deps, request, store } = await signedActionWorld({ answers: [{ decision: 'once' }] });
     const bytes = randomBytes(1234);
-    await performSignedAction(deps, SENDER, {
+    await handleSignedAction(deps, SENDER, {
       provider: 'x',
       method: 'PUT',
       url: UPLOAD,
@@ -142,7 +142,7 @@ describe('performSignedAction with files', () => {
 
   it('gives the client no files, and logs none, for a multipart body of text only', async () => {
     const { deps, request, store } = await signedActionWorld({ answers: [{ decision: 'once' }] });
-    await performSignedAction(deps, SENDER, {
+    await handleSignedAction(deps, SENDER, {
       provider: 'x',
       method: 'POST',
       url: UPLOAD,
@@ -162,7 +162,7 @@ describe('performSignedAction with files', () => {
       [tenMiB + 1, 'image/jpeg'],
       [1000, 'video/mp4'],
     ] as const) {
-      await performSignedAction(deps, SENDER, {
+      await handleSignedAction(deps, SENDER, {
         provider: 'x',
         method: 'POST',
         url: UPLOAD,
@@ -181,7 +181,7 @@ describe('performSignedAction with files', () => {
     const declared = { filename: 'big.mp4', contentType: 'video/mp4', size: 20 * 1024 * 1024 + 1, base64: '' };
     expect(
       await codeOf(
-        performSignedAction(deps, SENDER, {
+        handleSignedAction(deps, SENDER, {
           provider: 'x',
           method: 'POST',
           url: UPLOAD,
@@ -229,7 +229,7 @@ describe('performSignedAction: a sequence', () => {
       cached: [ALICE, BOB],
       answers: [{ decision: 'once', accountId: BOB.id }],
     });
-    const first = await performSignedAction(deps, SENDER, initialize(3));
+    const first = await handleSignedAction(deps, SENDER, initialize(3));
     expect(first.sequence).toEqual(expect.any(String));
     const id = first.sequence as string;
     expect(questions).toHaveLength(1);
@@ -241,7 +241,7 @@ describe('performSignedAction: a sequence', () => {
 
     const steps = [append(id, 0, randomBytes(6)), append(id, 1, randomBytes(4)), finalize(id)];
     for (const step of steps) {
-      const answer = await performSignedAction(deps, SENDER, step);
+      const answer = await handleSignedAction(deps, SENDER, step);
       expect(answer.account).toEqual({ id: BOB.id, provider: 'x', screenName: 'bob' });
       expect(answer).not.toHaveProperty('sequence');
     }
@@ -263,9 +263,9 @@ describe('performSignedAction: a sequence', () => {
 
   it('refuses a step past the number allowed as sequence_refused, sends nothing, and logs it', async () => {
     const { deps, questions, request, store } = await signedActionWorld({ answers: [{ decision: 'once' }] });
-    const id = (await performSignedAction(deps, SENDER, initialize(1))).sequence as string;
-    await performSignedAction(deps, SENDER, finalize(id));
-    expect(await codeOf(performSignedAction(deps, SENDER, finalize(id)))).toBe('sequence_refused');
+    const id = (await handleSignedAction(deps, SENDER, initialize(1))).sequence as string;
+    await handleSignedAction(deps, SENDER, finalize(id));
+    expect(await codeOf(handleSignedAction(deps, SENDER, finalize(id)))).toBe('sequence_refused');
     expect(questions).toHaveLength(1);
     expect(request).toHaveBeenCalledTimes(2);
     expect((await readActivity(store))[0]).toMatchObject({
@@ -277,20 +277,20 @@ describe('performSignedAction: a sequence', () => {
 
   it('refuses a step that uploads more bytes than the files shown to the user', async () => {
     const { deps, request } = await signedActionWorld({ answers: [{ decision: 'once' }] });
-    const id = (await performSignedAction(deps, SENDER, initialize(5))).sequence as string;
-    await performSignedAction(deps, SENDER, append(id, 0, randomBytes(8)));
-    expect(await codeOf(performSignedAction(deps, SENDER, append(id, 1, randomBytes(3))))).toBe('sequence_refused');
-    await performSignedAction(deps, SENDER, append(id, 1, randomBytes(2)));
+    const id = (await handleSignedAction(deps, SENDER, initialize(5))).sequence as string;
+    await handleSignedAction(deps, SENDER, append(id, 0, randomBytes(8)));
+    expect(await codeOf(handleSignedAction(deps, SENDER, append(id, 1, randomBytes(3))))).toBe('sequence_refused');
+    await handleSignedAction(deps, SENDER, append(id, 1, randomBytes(2)));
     expect(request).toHaveBeenCalledTimes(3);
   });
 
   it('ends ten minutes after the yes', async () => {
     const { deps, clock } = await signedActionWorld({ answers: [{ decision: 'once' }] });
-    const id = (await performSignedAction(deps, SENDER, initialize(5))).sequence as string;
+    const id = (await handleSignedAction(deps, SENDER, initialize(5))).sequence as string;
     clock.now += SEQUENCE_LIFETIME_MS - 1;
-    await performSignedAction(deps, SENDER, finalize(id));
+    await handleSignedAction(deps, SENDER, finalize(id));
     clock.now += 1;
-    expect(await codeOf(performSignedAction(deps, SENDER, finalize(id)))).toBe('sequence_refused');
+    expect(await codeOf(handleSignedAction(deps, SENDER, finalize(id)))).toBe('sequence_refused');
   });
 
   it.each<[string, (id: string) => { sender?: typeof SENDER; params: object }]>([
@@ -313,16 +313,16 @@ describe('performSignedAction: a sequence', () => {
       cached: [ALICE, BOB],
       answers: [{ decision: 'once', accountId: ALICE.id }],
     });
-    const id = (await performSignedAction(deps, SENDER, initialize(5))).sequence as string;
+    const id = (await handleSignedAction(deps, SENDER, initialize(5))).sequence as string;
     const { sender, params } = make(id);
-    expect(await codeOf(performSignedAction(deps, sender ?? SENDER, params))).toBe('sequence_refused');
+    expect(await codeOf(handleSignedAction(deps, sender ?? SENDER, params))).toBe('sequence_refused');
     expect(questions).toHaveLength(1);
     expect(request).toHaveBeenCalledTimes(1);
   });
 
   it('opens nothing on a no: the site gets consent_denied and no id', async () => {
     const { deps, request } = await signedActionWorld({ answers: [{ decision: 'deny', reason: 'denied' }] });
-    expect(await codeOf(performSignedAction(deps, SENDER, initialize(5)))).toBe('consent_denied');
+    expect(await codeOf(handleSignedAction(deps, SENDER, initialize(5)))).toBe('consent_denied');
     expect(request).not.toHaveBeenCalled();
   });
 
@@ -337,17 +337,17 @@ describe('performSignedAction: a sequence', () => {
       grantedAt: 0,
       lastUsedAt: null,
     });
-    const id = (await performSignedAction(deps, SENDER, initialize(1))).sequence as string;
-    await expect(performSignedAction(deps, SENDER, finalize(id))).resolves.toMatchObject({ status: 200 });
+    const id = (await handleSignedAction(deps, SENDER, initialize(1))).sequence as string;
+    await expect(handleSignedAction(deps, SENDER, finalize(id))).resolves.toMatchObject({ status: 200 });
     expect(questions).toEqual([]);
   });
 
   it('refuses a first step outside its own URL (invalid_message) or a URL outside the API (url_not_allowed)', async () => {
     const { deps, questions, request } = await signedActionWorld({ answers: [{ decision: 'once' }] });
     const outside = initialize(2, { url: 'https://api.x.com/2/tweets' });
-    expect(await codeOf(performSignedAction(deps, SENDER, outside))).toBe('invalid_message');
+    expect(await codeOf(handleSignedAction(deps, SENDER, outside))).toBe('invalid_message');
     const notApi = initialize(2, { sequence: { under: 'https://api.x.com/', requests: 2 } });
-    expect(await codeOf(performSignedAction(deps, SENDER, notApi))).toBe('url_not_allowed');
+    expect(await codeOf(handleSignedAction(deps, SENDER, notApi))).toBe('url_not_allowed');
     expect(questions).toEqual([]);
     expect(request).not.toHaveBeenCalled();
   });

@@ -7,12 +7,13 @@ import { type CompanionClient, CompanionClientError } from '../../../lib/compani
 import { type ConsentWindowPort, settleQuestion } from '../../../lib/consent/consent-broker';
 import { type ConsentAnswer, type ConsentQuestion, readQuestion } from '../../../lib/consent/consent-questions';
 import type { ContentSender } from '../../../lib/consent/content-sender';
-import { performSignedAction, type SignedActionDeps } from '../../../lib/consent/signed-action';
+import type { SignedActionDeps } from '../../../lib/consent/signed-action';
 import { grantSiteConsent, listSiteConsents } from '../../../lib/consent/site-consents';
 import { changeState, readState } from '../../../lib/flows/flow-state';
 import type { Account, ProviderSummary, ProxyRequest, ProxyResponse } from '../../../lib/protocol';
 import { type GuardedStore, guardStore } from '../../../lib/storage/registry';
 import { forgetCompanionState, wipeDevice } from '../../../lib/storage/wipe';
+import { handleSignedAction } from '../../support/signed-action-world';
 
 const OWN_ID = 'our-extension-id';
 const SITE = 'https://site.example';
@@ -146,7 +147,7 @@ async function codeOf(promise: Promise<unknown>): Promise<unknown> {
 describe('performSignedAction: consent', () => {
   it('asks on first use, and on "once" sends exactly the request asked for as the account', async () => {
     const { deps, questions, request } = await setup({ answers: [{ decision: 'once', accountId: ALICE.id }] });
-    const result = await performSignedAction(deps, SENDER, {
+    const result = await handleSignedAction(deps, SENDER, {
       provider: 'x',
       method: 'POST',
       url: `${API}/statuses/update.json`,
@@ -179,13 +180,13 @@ describe('performSignedAction: consent', () => {
   it('sends a JSON body as is, and nothing it was not given', async () => {
     const { deps, request } = await setup({ answers: [{ decision: 'once' }] });
     const json = { text: 'hi', nested: [1, null] };
-    await performSignedAction(deps, SENDER, { provider: 'x', method: 'PUT', url: `${API}/thing`, json });
+    await handleSignedAction(deps, SENDER, { provider: 'x', method: 'PUT', url: `${API}/thing`, json });
     expect(request.mock.calls[0]).toStrictEqual([ALICE.id, { method: 'PUT', url: `${API}/thing`, json }]);
   });
 
   it('shows the user what the site asks: its origin, the account, the full URL and the form', async () => {
     const { deps, questions } = await setup({ answers: [{ decision: 'once' }] });
-    await performSignedAction(deps, SENDER, { ...POST, query: [['a', 'b c']] });
+    await handleSignedAction(deps, SENDER, { ...POST, query: [['a', 'b c']] });
     expect(questions[0]).toMatchObject({
       origin: SITE,
       provider: 'x',
@@ -204,8 +205,8 @@ describe('performSignedAction: consent', () => {
 
   it('asks again after "once": nothing is remembered', async () => {
     const { deps, questions, request } = await setup({ answers: [{ decision: 'once' }, { decision: 'once' }] });
-    await performSignedAction(deps, SENDER, GET);
-    await performSignedAction(deps, SENDER, GET);
+    await handleSignedAction(deps, SENDER, GET);
+    await handleSignedAction(deps, SENDER, GET);
     expect(questions).toHaveLength(2);
     expect(request).toHaveBeenCalledTimes(2);
     expect(await listSiteConsents(deps.store)).toEqual([]);
@@ -213,7 +214,7 @@ describe('performSignedAction: consent', () => {
 
   it('remembers "always": the next request goes without a window', async () => {
     const { deps, questions, request } = await setup({ answers: [{ decision: 'always', confirmWrites: false }] });
-    await performSignedAction(deps, SENDER, GET);
+    await handleSignedAction(deps, SENDER, GET);
     expect(await listSiteConsents(deps.store)).toEqual([
       {
         origin: SITE,
@@ -225,16 +226,16 @@ describe('performSignedAction: consent', () => {
         lastUsedAt: NOW,
       },
     ]);
-    await performSignedAction(deps, SENDER, POST);
+    await handleSignedAction(deps, SENDER, POST);
     expect(questions).toHaveLength(1);
     expect(request).toHaveBeenCalledTimes(2);
   });
 
   it('does not carry "always" over to another site', async () => {
     const { deps, questions } = await setup({ answers: [{ decision: 'always' }, { decision: 'deny' }] });
-    await performSignedAction(deps, SENDER, GET);
+    await handleSignedAction(deps, SENDER, GET);
     const other = { ...SENDER, url: 'https://other.example/', origin: 'https://other.example', tab: { id: 8 } };
-    expect(await codeOf(performSignedAction(deps, other, GET))).toBe('consent_denied');
+    expect(await codeOf(handleSignedAction(deps, other, GET))).toBe('consent_denied');
     expect(questions.map((q) => q.origin)).toEqual([SITE, 'https://other.example']);
   });
 
@@ -242,23 +243,23 @@ describe('performSignedAction: consent', () => {
     const { deps, questions, request, answer } = await setup({
       answers: [{ decision: 'always', confirmWrites: true }],
     });
-    await performSignedAction(deps, SENDER, GET);
-    await performSignedAction(deps, SENDER, GET);
+    await handleSignedAction(deps, SENDER, GET);
+    await handleSignedAction(deps, SENDER, GET);
     expect(questions).toHaveLength(1);
     answer({ decision: 'once' });
-    await performSignedAction(deps, SENDER, POST);
+    await handleSignedAction(deps, SENDER, POST);
     expect(questions).toHaveLength(2);
     expect(questions[1]).toMatchObject({ kind: 'write', method: 'POST', accounts: [{ id: ALICE.id }] });
     expect(request).toHaveBeenCalledTimes(3);
     // A no to a write leaves the "always" for reads in place.
     answer({ decision: 'deny', reason: 'denied' });
-    expect(await codeOf(performSignedAction(deps, SENDER, POST))).toBe('consent_denied');
+    expect(await codeOf(handleSignedAction(deps, SENDER, POST))).toBe('consent_denied');
     expect(await listSiteConsents(deps.store)).toMatchObject([{ accountId: ALICE.id, confirmWrites: true }]);
   });
 
   it('on a no, refuses with consent_denied, never calls the companion, and logs the refusal', async () => {
     const { deps, request } = await setup({ answers: [{ decision: 'deny', reason: 'denied' }] });
-    const refused = performSignedAction(deps, SENDER, POST);
+    const refused = handleSignedAction(deps, SENDER, POST);
     await expect(refused).rejects.toMatchObject({ code: 'consent_denied', message: expect.stringContaining('denied') });
     expect(request).not.toHaveBeenCalled();
     expect(await readActivity(deps.store)).toMatchObject([
@@ -268,7 +269,7 @@ describe('performSignedAction: consent', () => {
 
   it('refuses with consent_denied when the user closes the window', async () => {
     const { deps, request } = await setup({ answers: [{ decision: 'deny', reason: 'closed' }] });
-    await expect(performSignedAction(deps, SENDER, GET)).rejects.toMatchObject({
+    await expect(handleSignedAction(deps, SENDER, GET)).rejects.toMatchObject({
       code: 'consent_denied',
       message: expect.stringContaining('closed'),
     });
@@ -278,7 +279,7 @@ describe('performSignedAction: consent', () => {
   it('refuses with consent_denied when nobody answers in time, and closes the window', async () => {
     // A real, short timeout: nothing else in this test needs the clock.
     const { deps, request, closed } = await setup({ consentTimeoutMs: 50 });
-    await expect(performSignedAction(deps, SENDER, GET)).rejects.toMatchObject({
+    await expect(handleSignedAction(deps, SENDER, GET)).rejects.toMatchObject({
       code: 'consent_denied',
       message: expect.stringContaining('no answer in time'),
     });
@@ -292,7 +293,7 @@ describe('performSignedAction: consent', () => {
       cached: [ALICE, BOB],
       answers: [{ decision: 'once', accountId: BOB.id }],
     });
-    const result = await performSignedAction(deps, SENDER, GET);
+    const result = await handleSignedAction(deps, SENDER, GET);
     expect(questions[0]?.accounts).toEqual([
       { id: ALICE.id, screenName: 'alice' },
       { id: BOB.id, screenName: 'bob' },
@@ -307,8 +308,8 @@ describe('performSignedAction: consent', () => {
       cached: [ALICE, BOB],
       answers: [{ decision: 'always', accountId: BOB.id }],
     });
-    await performSignedAction(deps, SENDER, GET);
-    await performSignedAction(deps, SENDER, GET);
+    await handleSignedAction(deps, SENDER, GET);
+    await handleSignedAction(deps, SENDER, GET);
     expect(questions).toHaveLength(1);
     expect(request.mock.calls.map(([accountId]) => accountId)).toEqual([BOB.id, BOB.id]);
   });
@@ -324,7 +325,7 @@ describe('performSignedAction: consent', () => {
       grantedAt: NOW,
       lastUsedAt: null,
     });
-    await performSignedAction(deps, SENDER, { ...GET, accountId: BOB.id });
+    await handleSignedAction(deps, SENDER, { ...GET, accountId: BOB.id });
     expect(questions[0]?.accounts).toEqual([{ id: BOB.id, screenName: 'bob' }]);
     expect(request.mock.calls[0]?.[0]).toBe(BOB.id);
   });
@@ -337,7 +338,7 @@ describe('performSignedAction: refusals before the user is asked', () => {
       companion: [],
       answers: [{ decision: 'deny', reason: 'denied' }],
     });
-    await expect(performSignedAction(deps, SENDER, POST)).rejects.toMatchObject({
+    await expect(handleSignedAction(deps, SENDER, POST)).rejects.toMatchObject({
       code: 'consent_denied',
       message: 'the user did not allow this (denied)',
     });
@@ -355,7 +356,7 @@ describe('performSignedAction: refusals before the user is asked', () => {
   it('tells a site nothing a user’s no would not: the same code and words, with or without an account', async () => {
     const refusal = async (cached: readonly Account[], answer: ConsentAnswer) => {
       const { deps } = await setup({ cached, companion: cached, answers: [answer] });
-      return performSignedAction(deps, SENDER, GET).then(
+      return handleSignedAction(deps, SENDER, GET).then(
         () => 'sent',
         (e: Error & { code?: string }) => `${e.code}: ${e.message}`,
       );
@@ -372,11 +373,11 @@ describe('performSignedAction: refusals before the user is asked', () => {
       cached: [{ ...ALICE, status: 'invalid' }],
       answers: [{ decision: 'deny', reason: 'closed' }],
     });
-    await expect(performSignedAction(stale.deps, SENDER, GET)).rejects.toMatchObject({ code: 'consent_denied' });
+    await expect(handleSignedAction(stale.deps, SENDER, GET)).rejects.toMatchObject({ code: 'consent_denied' });
     expect(stale.questions[0]).toMatchObject({ kind: 'no-account', accountProblem: 'needs-reconnecting' });
 
     const named = await setup({ answers: [{ decision: 'deny', reason: 'closed' }] });
-    await expect(performSignedAction(named.deps, SENDER, { ...GET, accountId: 'acc-nobody' })).rejects.toMatchObject({
+    await expect(handleSignedAction(named.deps, SENDER, { ...GET, accountId: 'acc-nobody' })).rejects.toMatchObject({
       code: 'consent_denied',
     });
     expect(named.questions[0]).toMatchObject({ kind: 'no-account', accountProblem: 'not-found', accounts: [] });
@@ -393,7 +394,7 @@ describe('performSignedAction: refusals before the user is asked', () => {
       grantedAt: NOW,
       lastUsedAt: null,
     });
-    await expect(performSignedAction(deps, SENDER, GET)).rejects.toMatchObject({
+    await expect(handleSignedAction(deps, SENDER, GET)).rejects.toMatchObject({
       code: 'no_account',
       message: expect.stringContaining('connect one'),
     });
@@ -407,11 +408,11 @@ describe('performSignedAction: refusals before the user is asked', () => {
       answers: [{ decision: 'deny', reason: 'closed' }, { decision: 'once' }],
     });
     // No round trip before the window: its timing would tell the page there is no account.
-    await expect(performSignedAction(deps, SENDER, GET)).rejects.toMatchObject({ code: 'consent_denied' });
+    await expect(handleSignedAction(deps, SENDER, GET)).rejects.toMatchObject({ code: 'consent_denied' });
     expect(questions[0]).toMatchObject({ kind: 'no-account' });
     expect(refreshAccounts).toHaveBeenCalledTimes(1);
     await vi.waitFor(async () => expect((await readState(deps.store)).accounts).toEqual([ALICE]));
-    await performSignedAction(deps, SENDER, GET);
+    await handleSignedAction(deps, SENDER, GET);
     expect(questions[1]).toMatchObject({ kind: 'first-use', accounts: [{ id: ALICE.id, screenName: 'alice' }] });
     expect(request.mock.calls[0]?.[0]).toBe(ALICE.id);
   });
@@ -427,7 +428,7 @@ describe('performSignedAction: refusals before the user is asked', () => {
       grantedAt: NOW,
       lastUsedAt: null,
     });
-    await performSignedAction(deps, SENDER, GET);
+    await handleSignedAction(deps, SENDER, GET);
     expect(refreshAccounts).toHaveBeenCalledTimes(1);
     expect(questions).toEqual([]);
     expect(request.mock.calls[0]?.[0]).toBe(BOB.id);
@@ -435,14 +436,14 @@ describe('performSignedAction: refusals before the user is asked', () => {
 
   it('does not refresh when the cached accounts already answer', async () => {
     const { deps, refreshAccounts } = await setup({ answers: [{ decision: 'once' }] });
-    await performSignedAction(deps, SENDER, GET);
+    await handleSignedAction(deps, SENDER, GET);
     expect(refreshAccounts).not.toHaveBeenCalled();
   });
 
   it('refuses a URL outside the provider’s API without a window and without the companion', async () => {
     const { deps, questions, request } = await setup({ answers: [{ decision: 'once' }] });
     for (const url of ['https://evil.example/1.1/x', 'https://api.x.com.evil.example/1.1/', 'https://api.x.com/2/x']) {
-      expect(await codeOf(performSignedAction(deps, SENDER, { ...GET, url }))).toBe('url_not_allowed');
+      expect(await codeOf(handleSignedAction(deps, SENDER, { ...GET, url }))).toBe('url_not_allowed');
     }
     expect(questions).toEqual([]);
     expect(request).not.toHaveBeenCalled();
@@ -454,7 +455,7 @@ describe('performSignedAction: refusals before the user is asked', () => {
   it('resolves dot segments before checking the URL', async () => {
     const { deps, questions } = await setup();
     const url = `${API}/../../admin/users`;
-    expect(await codeOf(performSignedAction(deps, SENDER, { ...GET, url }))).toBe('url_not_allowed');
+    expect(await codeOf(handleSignedAction(deps, SENDER, { ...GET, url }))).toBe('url_not_allowed');
     expect(questions).toEqual([]);
   });
 
@@ -467,7 +468,7 @@ describe('performSignedAction: refusals before the user is asked', () => {
       consentTimeoutMs: 50,
     });
     const url = 'https://api.flickr.com/services/restricted';
-    expect(await codeOf(performSignedAction(deps, SENDER, { provider: 'flickr', method: 'GET', url }))).toBe(
+    expect(await codeOf(handleSignedAction(deps, SENDER, { provider: 'flickr', method: 'GET', url }))).toBe(
       'url_not_allowed',
     );
     expect(questions).toEqual([]);
@@ -477,13 +478,13 @@ describe('performSignedAction: refusals before the user is asked', () => {
     const flickr = account('acc-f', 'fl', { provider: 'flickr' });
     const { deps, request } = await setup({ cached: [flickr], answers: [{ decision: 'once' }] });
     const url = 'https://api.flickr.com/services/rest';
-    await performSignedAction(deps, SENDER, { provider: 'flickr', method: 'GET', url, query: [['method', 'x']] });
+    await handleSignedAction(deps, SENDER, { provider: 'flickr', method: 'GET', url, query: [['method', 'x']] });
     expect(request.mock.calls[0]?.[0]).toBe(flickr.id);
   });
 
   it('refuses an unknown provider with unknown_provider, and logs it', async () => {
     const { deps, questions, request } = await setup();
-    expect(await codeOf(performSignedAction(deps, SENDER, { ...GET, provider: 'tumblr' }))).toBe('unknown_provider');
+    expect(await codeOf(handleSignedAction(deps, SENDER, { ...GET, provider: 'tumblr' }))).toBe('unknown_provider');
     expect(questions).toEqual([]);
     expect(request).not.toHaveBeenCalled();
     expect(await readActivity(deps.store)).toMatchObject([
@@ -494,8 +495,8 @@ describe('performSignedAction: refusals before the user is asked', () => {
   it('refuses a sender it does not trust with sender_refused, and logs nothing', async () => {
     const { deps, providers, request } = await setup();
     const frame = { ...SENDER, frameId: 3 };
-    expect(await codeOf(performSignedAction(deps, frame, GET))).toBe('sender_refused');
-    expect(await codeOf(performSignedAction(deps, { ...SENDER, id: 'other-extension' }, GET))).toBe('sender_refused');
+    expect(await codeOf(handleSignedAction(deps, frame, GET))).toBe('sender_refused');
+    expect(await codeOf(handleSignedAction(deps, { ...SENDER, id: 'other-extension' }, GET))).toBe('sender_refused');
     expect(providers).not.toHaveBeenCalled();
     expect(request).not.toHaveBeenCalled();
     expect(await readActivity(deps.store)).toEqual([]);
@@ -503,25 +504,25 @@ describe('performSignedAction: refusals before the user is asked', () => {
 
   it('refuses a request of the wrong shape with invalid_message, and logs nothing', async () => {
     const { deps, providers } = await setup();
-    expect(await codeOf(performSignedAction(deps, SENDER, { ...GET, method: 'TRACE' }))).toBe('invalid_message');
-    expect(await codeOf(performSignedAction(deps, SENDER, null))).toBe('invalid_message');
+    expect(await codeOf(handleSignedAction(deps, SENDER, { ...GET, method: 'TRACE' }))).toBe('invalid_message');
+    expect(await codeOf(handleSignedAction(deps, SENDER, null))).toBe('invalid_message');
     expect(providers).not.toHaveBeenCalled();
     expect(await readActivity(deps.store)).toEqual([]);
   });
 
   it('judges the sender before the message: an untrusted sender with a bad message is sender_refused', async () => {
     const { deps } = await setup();
-    expect(await codeOf(performSignedAction(deps, { ...SENDER, frameId: 1 }, null))).toBe('sender_refused');
+    expect(await codeOf(handleSignedAction(deps, { ...SENDER, frameId: 1 }, null))).toBe('sender_refused');
   });
 
   // BUG (lib/consent/signed-action.ts, the catch in performSignedAction):
   // A rule refused it; nothing failed.
   it('logs a second question for a site while one is open as refused: consent_pending', async () => {
     const { deps, questions } = await setup();
-    const first = performSignedAction(deps, SENDER, GET);
+    const first = handleSignedAction(deps, SENDER, GET);
     await vi.waitFor(() => expect(questions).toHaveLength(1));
     try {
-      expect(await codeOf(performSignedAction(deps, SENDER, POST))).toBe('consent_pending');
+      expect(await codeOf(handleSignedAction(deps, SENDER, POST))).toBe('consent_pending');
       expect((await readActivity(deps.store))[0]?.outcome).toEqual({ kind: 'refused', code: 'consent_pending' });
     } finally {
       await settleQuestion(deps, questions[0]?.id as string, { decision: 'deny', reason: 'denied' });
@@ -531,9 +532,9 @@ describe('performSignedAction: refusals before the user is asked', () => {
 
   it('answers consent_pending to a second request of a site while its question is open', async () => {
     const { deps, questions } = await setup();
-    const first = performSignedAction(deps, SENDER, GET);
+    const first = handleSignedAction(deps, SENDER, GET);
     await vi.waitFor(() => expect(questions).toHaveLength(1));
-    expect(await codeOf(performSignedAction(deps, SENDER, POST))).toBe('consent_pending');
+    expect(await codeOf(handleSignedAction(deps, SENDER, POST))).toBe('consent_pending');
     expect(questions).toHaveLength(1);
     await settleQuestion(deps, questions[0]?.id as string, { decision: 'once' });
     await expect(first).resolves.toMatchObject({ status: 200 });
@@ -551,7 +552,7 @@ describe('performSignedAction: a reset while a request is under way', () => {
       },
     });
     store = deps.store;
-    await expect(performSignedAction(deps, SENDER, GET)).rejects.toMatchObject({
+    await expect(handleSignedAction(deps, SENDER, GET)).rejects.toMatchObject({
       code: 'consent_denied',
       message: 'the user did not allow this (the extension was reset)',
     });
@@ -576,7 +577,7 @@ describe('performSignedAction: a reset while a request is under way', () => {
 
   it('another companion chosen during the call: the page gets the answer, the log keeps it, the fresh state nothing', async () => {
     const deps = await resetDuringCall(forgetCompanionState);
-    await expect(performSignedAction(deps, SENDER, GET)).resolves.toMatchObject({ status: 200 });
+    await expect(handleSignedAction(deps, SENDER, GET)).resolves.toMatchObject({ status: 200 });
     expect(await listSiteConsents(deps.store)).toEqual([]);
     // The log is the user's record and outlives a change of companion.
     expect(await readActivity(deps.store)).toMatchObject([{ outcome: { kind: 'sent', status: 200 } }]);
@@ -584,7 +585,7 @@ describe('performSignedAction: a reset while a request is under way', () => {
 
   it('the device forgotten during the call: not even the log gets an entry', async () => {
     const deps = await resetDuringCall(wipeDevice);
-    await expect(performSignedAction(deps, SENDER, GET)).resolves.toMatchObject({ status: 200 });
+    await expect(handleSignedAction(deps, SENDER, GET)).resolves.toMatchObject({ status: 200 });
     expect(await listSiteConsents(deps.store)).toEqual([]);
     expect(await readActivity(deps.store)).toEqual([]);
   });
@@ -599,7 +600,7 @@ describe('performSignedAction: the companion’s answers', () => {
         throw error;
       },
     });
-    await expect(performSignedAction(deps, SENDER, GET)).rejects.toBe(error);
+    await expect(handleSignedAction(deps, SENDER, GET)).rejects.toBe(error);
     expect(await readActivity(deps.store)).toMatchObject([
       { account: { id: ALICE.id, screenName: 'alice' }, outcome: { kind: 'failed', code: 'provider_error' } },
     ]);
@@ -612,7 +613,7 @@ describe('performSignedAction: the companion’s answers', () => {
         throw new CompanionClientError('url_not_allowed', 'not under the API', 403);
       },
     });
-    expect(await codeOf(performSignedAction(deps, SENDER, GET))).toBe('url_not_allowed');
+    expect(await codeOf(handleSignedAction(deps, SENDER, GET))).toBe('url_not_allowed');
     expect((await readActivity(deps.store))[0]?.outcome).toEqual({ kind: 'refused', code: 'url_not_allowed' });
   });
 
@@ -623,7 +624,7 @@ describe('performSignedAction: the companion’s answers', () => {
         throw new TypeError('oops');
       },
     });
-    await expect(performSignedAction(deps, SENDER, GET)).rejects.toThrow('oops');
+    await expect(handleSignedAction(deps, SENDER, GET)).rejects.toThrow('oops');
     expect((await readActivity(deps.store))[0]?.outcome).toEqual({ kind: 'failed', code: 'internal_error' });
   });
 
@@ -639,7 +640,7 @@ describe('performSignedAction: the companion’s answers', () => {
         throw new CompanionClientError(code, 'the companion refused this account', httpStatus);
       },
     });
-    expect(await codeOf(performSignedAction(deps, SENDER, GET))).toBe(code);
+    expect(await codeOf(handleSignedAction(deps, SENDER, GET))).toBe(code);
     expect(refreshAccounts).toHaveBeenCalledTimes(1);
     expect((await readState(deps.store)).accounts).toEqual([{ ...ALICE, status }]);
   });
@@ -651,7 +652,7 @@ describe('performSignedAction: the companion’s answers', () => {
         throw new CompanionClientError('provider_error', 'no', 502);
       },
     });
-    await performSignedAction(deps, SENDER, GET).catch(() => undefined);
+    await handleSignedAction(deps, SENDER, GET).catch(() => undefined);
     expect(refreshAccounts).not.toHaveBeenCalled();
   });
 
@@ -660,7 +661,7 @@ describe('performSignedAction: the companion’s answers', () => {
       answers: [{ decision: 'once' }],
       request: async () => ({ ...RESPONSE, status: 404 }),
     });
-    await expect(performSignedAction(deps, SENDER, GET)).resolves.toMatchObject({ status: 404 });
+    await expect(handleSignedAction(deps, SENDER, GET)).resolves.toMatchObject({ status: 404 });
     expect(await readActivity(deps.store)).toEqual([
       {
         id: expect.any(String),
@@ -677,7 +678,7 @@ describe('performSignedAction: the companion’s answers', () => {
 
   it('logs the URL without its query, whether it came in the URL or as pairs', async () => {
     const { deps } = await setup({ answers: [{ decision: 'once' }] });
-    await performSignedAction(deps, SENDER, {
+    await handleSignedAction(deps, SENDER, {
       ...GET,
       url: `${API}/search.json?q=private+words`,
       query: [['count', '5']],

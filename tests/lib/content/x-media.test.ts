@@ -3,12 +3,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Runtime } from 'webextension-polyfill';
 import { readActivity } from '../../../lib/activity/activity-log';
 import { companionRequest } from '../../../lib/consent/companion-request';
-import { performSignedAction } from '../../../lib/consent/signed-action';
-import {
-  parseSignedActionRequest,
-  type SignedActionRequest,
-  type SignedActionResult,
-} from '../../../lib/messaging/content-protocol';
+import { signedActionHandlers } from '../../../lib/consent/signed-action';
+import { parseSignedActionRequest } from '../../../lib/messaging/content-params';
+import type { SignedActionRequest, SignedActionResult } from '../../../lib/messaging/content-protocol';
 import type { MessageError } from '../../../lib/messaging/result';
 import type { ProxyRequest, ProxyResponse } from '../../../lib/protocol';
 import { fileReaderOf } from '../../support/file-reader';
@@ -422,15 +419,18 @@ describe('uploadXMedia: chunked', () => {
 });
 
 describe('uploadXMedia through the real background', () => {
-  /** The content channel as the browser runs it: Chrome's JSON messaging, the background's listener, performSignedAction. */
+  /** The content channel as the browser runs it: Chrome's JSON messaging, the background's listener, signedActionHandlers. */
   async function throughTheBackground(x: ReturnType<typeof fakeX>) {
     const world = await signedActionWorld({
       answers: [{ decision: 'once' }],
       request: (_accountId, input, files) => x.answer(input, files ?? new Map()),
     });
-    const listener = contentMessageListener({
-      requestSignedAction: (params, sender) => performSignedAction(world.deps, sender, params),
-    });
+    const listener = contentMessageListener(
+      signedActionHandlers(
+        async () => world.deps,
+        () => world.deps.ownId,
+      ),
+    );
     sendMessage.mockImplementation(
       async (message) =>
         listener(JSON.parse(JSON.stringify(message)), SENDER as Runtime.MessageSender) ?? { ok: false, error: {} },

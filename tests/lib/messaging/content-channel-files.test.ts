@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MAX_ACTION_FILE_BYTES, MAX_ACTION_FILES } from '../../../lib/messaging/content-files';
-import {
-  parseSignedActionRequest,
-  type SignedActionInput,
-  type SignedActionRequest,
-  type SignedActionResult,
+import { parseSignedActionRequest } from '../../../lib/messaging/content-params';
+import type {
+  SignedActionInput,
+  SignedActionRequest,
+  SignedActionResult,
 } from '../../../lib/messaging/content-protocol';
 import { fileReaderOf, readersMade } from '../../support/file-reader';
 import { bytesOf, sha256 } from '../../support/signed-action-world';

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   dataUrlOf,
-  decodeFile,
   encodeFile,
   type FileBytes,
   isDispositionValue,
@@ -10,6 +9,7 @@ import {
   MAX_ACTION_FILE_BYTES,
   type WireFile,
 } from '../../../lib/messaging/content-files';
+import { decodeFile } from '../../../lib/messaging/content-params';
 import { type BrowserName, fileReaderOf } from '../../support/file-reader';
 
 afterEach(() => {

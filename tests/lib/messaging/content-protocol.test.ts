@@ -9,7 +9,8 @@ import {
   readActivity,
 } from '../../../lib/activity/activity-log';
 import { MAX_ACTION_FILE_BYTES, MAX_ACTION_FILES } from '../../../lib/messaging/content-files';
-import { fileSummaries, isWrite, parseSignedActionRequest } from '../../../lib/messaging/content-protocol';
+import { parseSignedActionRequest } from '../../../lib/messaging/content-params';
+import { fileSummaries, isWrite } from '../../../lib/messaging/content-protocol';
 import { checkCompanionUrl } from '../../../lib/settings/extension-settings';
 import { guardStore } from '../../../lib/storage/registry';
 

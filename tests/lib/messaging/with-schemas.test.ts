@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import * as z from 'zod/mini';
 import { PAGE_PARAMS } from '../../../lib/background/page-protocol';
+import { ExtensionError } from '../../../lib/errors/extension-error';
 import { dispatch, withSchemas } from '../../../lib/messaging/channel';
 
 interface TestMap {
@@ -47,5 +48,22 @@ describe('withSchemas: parameters checked once, beside the map, before any handl
     );
     expect(PAGE_PARAMS.answerConsent.safeParse({ id: 'q', decision: 'maybe' }).success).toBe(false);
     expect(PAGE_PARAMS.getState.safeParse({}).success).toBe(true);
+  });
+
+  it('judges the context first (`first`): a refused sender gets its refusal whatever its parameters', async () => {
+    const connect = vi.fn(async () => 'called');
+    const first = (sender: string) => {
+      if (sender !== 'ours') throw new ExtensionError('sender_refused', 'not ours');
+    };
+    const handlers = withSchemas<TestMap, string>(schemas, { connect }, first);
+    for (const params of [null, { provider: 'x', mode: 'oob' }]) {
+      const answer = await dispatch(handlers, { channel: 'test', name: 'connect', params }, 'theirs');
+      expect(answer).toMatchObject({ ok: false, error: { code: 'sender_refused' } });
+    }
+    expect(await dispatch(handlers, { channel: 'test', name: 'connect', params: null }, 'ours')).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_message' },
+    });
+    expect(connect).not.toHaveBeenCalled();
   });
 });
