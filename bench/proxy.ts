@@ -7,12 +7,10 @@
  *   npm run bench:proxy
  */
 
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { authorizationHeader } from '../lib/oauth1';
 import { nodeOAuthCrypto } from '../server/crypto/node-oauth-crypto';
 import { devProviderEntry } from '../server/dev-provider/companion-entry';
@@ -22,10 +20,9 @@ import { freePort } from '../tests/support/free-port';
 import { authorizeOverHttp, callOverHttp } from '../tests/support/real-companion';
 import { type CryptoFloor, cryptoFloor, processCpuMicros } from './proxy/cpu-floor';
 import { type LoadResult, type PreparedRequest, runLoad } from './proxy/load';
-import { PRODUCTION_NODE_OPTIONS, residentMegabytes, startProcess as startProcessIn } from './support/processes';
+import { residentMegabytes, startProcess as startProcessIn, startProductionCompanion } from './support/processes';
 import { BenchReport } from './support/report';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 /** Alternating rounds of the companion's and the bare proxy's CPU per call; the median ratio is reported. */
 const CPU_ROUNDS = 3;
@@ -56,27 +53,13 @@ writeFileSync(
 );
 const companionPort = await freePort();
 const publicUrl = `http://127.0.0.1:${companionPort}`;
-// The companion as it runs in production: the built bundle, no TypeScript loader.
-const build = spawnSync('npm', ['run', 'build:server'], { cwd: ROOT, stdio: 'inherit' });
-if (build.status !== 0) throw new Error('npm run build:server failed');
-const companion = await startProcess(
-  'dist/server/main.mjs',
-  {
-    PORT: String(companionPort),
-    PUBLIC_URL: publicUrl,
-    DATABASE_URL: `sqlite:${join(dir, 'companion.db')}`,
-    VAULT_KEY: randomBytes(32).toString('base64'),
-    // The log as production writes it (NODE_ENV=production, which would also demand https URLs): JSON lines,
-    // not pino-pretty's coloured lines, formatted in a worker thread whose CPU time counts as the companion's.
-    LOG_FORMAT: 'json',
-    COMPANION_CONFIG: configPath,
-    DEV_CONSUMER_SECRET: consumer.secret,
-    REQUESTS_PER_MINUTE: '100000000',
-    // The production heap settings (docs/companion.md, "Running it"): they bound the RSS; V8 would otherwise let it grow.
-    NODE_OPTIONS: process.env.BENCH_COMPANION_NODE_OPTIONS ?? PRODUCTION_NODE_OPTIONS,
-  },
-  `${publicUrl}/healthz`,
-);
+const companion = await startProductionCompanion({
+  port: companionPort,
+  dir,
+  configPath,
+  consumerSecret: consumer.secret,
+  requestsPerMinute: 1_000_00000,
+});
 
 // 2. Connect an account, as the extension would.
 const install = await makeInstall();

@@ -10,12 +10,10 @@
  *   BENCH_UPLOADS=20,10   uploads of each size (1 MB, 20 MB) per path
  */
 
-import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Agent, FormData, Response, request } from 'undici';
 import { authorizationHeader } from '../lib/oauth1';
 import { nodeOAuthCrypto } from '../server/crypto/node-oauth-crypto';
@@ -25,10 +23,9 @@ import { makeInstall } from '../tests/support/dpop';
 import { freePort } from '../tests/support/free-port';
 import { authorizeOverHttp, callOverHttp } from '../tests/support/real-companion';
 import type { StubReceipt } from '../tests/support/upload-stub';
-import { PRODUCTION_NODE_OPTIONS, resetPeakResident, residentMegabytes, startProcess } from './support/processes';
+import { resetPeakResident, residentMegabytes, startProcess, startProductionCompanion } from './support/processes';
 import { BenchReport } from './support/report';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 /** MB here is 2^20 bytes, as UPLOAD_MAX_MB counts it. */
 const MB = 1024 * 1024;
 const [SMALL_COUNT, LARGE_COUNT] = (process.env.BENCH_UPLOADS ?? '20,10').split(',').map(Number) as [number, number];
@@ -58,27 +55,13 @@ writeFileSync(
 );
 const companionPort = await freePort();
 const publicUrl = `http://127.0.0.1:${companionPort}`;
-// The companion as it runs in production: the built bundle, no TypeScript loader, the production heap settings.
-const build = spawnSync('npm', ['run', 'build:server'], { cwd: ROOT, stdio: 'inherit' });
-if (build.status !== 0) throw new Error('npm run build:server failed');
-const companion = await startProcess(
-  'dist/server/main.mjs',
-  {
-    PORT: String(companionPort),
-    PUBLIC_URL: publicUrl,
-    DATABASE_URL: `sqlite:${join(dir, 'companion.db')}`,
-    VAULT_KEY: randomBytes(32).toString('base64'),
-    // The log as production writes it (NODE_ENV=production, which would also demand https URLs): JSON lines,
-    // not pino-pretty's coloured lines, formatted in a worker thread whose CPU time counts as the companion's.
-    LOG_FORMAT: 'json',
-    COMPANION_CONFIG: configPath,
-    DEV_CONSUMER_SECRET: consumer.secret,
-    REQUESTS_PER_MINUTE: '100000',
-    NODE_OPTIONS: process.env.BENCH_COMPANION_NODE_OPTIONS ?? PRODUCTION_NODE_OPTIONS,
-  },
-  `${publicUrl}/healthz`,
+const companion = await startProductionCompanion({
+  port: companionPort,
   dir,
-);
+  configPath,
+  consumerSecret: consumer.secret,
+  requestsPerMinute: 100_000,
+});
 const companionPid = companion.pid as number;
 
 // 2. Connect an account, as the extension would.

@@ -1,4 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,4 +64,39 @@ export function residentMegabytes(pid: number): { now: number; peak: number } {
 /** Resets a process's VmHWM to its current RSS, so that the next peak is measured alone (proc(5), clear_refs "5"). */
 export function resetPeakResident(pid: number): void {
   writeFileSync(`/proc/${pid}/clear_refs`, '5');
+}
+
+/**
+ * The companion as it runs in production: the built bundle (`npm run build:server`, run here first), no
+ * TypeScript loader, the production heap settings (docs/companion.md, "Running it": they bound the RSS),
+ * SQLite in `dir`, and its log as production writes it: JSON lines (`NODE_ENV=production` would also demand
+ * https URLs), not pino-pretty's coloured lines, formatted in a worker thread whose CPU counts as the
+ * companion's. Resolves once `/healthz` answers.
+ */
+export async function startProductionCompanion(options: {
+  readonly port: number;
+  readonly dir: string;
+  readonly configPath: string;
+  readonly consumerSecret: string;
+  readonly requestsPerMinute: number;
+}): Promise<ChildProcess> {
+  const build = spawnSync('npm', ['run', 'build:server'], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('npm run build:server failed');
+  const publicUrl = `http://127.0.0.1:${options.port}`;
+  return startProcess(
+    'dist/server/main.mjs',
+    {
+      PORT: String(options.port),
+      PUBLIC_URL: publicUrl,
+      DATABASE_URL: `sqlite:${join(options.dir, 'companion.db')}`,
+      VAULT_KEY: randomBytes(32).toString('base64'),
+      LOG_FORMAT: 'json',
+      COMPANION_CONFIG: options.configPath,
+      DEV_CONSUMER_SECRET: options.consumerSecret,
+      REQUESTS_PER_MINUTE: String(options.requestsPerMinute),
+      NODE_OPTIONS: process.env.BENCH_COMPANION_NODE_OPTIONS ?? PRODUCTION_NODE_OPTIONS,
+    },
+    `${publicUrl}/healthz`,
+    options.dir,
+  );
 }

@@ -26,6 +26,7 @@ import { pageHandlers } from '../../lib/background/page-handlers';
 import { handleConsentWindowClosed } from '../../lib/consent/consent-broker';
 import { addQuestion } from '../../lib/consent/consent-questions';
 import { grantSiteConsent } from '../../lib/consent/site-consents';
+import { EXTENSION_OWN_ERROR_CODES } from '../../lib/errors/extension-error';
 import { handleTabUrl, startConnect } from '../../lib/flows/flow-engine';
 import { readState } from '../../lib/flows/flow-state';
 import { contentMessageListener } from '../../lib/messaging/content-channel';
@@ -83,21 +84,9 @@ vi.mock('webextension-polyfill', () => ({
 const fuzz = fuzzSuite('extension messages');
 
 /** Every code a MessageResult may carry (lib/messaging/result.ts), but internal_error: that one is a finding. */
-const STABLE_CODES = new Set<string>([
-  ...ERROR_CODES.filter((code) => code !== 'internal_error'),
-  'sender_refused',
-  'unknown_message',
-  'invalid_message',
-  'consent_denied',
-  'consent_pending',
-  'no_account',
-  'file_too_large',
-  'sequence_refused',
-  'host_permission_missing',
-  'companion_changed',
-  'companion_unreachable',
-  'bad_answer',
-]);
+const STABLE_CODES = new Set<string>(
+  [...ERROR_CODES, ...EXTENSION_OWN_ERROR_CODES].filter((code) => code !== 'internal_error'),
+);
 
 type Harness = Awaited<ReturnType<typeof makeHarness>>;
 let h: Harness;

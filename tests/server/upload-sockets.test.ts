@@ -153,44 +153,33 @@ describe('uploads over a real socket', () => {
 
 describe('JSON bodies over a real socket (read straight from node:http, never through a web stream)', () => {
   const flowBody = (padding: number) => Buffer.from(JSON.stringify({ provider: 'dev', padding: 'x'.repeat(padding) }));
+  /** POST /v1/flows with `body` as JSON, proved by the harness's install. */
+  async function postFlow(
+    h: Awaited<ReturnType<typeof served>>['h'],
+    port: number,
+    body: Buffer,
+    framing: 'content-length' | 'chunked',
+  ) {
+    const proof = await h.install.proof('POST', `${PUBLIC_URL}/v1/flows`, { iat: Math.floor(h.clock.now / 1000) });
+    return post(port, '/v1/flows', { dpop: proof, 'content-type': 'application/json' }, body, framing);
+  }
 
   it('a body within the limit is read whole, with a Content-Length or chunked', async () => {
     const { h, port } = await served();
     for (const framing of ['content-length', 'chunked'] as const) {
-      const proof = await h.install.proof('POST', `${PUBLIC_URL}/v1/flows`, { iat: Math.floor(h.clock.now / 1000) });
       // An unknown member: the body was read and parsed whole, then refused by the schema.
-      const answer = await post(
-        port,
-        '/v1/flows',
-        { dpop: proof, 'content-type': 'application/json' },
-        flowBody(200_000),
-        framing,
-      );
+      const answer = await postFlow(h, port, flowBody(200_000), framing);
       expect(answer.status, framing).toBe(400);
       expect(answer.json.code, framing).toBe('invalid_request');
     }
-    const proof = await h.install.proof('POST', `${PUBLIC_URL}/v1/flows`, { iat: Math.floor(h.clock.now / 1000) });
-    const created = await post(
-      port,
-      '/v1/flows',
-      { dpop: proof, 'content-type': 'application/json' },
-      Buffer.from('{"provider":"dev"}'),
-      'content-length',
-    );
+    const created = await postFlow(h, port, Buffer.from('{"provider":"dev"}'), 'content-length');
     expect(created.status).toBe(201);
   });
 
   it('a body past 256 KiB is refused with 413, by its Content-Length or as it streams', async () => {
     const { h, port } = await served();
     for (const framing of ['content-length', 'chunked'] as const) {
-      const proof = await h.install.proof('POST', `${PUBLIC_URL}/v1/flows`, { iat: Math.floor(h.clock.now / 1000) });
-      const answer = await post(
-        port,
-        '/v1/flows',
-        { dpop: proof, 'content-type': 'application/json' },
-        flowBody(300_000),
-        framing,
-      );
+      const answer = await postFlow(h, port, flowBody(300_000), framing);
       expect(answer.status, framing).toBe(413);
       expect(answer.json, framing).toMatchObject({ code: 'body_too_large', limitBytes: 256 * 1024 });
     }
