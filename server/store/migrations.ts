@@ -1,8 +1,26 @@
+import type { Store } from './store';
+
 /**
- * Schema versions, written once for both databases (the SQL here is common
- * to SQLite and PostgreSQL). Append; never edit an applied migration.
+ * A schema version: its statements, common to SQLite and PostgreSQL, and
+ * those for one database only (run after the common ones), where the two
+ * differ.
  */
-export const MIGRATIONS: readonly { readonly version: number; readonly statements: readonly string[] }[] = [
+export interface Migration {
+  readonly version: number;
+  readonly statements: readonly string[];
+  readonly only?: Partial<Record<Store['kind'], readonly string[]>>;
+}
+
+/** The statements of `migration` for a database of `kind`. */
+export function statementsOf(migration: Migration, kind: Store['kind']): readonly string[] {
+  return [...migration.statements, ...(migration.only?.[kind] ?? [])];
+}
+
+/**
+ * Schema versions, written once for both databases where their SQL is the
+ * same. Append; never edit an applied migration.
+ */
+export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     statements: [
@@ -63,5 +81,21 @@ export const MIGRATIONS: readonly { readonly version: number; readonly statement
     // When a flow was claimed for completion: a claim older than any completion can take was stranded by a crash.
     version: 4,
     statements: ['ALTER TABLE flows ADD COLUMN claimed_at BIGINT'],
+  },
+  {
+    // SQLite: the replay cache as one b-tree keyed by the proof's key, not a table and an index: each proxied
+    // call inserts one row, and this writes less of SQLite's file per insert (45 -> 35 µs of
+    // CPU an insert into 100,000 rows, measured alone). https://www.sqlite.org/withoutrowid.html
+    // PostgreSQL keeps its heap and primary-key index.
+    version: 5,
+    statements: [],
+    only: {
+      sqlite: [
+        'CREATE TABLE proof_ids_keyed (key TEXT PRIMARY KEY, expires_at BIGINT NOT NULL) WITHOUT ROWID',
+        'INSERT INTO proof_ids_keyed (key, expires_at) SELECT key, expires_at FROM proof_ids',
+        'DROP TABLE proof_ids',
+        'ALTER TABLE proof_ids_keyed RENAME TO proof_ids',
+      ],
+    },
   },
 ];

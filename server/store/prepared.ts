@@ -1,4 +1,4 @@
-import type { Compilable, Kysely, QueryResult } from 'kysely';
+import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
 import type { Database } from './rows';
 
 const MARK = '\u0000value ';
@@ -16,10 +16,16 @@ const MARK = '\u0000value ';
  * `build` must pass each of its values to Kysely as it is (no arithmetic, no
  * default values): a value that does not come out as a parameter of its own
  * is refused here, at once, rather than run wrong.
+ *
+ * `runNow`, where the database has one, runs the compiled query at once on a
+ * connection of its own (SQLite's, in the process) and answers undefined when
+ * it cannot (a transaction holds that connection), and the query then waits
+ * for Kysely's connection like any other.
  */
 export function prepare<Values extends unknown[], Row>(
   db: Kysely<Database>,
   build: (...values: Values) => Compilable<Row>,
+  runNow?: RunNow,
 ): (...values: Values) => Promise<QueryResult<Row>> {
   const markers = Array.from({ length: build.length }, (_, i) => `${MARK}${i}\u0000`);
   const compiled = build(...(markers as Values)).compile();
@@ -33,9 +39,11 @@ export function prepare<Values extends unknown[], Row>(
     if (!slots.includes(i)) throw new Error(`prepare: value ${i} is not a parameter of: ${compiled.sql}`);
   });
   const constants = compiled.parameters;
-  return (...values) =>
-    db.executeQuery<Row>({
-      ...compiled,
-      parameters: slots.map((slot, i) => (slot === -1 ? constants[i] : values[slot])),
-    });
+  return async (...values) => {
+    const query = { ...compiled, parameters: slots.map((slot, i) => (slot === -1 ? constants[i] : values[slot])) };
+    return (runNow?.(query) as QueryResult<Row> | undefined) ?? db.executeQuery<Row>(query);
+  };
 }
+
+/** Runs a compiled query at once, or answers undefined when it cannot now (see `prepare`). */
+export type RunNow = (query: CompiledQuery) => QueryResult<unknown> | undefined;

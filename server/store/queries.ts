@@ -1,6 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { MIGRATIONS } from './migrations';
-import { prepare } from './prepared';
+import { MIGRATIONS, statementsOf } from './migrations';
+import { prepare, type RunNow } from './prepared';
 import { accountFromRecord, type Database, flowFromRecord, newId } from './rows';
 import type { AccountKey, AccountRow, Store } from './store';
 
@@ -32,6 +32,11 @@ export interface StoreDialect {
   lockAccountKey(transaction: Transaction<Database>, key: AccountKey): Promise<void>;
   /** Closes what Kysely does not (the database or pool, when no query ever ran). */
   close(): Promise<void>;
+  /**
+   * Runs a per-call statement at once, without Kysely's connection queue
+   * (see `prepare`): SQLite's, whose connection is in the process.
+   */
+  readonly runNow?: RunNow;
 }
 
 const affected = (count: bigint | undefined) => Number(count ?? 0n);
@@ -46,6 +51,7 @@ export function createStore(db: Kysely<Database>, dialect: StoreDialect): Store 
         .insertInto('proof_ids')
         .values({ key, expires_at: expiresAt })
         .onConflict((conflict) => conflict.column('key').doNothing()),
+      dialect.runNow,
     ),
     // A window that has run out starts again at one.
     hit: prepare(db, (key: string, resetAt: number, now: number) =>
@@ -72,12 +78,15 @@ export function createStore(db: Kysely<Database>, dialect: StoreDialect): Store 
           }),
         )
         .returning(['count', 'reset_at']),
+      dialect.runNow,
     ),
     findAccount: prepare(db, (accountId: string, installId: string) =>
       db.selectFrom('accounts').selectAll().where('id', '=', accountId).where('install_id', '=', installId),
+      dialect.runNow,
     ),
     markAccountUsed: prepare(db, (accountId: string, now: number) =>
       db.updateTable('accounts').set({ last_used_at: now }).where('id', '=', accountId),
+      dialect.runNow,
     ),
   };
 
@@ -101,7 +110,7 @@ export function createStore(db: Kysely<Database>, dialect: StoreDialect): Store 
           for (const migration of MIGRATIONS) {
             if (applied.has(migration.version)) continue;
             await connection.transaction().execute(async (trx) => {
-              for (const statement of migration.statements) await sql.raw(statement).execute(trx);
+              for (const statement of statementsOf(migration, dialect.kind)) await sql.raw(statement).execute(trx);
               await trx
                 .insertInto('schema_migrations')
                 .values({ version: migration.version, applied_at: Date.now() })

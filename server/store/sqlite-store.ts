@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import type { RunNow } from './prepared';
+import { ProcessWindows } from './process-windows';
 import { createStore } from './queries';
 import type { Database as Tables } from './rows';
 import type { Store } from './store';
@@ -11,8 +13,9 @@ import type { Store } from './store';
  * writer; a crash loses no committed transaction), one connection per
  * process. Kysely's SQLite driver lends that connection to one query or one
  * transaction at a time, so a transaction is never interleaved with another
- * call of this process; other processes on the same file wait on SQLite's
- * write lock (busy timeout) as before.
+ * call of this process; other processes on the same file (a key rotation)
+ * wait on SQLite's write lock (busy timeout) as before. One companion serves
+ * a file, so its rate windows are kept in its memory (process-windows.ts).
  */
 export function openSqliteStore(path: string): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -22,26 +25,12 @@ export function openSqliteStore(path: string): Store {
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
 
-  // Prepared once per SQL text: preparing parses the SQL, which costs more than running it.
-  // (Kysely's driver prepares every query it runs; it gets them from here.)
-  const prepared = new Map<string, Database.Statement>();
+  const { statementFor, runNow } = sqliteStatements(database);
   const db = new Kysely<Tables>({
-    dialect: new SqliteDialect({
-      database: {
-        prepare(sql) {
-          let statement = prepared.get(sql);
-          if (!statement) {
-            statement = database.prepare(sql);
-            prepared.set(sql, statement);
-          }
-          return statement;
-        },
-        close: () => database.close(),
-      },
-    }),
+    dialect: new SqliteDialect({ database: { prepare: statementFor, close: () => database.close() } }),
   });
 
-  return createStore(db, {
+  const store = createStore(db, {
     kind: 'sqlite',
     // SQLite lives in the process, so only one thing can make it unreachable for a while: another
     // process (a vault rotation) holding the write lock past busy_timeout, SQLITE_BUSY
@@ -54,5 +43,48 @@ export function openSqliteStore(path: string): Store {
     async close() {
       if (database.open) database.close();
     },
+    runNow,
   });
+  const windows = new ProcessWindows();
+  return {
+    ...store,
+    async hit(key, windowMs, now) {
+      return windows.hit(key, windowMs, now);
+    },
+    async sweep(now) {
+      windows.sweep(now);
+      await store.sweep(now);
+    },
+  };
+}
+
+/**
+ * The database's statements, each prepared once per SQL text (preparing parses
+ * the SQL, which costs more than running it; Kysely's driver prepares every
+ * query it runs and gets them from here), and `runNow` (prepared.ts) for the
+ * statements of every proxied call: run at once, as Kysely's driver would run
+ * them (prepare, then all or run), but without its queue, about 15 µs a
+ * statement of promises and plugin passes. Never while a transaction is open
+ * on the connection (between its awaits): the statement would join it.
+ */
+export function sqliteStatements(database: Database.Database): {
+  statementFor: (sql: string) => Database.Statement;
+  runNow: RunNow;
+} {
+  const prepared = new Map<string, Database.Statement>();
+  const statementFor = (sql: string) => {
+    let statement = prepared.get(sql);
+    if (!statement) {
+      statement = database.prepare(sql);
+      prepared.set(sql, statement);
+    }
+    return statement;
+  };
+  const runNow: RunNow = (query) => {
+    if (database.inTransaction) return undefined;
+    const statement = statementFor(query.sql);
+    if (statement.reader) return { rows: statement.all(query.parameters) };
+    return { numAffectedRows: BigInt(statement.run(query.parameters).changes), rows: [] };
+  };
+  return { statementFor, runNow };
 }

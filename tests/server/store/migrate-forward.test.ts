@@ -29,6 +29,8 @@ const EARLIER = [
    VALUES ('acct-1', 'install-a', 'x', '42', 'alice', 'v1.k.t', 'v1.k.s', 'active', ${NOW}, NULL, 'write')`,
   `INSERT INTO flows (id, install_id, provider, mode, request_token, request_secret, callback_url, created_at, expires_at, state, access)
    VALUES ('flow-1', 'install-a', 'x', 'pin', 'rt', 'v1.k.r', NULL, ${NOW}, ${NOW + 600_000}, 'pending', 'read')`,
+  // A proof used just before the upgrade: still refused after it (SQLite's migration 5 rebuilds this table).
+  `INSERT INTO proof_ids (key, expires_at) VALUES ('install-a:jti-used-before', ${NOW + 61_000})`,
 ];
 
 async function expectMigratedForward(store: Store) {
@@ -49,6 +51,8 @@ async function expectMigratedForward(store: Store) {
     expiresAt: null,
   });
   expect(await store.findFlow('flow-1')).toMatchObject({ state: 'pending', access: 'read', claimedAt: null });
+  expect(await store.rememberProofId('install-a:jti-used-before', NOW / 1000 + 61)).toBe(false);
+  expect(await store.rememberProofId('install-a:jti-new', NOW / 1000 + 61)).toBe(true);
   expect(await store.claimFlow('flow-1', 'install-a', NOW)).toBe(true);
   expect((await store.findFlow('flow-1'))?.claimedAt).toBe(NOW);
   await store.close();
@@ -64,6 +68,9 @@ describe('a database of an earlier version migrates forward', () => {
     const after = new Database(path);
     expect(after.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual(
       MIGRATIONS.map((m) => m.version),
+    );
+    expect(after.prepare("SELECT sql FROM sqlite_master WHERE name = 'proof_ids'").pluck().get()).toMatch(
+      /WITHOUT ROWID$/,
     );
     after.close();
   });
