@@ -46,46 +46,54 @@ export function createStore(db: Kysely<Database>, dialect: StoreDialect): Store 
   // The statements of every proxied call, compiled once (see prepare); the others run once or a few
   // times per flow or per account, and are built when they run.
   const perCall = {
-    rememberProofId: prepare(db, (key: string, expiresAt: number) =>
-      db
-        .insertInto('proof_ids')
-        .values({ key, expires_at: expiresAt })
-        .onConflict((conflict) => conflict.column('key').doNothing()),
+    rememberProofId: prepare(
+      db,
+      (key: string, expiresAt: number) =>
+        db
+          .insertInto('proof_ids')
+          .values({ key, expires_at: expiresAt })
+          .onConflict((conflict) => conflict.column('key').doNothing()),
       dialect.runNow,
     ),
     // A window that has run out starts again at one.
-    hit: prepare(db, (key: string, resetAt: number, now: number) =>
-      db
-        .insertInto('rate_windows')
-        .values({ key, count: 1, reset_at: resetAt })
-        .onConflict((conflict) =>
-          conflict.column('key').doUpdateSet((eb) => {
-            const over = eb('rate_windows.reset_at', '<=', now);
-            return {
-              count: eb
-                .case()
-                .when(over)
-                .then(1)
-                .else(eb('rate_windows.count', '+', 1))
-                .end(),
-              reset_at: eb
-                .case()
-                .when(over)
-                .then(eb.ref('excluded.reset_at'))
-                .else(eb.ref('rate_windows.reset_at'))
-                .end(),
-            };
-          }),
-        )
-        .returning(['count', 'reset_at']),
+    hit: prepare(
+      db,
+      (key: string, resetAt: number, now: number) =>
+        db
+          .insertInto('rate_windows')
+          .values({ key, count: 1, reset_at: resetAt })
+          .onConflict((conflict) =>
+            conflict.column('key').doUpdateSet((eb) => {
+              const over = eb('rate_windows.reset_at', '<=', now);
+              return {
+                count: eb
+                  .case()
+                  .when(over)
+                  .then(1)
+                  .else(eb('rate_windows.count', '+', 1))
+                  .end(),
+                reset_at: eb
+                  .case()
+                  .when(over)
+                  .then(eb.ref('excluded.reset_at'))
+                  .else(eb.ref('rate_windows.reset_at'))
+                  .end(),
+              };
+            }),
+          )
+          .returning(['count', 'reset_at']),
       dialect.runNow,
     ),
-    findAccount: prepare(db, (accountId: string, installId: string) =>
-      db.selectFrom('accounts').selectAll().where('id', '=', accountId).where('install_id', '=', installId),
+    findAccount: prepare(
+      db,
+      (accountId: string, installId: string) =>
+        db.selectFrom('accounts').selectAll().where('id', '=', accountId).where('install_id', '=', installId),
       dialect.runNow,
     ),
-    markAccountUsed: prepare(db, (accountId: string, now: number) =>
-      db.updateTable('accounts').set({ last_used_at: now }).where('id', '=', accountId),
+    markAccountUsed: prepare(
+      db,
+      (accountId: string, now: number) =>
+        db.updateTable('accounts').set({ last_used_at: now }).where('id', '=', accountId),
       dialect.runNow,
     ),
   };
