@@ -17,10 +17,10 @@ const MARK = '\u0000value ';
  * default values): a value that does not come out as a parameter of its own
  * is refused here, at once, rather than run wrong.
  *
- * `runNow`, where the database has one, runs the compiled query at once on a
- * connection of its own (SQLite's, in the process) and answers undefined when
- * it cannot (a transaction holds that connection), and the query then waits
- * for Kysely's connection like any other.
+ * `runNow`, where the database has one, runs the compiled query itself on
+ * its connection (SQLite's, in the process: sqlite-statements.ts) and
+ * answers undefined when it cannot (a transaction holds that connection):
+ * the query then waits for Kysely's connection like any other.
  */
 export function prepare<Values extends unknown[], Row>(
   db: Kysely<Database>,
@@ -41,9 +41,15 @@ export function prepare<Values extends unknown[], Row>(
   const constants = compiled.parameters;
   return async (...values) => {
     const query = { ...compiled, parameters: slots.map((slot, i) => (slot === -1 ? constants[i] : values[slot])) };
-    return (runNow?.(query) as QueryResult<Row> | undefined) ?? db.executeQuery<Row>(query);
+    return ((await runNow?.(query)) as QueryResult<Row> | undefined) ?? db.executeQuery<Row>(query);
   };
 }
 
-/** Runs a compiled query at once, or answers undefined when it cannot now (see `prepare`). */
-export type RunNow = (query: CompiledQuery) => QueryResult<unknown> | undefined;
+/**
+ * Runs a compiled query on the database's own terms (see `prepare`), or
+ * answers undefined (at once or later) when the query must wait for Kysely's
+ * connection instead.
+ */
+export type RunNow = (
+  query: CompiledQuery,
+) => QueryResult<unknown> | Promise<QueryResult<unknown> | undefined> | undefined;

@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import type { RunNow } from './prepared';
 import { ProcessWindows } from './process-windows';
 import { createStore } from './queries';
+import { sqliteStatements } from './sqlite-statements';
 import type { Database as Tables } from './rows';
 import type { Store } from './store';
 
@@ -56,35 +56,4 @@ export function openSqliteStore(path: string): Store {
       await store.sweep(now);
     },
   };
-}
-
-/**
- * The database's statements, each prepared once per SQL text (preparing parses
- * the SQL, which costs more than running it; Kysely's driver prepares every
- * query it runs and gets them from here), and `runNow` (prepared.ts) for the
- * statements of every proxied call: run at once, as Kysely's driver would run
- * them (prepare, then all or run), but without its queue, about 15 µs a
- * statement of promises and plugin passes. Never while a transaction is open
- * on the connection (between its awaits): the statement would join it.
- */
-export function sqliteStatements(database: Database.Database): {
-  statementFor: (sql: string) => Database.Statement;
-  runNow: RunNow;
-} {
-  const prepared = new Map<string, Database.Statement>();
-  const statementFor = (sql: string) => {
-    let statement = prepared.get(sql);
-    if (!statement) {
-      statement = database.prepare(sql);
-      prepared.set(sql, statement);
-    }
-    return statement;
-  };
-  const runNow: RunNow = (query) => {
-    if (database.inTransaction) return undefined;
-    const statement = statementFor(query.sql);
-    if (statement.reader) return { rows: statement.all(query.parameters) };
-    return { numAffectedRows: BigInt(statement.run(query.parameters).changes), rows: [] };
-  };
-  return { statementFor, runNow };
 }
