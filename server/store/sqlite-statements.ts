@@ -62,7 +62,7 @@ export function sqliteStatements(database: Database.Database): {
       for (const write of batch) write.settle(undefined, error);
       return;
     }
-    batch.forEach((write, i) => write.settle({ numAffectedRows: BigInt(changes[i] as number), rows: [] }));
+    for (const [i, write] of batch.entries()) write.settle({ numAffectedRows: BigInt(changes[i] as number), rows: [] });
   };
 
   const runNow: RunNow = (query) => {

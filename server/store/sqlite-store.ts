@@ -4,8 +4,8 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { ProcessWindows } from './process-windows';
 import { createStore } from './queries';
-import { sqliteStatements } from './sqlite-statements';
 import type { Database as Tables } from './rows';
+import { sqliteStatements } from './sqlite-statements';
 import type { Store } from './store';
 
 /**
