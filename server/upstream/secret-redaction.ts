@@ -1,5 +1,5 @@
 import { percentEncode, signingKey } from '../../lib/oauth1';
-import type { UpstreamResponse } from './transport';
+import { type AnswerHeaders, PlainHeaders, type UpstreamResponse } from './transport';
 
 /** What a secret found in a provider's answer is replaced with. */
 export const REDACTED = '[redacted]';
@@ -100,18 +100,18 @@ function redactBody(body: Uint8Array, forms: readonly string[]): Uint8Array {
   return changed ? bytes : body;
 }
 
-function redactHeaders(headers: Headers, forms: readonly string[], places: string[]): Headers {
+function redactHeaders(headers: AnswerHeaders, forms: readonly string[], places: string[]): AnswerHeaders {
   const values: string[] = [];
   headers.forEach((value) => {
     values.push(value);
   });
   const joined = values.join('\n');
   if (!forms.some((form) => joined.includes(form))) return headers;
-  const redacted = new Headers();
+  const redacted: [string, string][] = [];
   headers.forEach((value, name) => {
     const clean = redactText(value, forms);
     if (clean !== value) places.push(`header ${name}`);
-    redacted.append(name, clean);
+    redacted.push([name, clean]);
   });
-  return redacted;
+  return new PlainHeaders(redacted);
 }

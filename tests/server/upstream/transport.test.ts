@@ -25,6 +25,10 @@ beforeAll(async () => {
       response.writeHead(200);
       for (let i = 0; i < 10; i++) response.write('x'.repeat(500));
       response.end();
+    } else if (request.url === '/repeated') {
+      response.setHeader('Set-Cookie', ['a=1', 'b=2']);
+      response.setHeader('X-Mixed-Case', 'kept');
+      response.end();
     } else {
       response.writeHead(200, { 'content-type': 'text/plain', 'x-echo': request.headers.authorization ?? '' });
       response.end(`${request.method} ${request.url}`);
@@ -68,6 +72,17 @@ describe('undiciTransport over a real socket', () => {
     expect(answer.status).toBe(200);
     expect(new TextDecoder().decode(answer.body)).toBe('GET /hello?x=1');
     expect(answer.headers.get('x-echo')).toBe('OAuth x');
+  });
+
+  it('reads headers by any case, a repeated one joined as web Headers joins it', async () => {
+    const answer = await send('/repeated');
+    expect(answer.headers.get('X-MIXED-CASE')).toBe('kept');
+    expect(answer.headers.get('set-cookie')).toBe('a=1, b=2');
+    expect(answer.headers.get('absent')).toBeNull();
+    const seen: [string, string][] = [];
+    answer.headers.forEach((value, name) => seen.push([name, value]));
+    expect(seen).toContainEqual(['x-mixed-case', 'kept']);
+    expect(seen.filter(([name]) => name === 'set-cookie')).toEqual([['set-cookie', 'a=1, b=2']]);
   });
 
   it('never follows a redirect', async () => {
