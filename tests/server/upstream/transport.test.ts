@@ -80,7 +80,9 @@ describe('undiciTransport over a real socket', () => {
     expect(answer.headers.get('set-cookie')).toBe('a=1, b=2');
     expect(answer.headers.get('absent')).toBeNull();
     const seen: [string, string][] = [];
-    answer.headers.forEach((value, name) => seen.push([name, value]));
+    answer.headers.forEach((value, name) => {
+      seen.push([name, value]);
+    });
     expect(seen).toContainEqual(['x-mixed-case', 'kept']);
     expect(seen.filter(([name]) => name === 'set-cookie')).toEqual([['set-cookie', 'a=1, b=2']]);
   });
