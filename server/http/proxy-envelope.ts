@@ -69,19 +69,27 @@ export const ENVELOPE_READ_DEADLINE_MS = 60_000;
 export function proxyEnvelope(answer: ProxiedAnswer, readDeadlineMs = ENVELOPE_READ_DEADLINE_MS): Response {
   const { encoding, length } = bodyEncodingOf(answer.headers['content-type'] ?? '', answer.body);
   const meta: Omit<ProxyResponse, 'body'> = { status: answer.status, headers: answer.headers, bodyEncoding: encoding };
-  const head = Buffer.from(`${JSON.stringify(meta).slice(0, -1)},"body":"`);
+  const headText = `${JSON.stringify(meta).slice(0, -1)},"body":"`;
+
+  if (answer.body.byteLength <= PIECE_BYTES) {
+    // Most answers: encoded in one go, one string made into one buffer (no pieces, no decoder to set up).
+    const bytes = Buffer.from(answer.body.buffer, answer.body.byteOffset, answer.body.byteLength);
+    // Buffer's UTF-8 decoding keeps a leading byte order mark, as the pieces' decoder does (ignoreBOM).
+    const text = encoding === 'base64' ? bytes.toString('base64') : JSON.stringify(bytes.toString('utf8')).slice(1, -1);
+    const whole = Buffer.from(`${headText}${text}"}`);
+    answer.release();
+    return new Response(whole, {
+      status: 200,
+      headers: { 'content-type': 'application/json', 'content-length': String(whole.byteLength) },
+    });
+  }
+  const head = Buffer.from(headText);
   const tail = Buffer.from('"}');
   const headers = {
     'content-type': 'application/json',
     'content-length': String(head.byteLength + length + tail.byteLength),
   };
   const pieces = envelopePieces(answer.body, encoding, head, tail);
-
-  if (answer.body.byteLength <= PIECE_BYTES) {
-    const whole = Buffer.concat([...pieces]);
-    answer.release();
-    return new Response(whole, { status: 200, headers });
-  }
   let deadline: NodeJS.Timeout | undefined;
   const stream = new ReadableStream<Uint8Array>(
     {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { percentEncode, signingKey } from '../../../lib/oauth1';
 import {
@@ -37,6 +38,40 @@ describe('secretForms', () => {
       expect(forms).toContain(form);
     }
     expect(percentEncode(percentEncode(CONSUMER))).toBe('consumer%252Bsecret%252F0123%2526456%253D789');
+  });
+
+  it('holds exactly the forms its definition names, for any secrets (the consumer’s kept between calls)', () => {
+    // The definition, written out plainly: every form and every respelling of it, nothing else.
+    const defined = (consumer: string, token: string) => {
+      const base: string[] = [];
+      for (const secret of [consumer, token]) {
+        if (secret.length >= MIN_SECRET_LENGTH)
+          base.push(secret, percentEncode(secret), percentEncode(percentEncode(secret)));
+      }
+      const signature = signingKey({ consumerSecret: consumer, tokenSecret: token });
+      if (signature.length > MIN_SECRET_LENGTH) base.push(signature, percentEncode(signature), `${consumer}&${token}`);
+      return new Set(
+        base.flatMap((form) => [
+          form,
+          form.replaceAll('&', '\\u0026'),
+          form.replaceAll('&', '&amp;'),
+          form.replaceAll('/', '\\/'),
+          form.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
+        ]),
+      );
+    };
+    const secret = fc.string({
+      unit: fc.constantFrom('a', 'Z', '9', '&', '/', '%', '+', ' ', 'ü', '=', '~'),
+      maxLength: 20,
+    });
+    fc.assert(
+      fc.property(fc.constantFrom(CONSUMER, 'another consumer/secret&', 'short'), secret, (consumer, token) => {
+        const forms = secretForms(consumer, token);
+        expect(new Set(forms)).toEqual(defined(consumer, token));
+        expect(forms).toHaveLength(new Set(forms).size);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('lists the longest first, so a signature is replaced whole before its parts', () => {
