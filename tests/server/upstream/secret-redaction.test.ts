@@ -56,7 +56,7 @@ describe('secretForms', () => {
           form.replaceAll('&', '\\u0026'),
           form.replaceAll('&', '&amp;'),
           form.replaceAll('/', '\\/'),
-          form.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
+          form.replace(/%[0-9A-F]{2}/g, (percentEscape) => percentEscape.toLowerCase()),
         ]),
       );
     };
