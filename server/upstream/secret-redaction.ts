@@ -1,5 +1,5 @@
 import { percentEncode, signingKey } from '../../lib/oauth1';
-import { type AnswerHeaders, PlainHeaders, type UpstreamResponse } from './transport';
+import { type AnswerHeaders, PlainHeaders, type UpstreamResponse } from './upstream-call';
 
 /** What a secret found in a provider's answer is replaced with. */
 export const REDACTED = '[redacted]';
