@@ -18,18 +18,15 @@
  * puts both builds under the same drift. BENCH_ROUNDS (6) and BENCH_SECONDS
  * (4) set the rounds and their length.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { devProviderEntry } from '../server/dev-provider/companion-entry';
-import { startDevProvider } from '../server/dev-provider/start-dev-provider';
 import { makeInstall } from '../tests/support/dpop';
 import { freePort } from '../tests/support/free-port';
-import { authorizeOverHttp, callOverHttp } from '../tests/support/real-companion';
-import { processCpuMicros } from './proxy/cpu-floor';
+import { mainThreadCpuMicros, processCpuMicros } from './proxy/cpu-floor';
 import { type PreparedRequest, runLoad } from './proxy/load';
-import { PRODUCTION_NODE_OPTIONS, startProcess } from './support/processes';
+import { connectAccount, proxiedCalls, startProxyBench } from './proxy/setup';
+import { startProductionCompanion } from './support/processes';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
@@ -37,29 +34,7 @@ const builds = process.argv.slice(2);
 if (builds.length === 0) throw new Error('name the builds to compare: directories holding server/main.mjs');
 
 const dir = mkdtempSync(join(tmpdir(), 'oauth1-compare-'));
-const stubPort = await freePort();
-await startProcess('bench/proxy/upstream-stub.ts', { PORT: String(stubPort) }, `http://127.0.0.1:${stubPort}/`, dir);
-const consumer = { key: 'bench-consumer', secret: randomBytes(18).toString('base64url') };
-const dev = await startDevProvider({
-  port: 0,
-  host: '127.0.0.1',
-  consumerKey: consumer.key,
-  consumerSecret: consumer.secret,
-});
-const configPath = join(dir, 'companion.json');
-writeFileSync(
-  configPath,
-  JSON.stringify({
-    providers: [devProviderEntry(dev.url, consumer.key, { apiBaseUrls: [`http://127.0.0.1:${stubPort}/1.1/`] })],
-  }),
-);
-
-/** CPU time of a process's main thread so far, µs (proc(5): the task whose id is the process's). */
-function mainThreadCpuMicros(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) / 100) * 1e6;
-}
+const { stubPort, consumer, dev, configPath } = await startProxyBench(dir);
 
 const sides: {
   build: string;
@@ -74,51 +49,19 @@ for (const [index, build] of builds.entries()) {
   const [buildDir, nodeOptions] = build.split('|') as [string, string | undefined];
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
-  const own = mkdtempSync(join(dir, `build-${index}-`));
-  const companion = await startProcess(
-    join(buildDir, 'server/main.mjs'),
-    {
-      PORT: String(port),
-      PUBLIC_URL: publicUrl,
-      DATABASE_URL: `sqlite:${join(own, 'companion.db')}`,
-      VAULT_KEY: randomBytes(32).toString('base64'),
-      LOG_FORMAT: 'json',
-      COMPANION_CONFIG: configPath,
-      DEV_CONSUMER_SECRET: consumer.secret,
-      REQUESTS_PER_MINUTE: '100000000',
-      NODE_OPTIONS: nodeOptions ?? PRODUCTION_NODE_OPTIONS,
-    },
-    `${publicUrl}/healthz`,
-    own,
-  );
-  // Connect an account, as the extension would.
+  const companion = await startProductionCompanion({
+    port,
+    dir: mkdtempSync(join(dir, `build-${index}-`)),
+    configPath,
+    consumerSecret: consumer.secret,
+    requestsPerMinute: 100_000_000,
+    build: buildDir,
+    nodeOptions,
+  });
   const install = await makeInstall();
-  const created = await callOverHttp(publicUrl, publicUrl, install, 'POST', '/v1/flows', { provider: 'dev' });
-  const callback = await authorizeOverHttp(created.json.authorizeUrl as string);
-  const completed = await callOverHttp(
-    publicUrl,
-    publicUrl,
-    install,
-    'POST',
-    `/v1/flows/${created.json.flowId}/complete`,
-    {
-      oauthToken: callback.searchParams.get('oauth_token'),
-      oauthVerifier: callback.searchParams.get('oauth_verifier'),
-    },
-  );
-  const path = `/v1/accounts/${(completed.json.account as { id: string }).id}/requests`;
-  const body = JSON.stringify({ method: 'GET', url: `http://127.0.0.1:${stubPort}/1.1/statuses/home_timeline.json` });
-  // Proofs are ES256 signatures: made ahead, so the client's signing is not timed.
-  const requests = async (count: number) => {
-    const proofs = await Promise.all(Array.from({ length: count }, () => install.proof('POST', `${publicUrl}${path}`)));
-    let next = 0;
-    return (): PreparedRequest => ({
-      method: 'POST',
-      path,
-      headers: { 'content-type': 'application/json', dpop: proofs[next++] as string },
-      body,
-    });
-  };
+  const accountId = await connectAccount(publicUrl, install);
+  const requests = (count: number) =>
+    proxiedCalls(publicUrl, install, accountId, `http://127.0.0.1:${stubPort}/1.1/statuses/home_timeline.json`, count);
   // Warm up: the JIT and the connections, so that no round pays for them.
   await runLoad(port, 50, SECONDS, await requests(SECONDS * 4_000));
   sides.push({ build, port, pid: companion.pid as number, requests, cpu: [], mainThread: [], perSecond: [] });

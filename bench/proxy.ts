@@ -7,20 +7,17 @@
  *   npm run bench:proxy
  */
 
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { authorizationHeader } from '../lib/oauth1';
 import { nodeOAuthCrypto } from '../server/crypto/node-oauth-crypto';
-import { devProviderEntry } from '../server/dev-provider/companion-entry';
-import { startDevProvider } from '../server/dev-provider/start-dev-provider';
 import { makeInstall } from '../tests/support/dpop';
 import { freePort } from '../tests/support/free-port';
-import { authorizeOverHttp, callOverHttp } from '../tests/support/real-companion';
 import { type CryptoFloor, cryptoFloor, processCpuMicros } from './proxy/cpu-floor';
 import { type LoadResult, type PreparedRequest, runLoad } from './proxy/load';
-import { residentMegabytes, startProcess as startProcessIn, startProductionCompanion } from './support/processes';
+import { connectAccount, proxiedCalls, startProxyBench } from './proxy/setup';
+import { residentMegabytes, startProcess, startProductionCompanion } from './support/processes';
 import { BenchReport } from './support/report';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -29,28 +26,7 @@ const CPU_ROUNDS = 5;
 
 // 1. The upstream stub, the dev provider (for connecting), the companion.
 const dir = mkdtempSync(join(tmpdir(), 'oauth1-bench-'));
-const startProcess = (script: string, env: Record<string, string>, readyUrl: string) =>
-  startProcessIn(script, env, readyUrl, dir);
-const stubPort = await freePort();
-const stub = await startProcess(
-  'bench/proxy/upstream-stub.ts',
-  { PORT: String(stubPort) },
-  `http://127.0.0.1:${stubPort}/`,
-);
-const consumer = { key: 'bench-consumer', secret: randomBytes(18).toString('base64url') };
-const dev = await startDevProvider({
-  port: 0,
-  host: '127.0.0.1',
-  consumerKey: consumer.key,
-  consumerSecret: consumer.secret,
-});
-const configPath = join(dir, 'companion.json');
-writeFileSync(
-  configPath,
-  JSON.stringify({
-    providers: [devProviderEntry(dev.url, consumer.key, { apiBaseUrls: [`http://127.0.0.1:${stubPort}/1.1/`] })],
-  }),
-);
+const { stub, stubPort, consumer, dev, configPath } = await startProxyBench(dir);
 const companionPort = await freePort();
 const publicUrl = `http://127.0.0.1:${companionPort}`;
 const companion = await startProductionCompanion({
@@ -63,20 +39,7 @@ const companion = await startProductionCompanion({
 
 // 2. Connect an account, as the extension would.
 const install = await makeInstall();
-const created = await callOverHttp(publicUrl, publicUrl, install, 'POST', '/v1/flows', { provider: 'dev' });
-const callback = await authorizeOverHttp(created.json.authorizeUrl as string);
-const completed = await callOverHttp(
-  publicUrl,
-  publicUrl,
-  install,
-  'POST',
-  `/v1/flows/${created.json.flowId}/complete`,
-  {
-    oauthToken: callback.searchParams.get('oauth_token'),
-    oauthVerifier: callback.searchParams.get('oauth_verifier'),
-  },
-);
-const accountId = (completed.json.account as { id: string }).id;
+const accountId = await connectAccount(publicUrl, install);
 
 // 3. The two ways to make the same call.
 const crypto = nodeOAuthCrypto();
@@ -91,23 +54,9 @@ const directTo = (apiPath: string) => (): PreparedRequest => ({
     ),
   },
 });
-const proxyPath = `/v1/accounts/${accountId}/requests`;
-const proxyBodyFor = (apiPath: string) =>
-  JSON.stringify({ method: 'GET', url: `http://127.0.0.1:${stubPort}${apiPath}` });
-/** Proofs are ES256 signatures: made ahead, so the client's signing is not timed. */
-async function proofs(count: number): Promise<string[]> {
-  return Promise.all(Array.from({ length: count }, () => install.proof('POST', `${publicUrl}${proxyPath}`)));
-}
-function proxiedTo(apiPath: string, pool: string[]): () => PreparedRequest {
-  const body = proxyBodyFor(apiPath);
-  let i = 0;
-  return () => ({
-    method: 'POST',
-    path: proxyPath,
-    headers: { 'content-type': 'application/json', dpop: pool[i++] as string },
-    body,
-  });
-}
+/** `count` proxied calls to `apiPath` at the stub, their proofs made ahead. */
+const proxiedTo = (apiPath: string, count: number) =>
+  proxiedCalls(publicUrl, install, accountId, `http://127.0.0.1:${stubPort}${apiPath}`, count);
 
 // 4. Warm up both paths, then measure: concurrency 1, then 50, against the
 // instant stub; then concurrency 50 against a stub that takes 20 ms.
@@ -116,7 +65,7 @@ const SLOW = '/1.1/slow/home_timeline.json?count=5';
 // Three seconds at full load, so that the JIT has compiled the hot path before the first phase
 // (concurrency 1) is timed: one second at concurrency 8 left its p50 moving by 1 ms between runs.
 await runLoad(stubPort, 50, 3, directTo(FAST));
-await runLoad(companionPort, 50, 3, proxiedTo(FAST, await proofs(20_000)));
+await runLoad(companionPort, 50, 3, await proxiedTo(FAST, 20_000));
 const results: { label: string; concurrency: number; direct: LoadResult; proxied: LoadResult; rss?: number }[] = [];
 const phases = [
   ['concurrency 1', 1, FAST, 4_000],
@@ -125,12 +74,12 @@ const phases = [
 ] as const;
 for (const [label, concurrency, apiPath, proofsPerSecond] of phases) {
   const directResult = await runLoad(stubPort, concurrency, SECONDS, directTo(apiPath));
-  const pool = await proofs(Math.ceil(SECONDS * proofsPerSecond));
+  const next = await proxiedTo(apiPath, Math.ceil(SECONDS * proofsPerSecond));
   let peakRss = 0;
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, residentMegabytes(companion.pid as number).now);
   }, 100);
-  const proxiedResult = await runLoad(companionPort, concurrency, SECONDS, proxiedTo(apiPath, pool));
+  const proxiedResult = await runLoad(companionPort, concurrency, SECONDS, next);
   clearInterval(sampler);
   results.push({ label, concurrency, direct: directResult, proxied: proxiedResult, rss: peakRss });
 }
@@ -141,6 +90,7 @@ const bare = await startProcess(
   'bench/proxy/bare-proxy.ts',
   { PORT: String(barePort), UPSTREAM_PORT: String(stubPort) },
   `http://127.0.0.1:${barePort}/`,
+  dir,
 );
 const bareRequest = (): PreparedRequest => ({
   method: 'POST',
@@ -164,8 +114,8 @@ async function cpuPerCall(pid: number, port: number, next: () => PreparedRequest
 // The cryptography every secure call needs, timed in this process between the rounds' loads.
 const rounds: { companion: number; bare: number; crypto: number; parts: CryptoFloor }[] = [];
 for (let round = 0; round < CPU_ROUNDS; round++) {
-  const pool = await proofs(SECONDS * 12_000);
-  const companionCpu = await cpuPerCall(companion.pid as number, companionPort, proxiedTo(FAST, pool));
+  const next = await proxiedTo(FAST, SECONDS * 12_000);
+  const companionCpu = await cpuPerCall(companion.pid as number, companionPort, next);
   const bareCpu = await cpuPerCall(bare.pid as number, barePort, bareRequest);
   const parts = await cryptoFloor();
   rounds.push({

@@ -67,11 +67,12 @@ export function resetPeakResident(pid: number): void {
 }
 
 /**
- * The companion as it runs in production: the built bundle (`npm run build:server`, run here first), no
- * TypeScript loader, the production heap settings (docs/companion.md, "Running it": they bound the RSS),
- * SQLite in `dir`, and its log as production writes it: JSON lines (`NODE_ENV=production` would also demand
- * https URLs), not pino-pretty's coloured lines, formatted in a worker thread whose CPU counts as the
- * companion's. Resolves once `/healthz` answers.
+ * The companion as it runs in production: the built bundle (`npm run build:server`, run here first, unless
+ * `build` names a directory holding one already, as bench:proxy-compare's builds are), no TypeScript
+ * loader, the production heap settings (docs/companion.md, "Running it": they bound the RSS) unless
+ * `nodeOptions` says otherwise, SQLite in `dir`, and its log as production writes it: JSON lines
+ * (`NODE_ENV=production` would also demand https URLs), not pino-pretty's coloured lines, formatted in a
+ * worker thread whose CPU counts as the companion's. Resolves once `/healthz` answers.
  */
 export async function startProductionCompanion(options: {
   readonly port: number;
@@ -79,12 +80,17 @@ export async function startProductionCompanion(options: {
   readonly configPath: string;
   readonly consumerSecret: string;
   readonly requestsPerMinute: number;
+  /** A directory of the repository holding `server/main.mjs`; dist/ freshly built when absent. */
+  readonly build?: string;
+  readonly nodeOptions?: string | undefined;
 }): Promise<ChildProcess> {
-  const build = spawnSync('npm', ['run', 'build:server'], { cwd: ROOT, stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('npm run build:server failed');
+  if (options.build === undefined) {
+    const build = spawnSync('npm', ['run', 'build:server'], { cwd: ROOT, stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('npm run build:server failed');
+  }
   const publicUrl = `http://127.0.0.1:${options.port}`;
   return startProcess(
-    'dist/server/main.mjs',
+    join(options.build ?? 'dist', 'server/main.mjs'),
     {
       PORT: String(options.port),
       PUBLIC_URL: publicUrl,
@@ -94,7 +100,7 @@ export async function startProductionCompanion(options: {
       COMPANION_CONFIG: options.configPath,
       DEV_CONSUMER_SECRET: options.consumerSecret,
       REQUESTS_PER_MINUTE: String(options.requestsPerMinute),
-      NODE_OPTIONS: process.env.BENCH_COMPANION_NODE_OPTIONS ?? PRODUCTION_NODE_OPTIONS,
+      NODE_OPTIONS: options.nodeOptions ?? process.env.BENCH_COMPANION_NODE_OPTIONS ?? PRODUCTION_NODE_OPTIONS,
     },
     `${publicUrl}/healthz`,
     options.dir,
