@@ -11,19 +11,17 @@
  */
 
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, FormData, Response, request } from 'undici';
 import { authorizationHeader } from '../lib/oauth1';
 import { nodeOAuthCrypto } from '../server/crypto/node-oauth-crypto';
-import { devProviderEntry } from '../server/dev-provider/companion-entry';
-import { startDevProvider } from '../server/dev-provider/start-dev-provider';
 import { makeInstall } from '../tests/support/dpop';
 import { freePort } from '../tests/support/free-port';
-import { authorizeOverHttp, callOverHttp } from '../tests/support/real-companion';
 import type { StubReceipt } from '../tests/support/upload-stub';
-import { resetPeakResident, residentMegabytes, startProcess, startProductionCompanion } from './support/processes';
+import { connectAccount, startProxyBench } from './proxy/setup';
+import { resetPeakResident, residentMegabytes, startProductionCompanion } from './support/processes';
 import { BenchReport } from './support/report';
 
 /** MB here is 2^20 bytes, as UPLOAD_MAX_MB counts it. */
@@ -36,23 +34,11 @@ const SIZES = [
 
 // 1. The upstream stub (its own process), the dev provider (for connecting), the companion.
 const dir = mkdtempSync(join(tmpdir(), 'oauth1-bench-upload-'));
-const stubPort = await freePort();
-const stubUrl = `http://127.0.0.1:${stubPort}`;
-const stub = await startProcess('bench/upload/upload-stub.ts', { PORT: String(stubPort) }, `${stubUrl}/`, dir);
-const consumer = { key: 'bench-consumer', secret: randomBytes(18).toString('base64url') };
-const dev = await startDevProvider({
-  port: 0,
-  host: '127.0.0.1',
-  consumerKey: consumer.key,
-  consumerSecret: consumer.secret,
+const { stub, stubPort, consumer, dev, configPath } = await startProxyBench(dir, {
+  stubScript: 'bench/upload/upload-stub.ts',
+  apiPath: '/2/',
 });
-const configPath = join(dir, 'companion.json');
-writeFileSync(
-  configPath,
-  JSON.stringify({
-    providers: [devProviderEntry(dev.url, consumer.key, { apiBaseUrls: [`${stubUrl}/2/`] })],
-  }),
-);
+const stubUrl = `http://127.0.0.1:${stubPort}`;
 const companionPort = await freePort();
 const publicUrl = `http://127.0.0.1:${companionPort}`;
 const companion = await startProductionCompanion({
@@ -66,20 +52,7 @@ const companionPid = companion.pid as number;
 
 // 2. Connect an account, as the extension would.
 const install = await makeInstall();
-const created = await callOverHttp(publicUrl, publicUrl, install, 'POST', '/v1/flows', { provider: 'dev' });
-const callback = await authorizeOverHttp(created.json.authorizeUrl as string);
-const completed = await callOverHttp(
-  publicUrl,
-  publicUrl,
-  install,
-  'POST',
-  `/v1/flows/${created.json.flowId}/complete`,
-  {
-    oauthToken: callback.searchParams.get('oauth_token'),
-    oauthVerifier: callback.searchParams.get('oauth_verifier'),
-  },
-);
-const accountId = (completed.json.account as { id: string }).id;
+const accountId = await connectAccount(publicUrl, install);
 
 // 3. The two ways to send the same upload, with the same client (undici's request, as the companion sends it
 // on). Each body is encoded beforehand, so that the client's own cost (Node 20's Blob streams are slow) is

@@ -1,8 +1,8 @@
 /**
- * What bench:proxy and bench:proxy-compare both stand on: the upstream stub,
- * the dev provider to connect through, and the companion's provider file
- * naming them; then an account connected as the extension connects one, and
- * proxied calls to it with proofs made ahead.
+ * What the proxy's benchmarks (bench:proxy, bench:proxy-compare, bench:upload)
+ * stand on: an upstream stub, the dev provider to connect through, and the
+ * companion's provider file naming them; then an account connected as the
+ * extension connects one, and proxied calls to it with proofs made ahead.
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -25,15 +25,16 @@ export interface ProxyBench {
   readonly configPath: string;
 }
 
-/** Starts the stub (its process logging into `dir`) and the dev provider, and writes the provider file there. */
-export async function startProxyBench(dir: string): Promise<ProxyBench> {
+/**
+ * Starts the stub (`stubScript`, its process logging into `dir`) and the dev provider, and writes the
+ * provider file there, with the provider's API under `apiPath` of the stub.
+ */
+export async function startProxyBench(
+  dir: string,
+  { stubScript = 'bench/proxy/upstream-stub.ts', apiPath = '/1.1/' } = {},
+): Promise<ProxyBench> {
   const stubPort = await freePort();
-  const stub = await startProcess(
-    'bench/proxy/upstream-stub.ts',
-    { PORT: String(stubPort) },
-    `http://127.0.0.1:${stubPort}/`,
-    dir,
-  );
+  const stub = await startProcess(stubScript, { PORT: String(stubPort) }, `http://127.0.0.1:${stubPort}/`, dir);
   const consumer = { key: 'bench-consumer', secret: randomBytes(18).toString('base64url') };
   const dev = await startDevProvider({
     port: 0,
@@ -45,7 +46,7 @@ export async function startProxyBench(dir: string): Promise<ProxyBench> {
   writeFileSync(
     configPath,
     JSON.stringify({
-      providers: [devProviderEntry(dev.url, consumer.key, { apiBaseUrls: [`http://127.0.0.1:${stubPort}/1.1/`] })],
+      providers: [devProviderEntry(dev.url, consumer.key, { apiBaseUrls: [`http://127.0.0.1:${stubPort}${apiPath}`] })],
     }),
   );
   return { stub, stubPort, consumer, dev, configPath };
