@@ -21,6 +21,31 @@ const remember = prepare(
 const find = prepare(db, (key: string) => db.selectFrom('proof_ids').selectAll().where('key', '=', key), runNow);
 afterAll(() => sqlite.close());
 
+/**
+ * A Kysely transaction that inserts `key`, then stays open until `finish` and rolls back: `opened`
+ * once its insert has run, `ended` with the rollback's message.
+ */
+function heldTransaction(key: string) {
+  let inside!: () => void;
+  const opened = new Promise<void>((resolve) => {
+    inside = resolve;
+  });
+  let finish!: () => void;
+  const held = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  const ended = db
+    .transaction()
+    .execute(async (trx) => {
+      await trx.insertInto('proof_ids').values({ key, expires_at: 1 }).execute();
+      inside();
+      await held;
+      throw new Error('rolled back');
+    })
+    .catch((error: Error) => error.message);
+  return { opened, finish, ended };
+}
+
 describe('the SQLite per-call statements, run without Kysely’s queue', () => {
   it('answer as Kysely’s driver would: affected rows for a write, rows for a read', async () => {
     expect((await remember('a', 1)).numAffectedRows).toBe(1n);
@@ -30,28 +55,12 @@ describe('the SQLite per-call statements, run without Kysely’s queue', () => {
   });
 
   it('wait for an open transaction to end rather than join it: its rollback does not undo them', async () => {
-    let inside!: () => void;
-    const opened = new Promise<void>((resolve) => {
-      inside = resolve;
-    });
-    let finish!: () => void;
-    const held = new Promise<void>((resolve) => {
-      finish = resolve;
-    });
-    const transaction = db
-      .transaction()
-      .execute(async (trx) => {
-        await trx.insertInto('proof_ids').values({ key: 'in-transaction', expires_at: 1 }).execute();
-        inside();
-        await held;
-        throw new Error('rolled back');
-      })
-      .catch((error: Error) => error.message);
-    await opened;
+    const transaction = heldTransaction('in-transaction');
+    await transaction.opened;
     expect(sqlite.inTransaction).toBe(true);
     const outside = remember('outside', 1);
-    finish();
-    expect(await transaction).toBe('rolled back');
+    transaction.finish();
+    expect(await transaction.ended).toBe('rolled back');
     expect((await outside).numAffectedRows).toBe(1n);
     expect((await find('outside')).rows).toHaveLength(1);
     expect((await find('in-transaction')).rows).toEqual([]);
@@ -75,22 +84,11 @@ describe('the SQLite per-call statements, run without Kysely’s queue', () => {
 
   it('leave a batch to Kysely’s queue when a transaction opened before it could commit', async () => {
     const queued = remember('queued-before', 1);
-    let finish!: () => void;
-    const held = new Promise<void>((resolve) => {
-      finish = resolve;
-    });
-    const transaction = db
-      .transaction()
-      .execute(async (trx) => {
-        await trx.insertInto('proof_ids').values({ key: 'opened-after', expires_at: 1 }).execute();
-        await held;
-        throw new Error('rolled back');
-      })
-      .catch(() => undefined);
+    const transaction = heldTransaction('opened-after');
     await new Promise((resolve) => setImmediate(resolve));
     expect(sqlite.inTransaction).toBe(true);
-    finish();
-    await transaction;
+    transaction.finish();
+    await transaction.ended;
     expect((await queued).numAffectedRows).toBe(1n);
     expect((await find('queued-before')).rows).toHaveLength(1);
     expect((await find('opened-after')).rows).toEqual([]);
