@@ -59,10 +59,13 @@ describe('the SQLite per-call statements, run without Kysely’s queue', () => {
     await transaction.opened;
     expect(sqlite.inTransaction).toBe(true);
     const outside = remember('outside', 1);
+    // A read run at once on the connection would see the transaction's row, which its rollback undoes.
+    const readMeanwhile = find('in-transaction');
     transaction.finish();
     expect(await transaction.ended).toBe('rolled back');
     expect((await outside).numAffectedRows).toBe(1n);
     expect((await find('outside')).rows).toHaveLength(1);
+    expect((await readMeanwhile).rows).toEqual([]);
     expect((await find('in-transaction')).rows).toEqual([]);
   });
 
